@@ -1,0 +1,13 @@
+//! Pure domain of WisdomOS: types, enums and validation rules.
+//!
+//! Nothing here does I/O, talks to a database or is async: every rule can be unit-tested
+//! without PostgreSQL. The `db` crate stores these types; the `server` crate parses requests
+//! into them.
+
+pub mod account;
+pub mod life_area;
+pub mod role;
+pub mod tenant;
+pub mod validation;
+
+pub use validation::{FieldError, ValidationErrors};

@@ -1,0 +1,78 @@
+//! The audit log (seed 003 §6): `platform.audit_events`, append-only for the app role.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+use crate::{DbError, Page, TenantTx};
+
+/// One audit event to record. `event_type` is a dotted name such as `auth.login_failed`,
+/// `membership.role_changed`, `tenant.suspended` (the full list is in docs/errors.md's sibling
+/// docs/audit.md). `metadata` never holds secrets.
+#[derive(Debug, Clone, Default)]
+pub struct NewAuditEvent {
+    pub tenant_id: Option<Uuid>,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_role: Option<String>,
+    pub event_type: &'static str,
+    pub target_type: Option<&'static str>,
+    pub target_id: Option<String>,
+    pub metadata: serde_json::Value,
+}
+
+/// A stored audit event.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditEvent {
+    pub id: Uuid,
+    pub tenant_id: Option<Uuid>,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_role: Option<String>,
+    pub event_type: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub metadata: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Appends an event; pass the transaction of the action it records.
+pub async fn record<'e>(db: impl PgExecutor<'e>, ev: &NewAuditEvent, now: DateTime<Utc>) -> Result<(), DbError> {
+    let metadata = if ev.metadata.is_null() { serde_json::json!({}) } else { ev.metadata.clone() };
+    sqlx::query(
+        "INSERT INTO platform.audit_events
+           (id, tenant_id, actor_user_id, actor_role, event_type, target_type, target_id, metadata, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(Uuid::new_v4())
+    .bind(ev.tenant_id)
+    .bind(ev.actor_user_id)
+    .bind(ev.actor_role.as_deref())
+    .bind(ev.event_type)
+    .bind(ev.target_type)
+    .bind(ev.target_id.as_deref())
+    .bind(metadata)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The tenant's events, newest first, after the keyset `(created_at, id)` of the previous
+/// page's last row. Read through the tenant transaction: row-level security lets a tenant role
+/// see only its own tenant's rows.
+pub async fn list(tx: &mut TenantTx, before: Option<(DateTime<Utc>, Uuid)>, limit: i64) -> Result<Page<AuditEvent>, DbError> {
+    let (at, id) = before.map_or((None, None), |(a, i)| (Some(a), Some(i)));
+    let tenant_id = tx.tenant_id();
+    let rows = sqlx::query_as(
+        "SELECT id, tenant_id, actor_user_id, actor_role, event_type, target_type, target_id, metadata, created_at
+         FROM platform.audit_events
+         WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+         ORDER BY created_at DESC, id DESC LIMIT $4",
+    )
+    .bind(tenant_id)
+    .bind(at)
+    .bind(id)
+    .bind(limit + 1)
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(Page::from_overfetch(rows, limit))
+}

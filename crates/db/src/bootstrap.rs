@@ -1,0 +1,124 @@
+//! Connecting: creating the roles and the platform schema if needed, migrating the platform, and
+//! opening the owner and app pools.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
+
+use crate::{migrate, DbError, APP_ROLE, OWNER_ROLE, TENANT_GROUP_ROLE};
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct DbConfig {
+    /// A role that may create roles and schemas (a superuser, or the embedded cluster's
+    /// `postgres`), connected to the application database.
+    pub admin: PgConnectOptions,
+    /// Password given to the owner and app login roles (used where the server asks for one).
+    pub role_password: String,
+    /// Size of each of the two pools.
+    pub max_connections: u32,
+}
+
+/// The two pools of a running WisdomOS.
+#[derive(Debug, Clone)]
+pub struct Database {
+    app: PgPool,
+    owner: PgPool,
+}
+
+impl Database {
+    /// Creates the roles and the platform schema when missing, applies pending platform
+    /// migrations, and opens the pools. Safe to run from several processes at once.
+    ///
+    /// Errors: the admin role cannot connect or lacks CREATEROLE/CREATE on the database.
+    pub async fn connect(cfg: &DbConfig) -> Result<Self, DbError> {
+        let admin = cfg.admin.clone().log_statements(tracing::log::LevelFilter::Debug);
+        // Roles are cluster-wide: concurrent bootstraps (parallel tests, two servers) can
+        // collide on them, so retry the idempotent script a few times.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match bootstrap_roles(&admin, &cfg.role_password).await {
+                Ok(()) => break,
+                Err(e) if attempt < 8 => {
+                    tracing::debug!(error = %e, attempt, "bootstrap collided; retrying");
+                    tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let owner_opts = cfg.admin.clone().username(OWNER_ROLE).password(&cfg.role_password);
+        let app_opts = cfg.admin.clone().username(APP_ROLE).password(&cfg.role_password);
+        let owner = pool(owner_opts, cfg.max_connections).await?;
+        migrate::migrate_platform(&owner).await?;
+        let app = pool(app_opts, cfg.max_connections).await?;
+        Ok(Self { app, owner })
+    }
+
+    /// The pool of the app role: platform tables it was granted, and tenant data only through a
+    /// [`crate::TenantTx`].
+    pub fn app(&self) -> &PgPool {
+        &self.app
+    }
+
+    /// The pool of the owner role: migrations, provisioning and deprovisioning.
+    pub fn owner(&self) -> &PgPool {
+        &self.owner
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&self.app).await.is_ok()
+    }
+
+    /// Closes both pools.
+    pub async fn close(&self) {
+        self.app.close().await;
+        self.owner.close().await;
+    }
+}
+
+async fn pool(opts: PgConnectOptions, max: u32) -> Result<PgPool, DbError> {
+    Ok(PgPoolOptions::new()
+        .max_connections(max)
+        .min_connections(0)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(opts.log_statements(tracing::log::LevelFilter::Trace))
+        .await?)
+}
+
+async fn bootstrap_roles(admin: &PgConnectOptions, password: &str) -> Result<(), DbError> {
+    let mut conn = PgConnection::connect_with(admin).await?;
+    let create = |name: &str, attrs: &str| {
+        format!(
+            "DO $$ BEGIN
+               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN
+                 CREATE ROLE {name} {attrs};
+               END IF;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+             END $$;"
+        )
+    };
+    let pw = password.replace('\'', "''");
+    let script = format!(
+        "{owner}
+         {app}
+         {group}
+         ALTER ROLE {OWNER_ROLE} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS NOCREATEDB PASSWORD '{pw}';
+         ALTER ROLE {APP_ROLE} LOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD '{pw}';
+         GRANT {TENANT_GROUP_ROLE} TO {OWNER_ROLE} WITH ADMIN OPTION;
+         DO $$ BEGIN
+           EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO {OWNER_ROLE}', current_database());
+           EXECUTE format('GRANT CONNECT ON DATABASE %I TO {APP_ROLE}', current_database());
+         END $$;
+         REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+         CREATE SCHEMA IF NOT EXISTS platform AUTHORIZATION {OWNER_ROLE};",
+        owner = create(OWNER_ROLE, "LOGIN CREATEROLE"),
+        app = create(APP_ROLE, "LOGIN NOINHERIT"),
+        group = create(TENANT_GROUP_ROLE, "NOLOGIN"),
+    );
+    sqlx::raw_sql(&script).execute(&mut conn).await?;
+    conn.close().await?;
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! The database layer's error type.
+
+/// What a repository call can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The row does not exist, or is not visible to the caller (another tenant's rows look the
+    /// same as missing ones).
+    #[error("not found")]
+    NotFound,
+    /// A unique or exclusion constraint refused the write; the code names what collided, e.g.
+    /// `email_taken`, `slug_taken`, `already_member`.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A rule checked in the database refused the change, e.g. `last_owner`.
+    #[error("refused: {0}")]
+    Refused(&'static str),
+    /// The embedded cluster could not be found, initialised or started.
+    #[error("{0}")]
+    Embedded(String),
+    /// Anything else from PostgreSQL or the driver; logged, never shown to clients.
+    #[error(transparent)]
+    Sqlx(sqlx::Error),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::RowNotFound = e {
+            return DbError::NotFound;
+        }
+        if let Some(db) = e.as_database_error() {
+            if db.code().as_deref() == Some("23505") {
+                let code = match db.constraint() {
+                    Some("users_email_key") => "email_taken",
+                    Some("tenants_slug_key") => "slug_taken",
+                    Some("memberships_pkey") => "already_member",
+                    Some("life_areas_slug_key") => "slug_taken",
+                    _ => "duplicate",
+                };
+                return DbError::Conflict(code);
+            }
+        }
+        DbError::Sqlx(e)
+    }
+}
+
+impl DbError {
+    /// The SQLSTATE of a database error, if this is one (e.g. `42501` insufficient privilege).
+    pub fn sqlstate(&self) -> Option<String> {
+        match self {
+            DbError::Sqlx(e) => e.as_database_error().and_then(|d| d.code().map(|c| c.into_owned())),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! PostgreSQL for WisdomOS: the embedded cluster, roles, migrations, provisioning, the tenant
+//! transaction and one repository module per aggregate. The only crate that holds SQL.
+//!
+//! Three roles (DESIGN.md §3): [`OWNER_ROLE`] owns every table and runs migrations and
+//! provisioning; [`APP_ROLE`] is the login role for requests (NOSUPERUSER, NOBYPASSRLS,
+//! NOINHERIT, owns nothing); each tenant has a NOLOGIN role named like its schema, which the app
+//! role assumes with `SET LOCAL ROLE` inside a [`TenantTx`].
+
+pub mod audit;
+pub mod bootstrap;
+pub mod embedded;
+pub mod error;
+pub mod life_areas;
+pub mod login_failures;
+pub mod memberships;
+pub mod migrate;
+pub mod provision;
+pub mod sessions;
+pub mod tenant_tx;
+pub mod tenants;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+pub mod users;
+
+pub use bootstrap::{Database, DbConfig};
+pub use error::DbError;
+pub use tenant_tx::{TenantScope, TenantTx};
+
+/// Owner of the platform schema, every tenant schema and table; runs migrations and provisioning.
+pub const OWNER_ROLE: &str = "wisdomos_owner";
+/// Login role of request handling.
+pub const APP_ROLE: &str = "wisdomos_app";
+/// Group role every tenant role belongs to; carries the read access tenants have to their own
+/// rows of shared platform tables (the audit log).
+pub const TENANT_GROUP_ROLE: &str = "wisdomos_tenant";
+
+/// Result of a keyset-paginated query: the rows and whether more follow the last one.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_more: bool,
+}
+
+impl<T> Page<T> {
+    /// Splits `limit + 1` fetched rows into a page of at most `limit`.
+    pub(crate) fn from_overfetch(mut rows: Vec<T>, limit: i64) -> Self {
+        let has_more = rows.len() as i64 > limit;
+        rows.truncate(limit.max(0) as usize);
+        Self { items: rows, has_more }
+    }
+}
+#[cfg(test)]
+mod isolation_tests;

@@ -1,0 +1,102 @@
+//! Tenants (platform schema).
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+use crate::audit::{self, NewAuditEvent};
+use crate::{Database, DbError};
+
+/// A stored tenant (seed 001 `Tenant`, with the fields of the foundation issue).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Tenant {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub schema_name: String,
+    pub owner_id: Uuid,
+    /// `ACTIVE`, `SUSPENDED` or `DELETED`.
+    pub status: String,
+    /// IANA time zone name.
+    pub timezone: String,
+    pub plan_tier: String,
+    pub schema_version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub(crate) const COLUMNS: &str =
+    "id, slug, name, schema_name, owner_id, status, timezone, plan_tier, schema_version, created_at, updated_at";
+
+/// The tenant with this id, whatever its status. Errors: [`DbError::NotFound`].
+pub async fn get<'e>(db: impl PgExecutor<'e>, id: Uuid) -> Result<Tenant, DbError> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM platform.tenants WHERE id = $1")).bind(id).fetch_one(db).await?)
+}
+
+/// A live tenant by id (as text) or slug, for operators' commands. Errors: [`DbError::NotFound`].
+pub async fn find(pool: &PgPool, id_or_slug: &str) -> Result<Tenant, DbError> {
+    let id = Uuid::parse_str(id_or_slug).ok();
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM platform.tenants WHERE (id = $1 OR slug = $2) AND status <> 'DELETED' LIMIT 1"
+    ))
+    .bind(id)
+    .bind(id_or_slug)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// Every tenant, deleted ones included, oldest first (operators' listing).
+pub async fn list_all(pool: &PgPool) -> Result<Vec<Tenant>, DbError> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM platform.tenants ORDER BY created_at, id")).fetch_all(pool).await?)
+}
+
+/// Whether a live tenant uses `slug`.
+pub async fn slug_taken<'e>(db: impl PgExecutor<'e>, slug: &str) -> Result<bool, DbError> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM platform.tenants WHERE slug = $1 AND status <> 'DELETED')")
+        .bind(slug)
+        .fetch_one(db)
+        .await?)
+}
+
+/// Changes name and/or time zone of a live tenant, audited as `tenant.updated` in the same
+/// transaction. Errors: [`DbError::NotFound`].
+pub async fn update(
+    db: &Database,
+    id: Uuid,
+    name: Option<&str>,
+    timezone: Option<&str>,
+    audit_ev: NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<Tenant, DbError> {
+    let mut tx = db.app().begin().await?;
+    let tenant = sqlx::query_as(&format!(
+        "UPDATE platform.tenants SET name = coalesce($2, name), timezone = coalesce($3, timezone), updated_at = $4
+         WHERE id = $1 AND status <> 'DELETED' RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(name)
+    .bind(timezone)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(&mut *tx, &audit_ev, now).await?;
+    tx.commit().await?;
+    Ok(tenant)
+}
+
+/// Moves a live tenant to `ACTIVE` or `SUSPENDED`, audited in the same transaction.
+/// Errors: [`DbError::NotFound`].
+pub async fn set_status(db: &Database, id: Uuid, status: &str, audit_ev: NewAuditEvent, now: DateTime<Utc>) -> Result<Tenant, DbError> {
+    let mut tx = db.app().begin().await?;
+    let tenant = sqlx::query_as(&format!(
+        "UPDATE platform.tenants SET status = $2, updated_at = $3 WHERE id = $1 AND status <> 'DELETED' RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(status)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(&mut *tx, &audit_ev, now).await?;
+    tx.commit().await?;
+    Ok(tenant)
+}
