@@ -20,7 +20,13 @@ impl Email {
     /// of dot-separated labels (letters, digits, hyphens; not starting or ending with a hyphen)
     /// with at least two labels. Errors: `invalid_email`.
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let invalid = || FieldError::new(field, "invalid_email", format!("{field} must be a valid e-mail address"));
+        let invalid = || {
+            FieldError::new(
+                field,
+                "invalid_email",
+                format!("{field} must be a valid e-mail address"),
+            )
+        };
         let email = raw.trim().to_lowercase();
         if email.is_empty() || email.len() > 254 {
             return Err(invalid());
@@ -31,7 +37,14 @@ impl Email {
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local.chars().all(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '@' | '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | '\\' | ']'));
+            && local.chars().all(|c| {
+                !c.is_whitespace()
+                    && !c.is_control()
+                    && !matches!(
+                        c,
+                        '@' | '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | '\\' | ']'
+                    )
+            });
         let labels: Vec<&str> = domain.split('.').collect();
         let domain_ok = labels.len() >= 2
             && labels.iter().all(|l| {
@@ -79,13 +92,25 @@ impl Password {
     pub fn new(field: &str, raw: &str) -> Result<Self, FieldError> {
         let len = raw.chars().count();
         if len < PASSWORD_MIN_CHARS {
-            return Err(FieldError::new(field, "password_too_short", format!("{field} must have at least {PASSWORD_MIN_CHARS} characters")));
+            return Err(FieldError::new(
+                field,
+                "password_too_short",
+                format!("{field} must have at least {PASSWORD_MIN_CHARS} characters"),
+            ));
         }
         if len > PASSWORD_MAX_CHARS {
-            return Err(FieldError::new(field, "password_too_long", format!("{field} must have at most {PASSWORD_MAX_CHARS} characters")));
+            return Err(FieldError::new(
+                field,
+                "password_too_long",
+                format!("{field} must have at most {PASSWORD_MAX_CHARS} characters"),
+            ));
         }
         if is_common_password(raw) {
-            return Err(FieldError::new(field, "password_too_common", format!("{field} is in a list of commonly used passwords; choose another")));
+            return Err(FieldError::new(
+                field,
+                "password_too_common",
+                format!("{field} is in a list of commonly used passwords; choose another"),
+            ));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -98,7 +123,8 @@ impl Password {
 
 /// True when `password` (or its lower-cased form) is in the common-password list.
 pub fn is_common_password(password: &str) -> bool {
-    passwords::analyzer::is_common_password(password) || passwords::analyzer::is_common_password(password.to_lowercase())
+    passwords::analyzer::is_common_password(password)
+        || passwords::analyzer::is_common_password(password.to_lowercase())
 }
 
 #[cfg(test)]
@@ -107,14 +133,39 @@ mod tests {
 
     #[test]
     fn emails_are_normalised() {
-        assert_eq!(Email::parse("email", "  Ada@Example.ORG ").unwrap().as_str(), "ada@example.org");
-        assert_eq!(Email::parse("email", "a.b+tag@sub.example.co.uk").unwrap().as_str(), "a.b+tag@sub.example.co.uk");
+        assert_eq!(
+            Email::parse("email", "  Ada@Example.ORG ")
+                .unwrap()
+                .as_str(),
+            "ada@example.org"
+        );
+        assert_eq!(
+            Email::parse("email", "a.b+tag@sub.example.co.uk")
+                .unwrap()
+                .as_str(),
+            "a.b+tag@sub.example.co.uk"
+        );
     }
 
     #[test]
     fn bad_emails_are_refused() {
-        for bad in ["", "plain", "@example.org", "a@", "a@b", "a b@example.org", "a@-x.org", "a@x..org", ".a@x.org", "a@@x.org"] {
-            assert_eq!(Email::parse("email", bad).unwrap_err().code, "invalid_email", "{bad}");
+        for bad in [
+            "",
+            "plain",
+            "@example.org",
+            "a@",
+            "a@b",
+            "a b@example.org",
+            "a@-x.org",
+            "a@x..org",
+            ".a@x.org",
+            "a@@x.org",
+        ] {
+            assert_eq!(
+                Email::parse("email", bad).unwrap_err().code,
+                "invalid_email",
+                "{bad}"
+            );
         }
         let long = format!("{}@example.org", "a".repeat(65));
         assert!(Email::parse("email", &long).is_err());
@@ -122,12 +173,32 @@ mod tests {
 
     #[test]
     fn password_policy() {
-        assert_eq!(Password::new("password", "short").unwrap_err().code, "password_too_short");
-        assert_eq!(Password::new("password", &"x".repeat(1025)).unwrap_err().code, "password_too_long");
-        assert_eq!(Password::new("password", "password123").unwrap_err().code, "password_too_common");
-        assert_eq!(Password::new("password", "PASSWORD123").unwrap_err().code, "password_too_common");
-        assert_eq!(Password::new("password", "qwertyuiop").unwrap_err().code, "password_too_common");
+        assert_eq!(
+            Password::new("password", "short").unwrap_err().code,
+            "password_too_short"
+        );
+        assert_eq!(
+            Password::new("password", &"x".repeat(1025))
+                .unwrap_err()
+                .code,
+            "password_too_long"
+        );
+        assert_eq!(
+            Password::new("password", "password123").unwrap_err().code,
+            "password_too_common"
+        );
+        assert_eq!(
+            Password::new("password", "PASSWORD123").unwrap_err().code,
+            "password_too_common"
+        );
+        assert_eq!(
+            Password::new("password", "qwertyuiop").unwrap_err().code,
+            "password_too_common"
+        );
         assert!(Password::new("password", "correct horse battery staple 42").is_ok());
-        assert!(format!("{:?}", Password::new("p", "correct horse battery").unwrap()).contains("redacted"));
+        assert!(
+            format!("{:?}", Password::new("p", "correct horse battery").unwrap())
+                .contains("redacted")
+        );
     }
 }

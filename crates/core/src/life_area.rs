@@ -56,8 +56,13 @@ pub enum AreaStatus {
 
 impl AreaStatus {
     /// All statuses from worst to best.
-    pub const ALL: [AreaStatus; 5] =
-        [AreaStatus::Crisis, AreaStatus::Struggling, AreaStatus::Balanced, AreaStatus::Thriving, AreaStatus::Flourishing];
+    pub const ALL: [AreaStatus; 5] = [
+        AreaStatus::Crisis,
+        AreaStatus::Struggling,
+        AreaStatus::Balanced,
+        AreaStatus::Thriving,
+        AreaStatus::Flourishing,
+    ];
 
     /// The band of a score (seed 001): < 20 CRISIS, < 40 STRUGGLING, < 70 BALANCED, < 90
     /// THRIVING, else FLOURISHING. `score` is on the 0–100 scale.
@@ -104,8 +109,18 @@ pub struct SeedLifeArea {
     pub cluster: LifeAreaCluster,
 }
 
-const fn area(slug: &'static str, name: &'static str, cluster: LifeAreaCluster, description: &'static str) -> SeedLifeArea {
-    SeedLifeArea { slug, name, description, cluster }
+const fn area(
+    slug: &'static str,
+    name: &'static str,
+    cluster: LifeAreaCluster,
+    description: &'static str,
+) -> SeedLifeArea {
+    SeedLifeArea {
+        slug,
+        name,
+        description,
+        cluster,
+    }
 }
 
 use LifeAreaCluster::*;
@@ -114,36 +129,186 @@ use LifeAreaCluster::*;
 /// seed 000 §4; "Work & Purpose" and "Financial Abundance" are seed 001's names; the other names
 /// and descriptions are ours.
 pub const SEED_LIFE_AREAS: [SeedLifeArea; 30] = [
-    area("work", "Work & Purpose", SystemicStructural, "Your job or vocation, how meaningful it feels and how it is going."),
-    area("finance", "Financial Abundance", SystemicStructural, "Income, spending, savings, debt and your sense of financial security."),
-    area("living-environment", "Living Environment", SystemicStructural, "Your home, its comfort and order, and the place you live in."),
-    area("legal-civic", "Legal & Civic Life", SystemicStructural, "Paperwork, contracts, legal matters, taxes and your duties as a citizen."),
-    area("time-energy-management", "Time & Energy", SystemicStructural, "How you spend your hours and energy, routines, rest and overload."),
-    area("romantic-intimacy", "Romance & Intimacy", RelationalHuman, "Your partner or dating life, closeness, affection and trust."),
-    area("family", "Family", RelationalHuman, "Parents, children, siblings and relatives, and how you get along."),
-    area("friendships", "Friendships", RelationalHuman, "Close friends, keeping in touch, being there for each other."),
-    area("professional-network", "Professional Network", RelationalHuman, "Colleagues, mentors, clients and the people you work alongside."),
-    area("community-belonging", "Community & Belonging", RelationalHuman, "Neighbours, groups and communities where you feel you belong."),
-    area("physical-health", "Physical Health", InnerPersonal, "Your body: fitness, sleep, food, illness and recovery."),
-    area("mental-health", "Mental Health", InnerPersonal, "Stress, anxiety, mood and the state of your mind."),
-    area("emotional-wellbeing", "Emotional Wellbeing", InnerPersonal, "How you feel day to day and how you handle joy, anger, fear and grief."),
-    area("personal-growth", "Personal Growth", InnerPersonal, "Habits, self-knowledge and becoming who you want to be."),
-    area("spirituality-meaning", "Spirituality & Meaning", InnerPersonal, "Faith, practice, reflection and a sense of meaning."),
-    area("creative-expression", "Creative Expression", CreativeExpressive, "Making things: writing, art, music, craft and other creative work."),
-    area("hobbies-play", "Hobbies & Play", CreativeExpressive, "Games, sports, pastimes and play for its own sake."),
-    area("style-aesthetics", "Style & Aesthetics", CreativeExpressive, "Clothes, appearance, design and the beauty around you."),
-    area("humor-levity", "Humour & Levity", CreativeExpressive, "Laughter, lightness and not taking everything seriously."),
-    area("sensuality-pleasure", "Sensuality & Pleasure", CreativeExpressive, "Enjoying the senses: food, touch, music, comfort and delight."),
-    area("travel-adventure", "Travel & Adventure", ExploratoryExpansive, "Trips, journeys, new places and adventures."),
-    area("learning-education", "Learning & Education", ExploratoryExpansive, "School, courses, studying, exams and learning new skills."),
-    area("innovation-experimentation", "Innovation & Experimentation", ExploratoryExpansive, "Trying new ideas, projects and ways of doing things."),
-    area("nature-environment", "Nature & Environment", ExploratoryExpansive, "Time outdoors, animals, the natural world and caring for the planet."),
-    area("curiosity-wonder", "Curiosity & Wonder", ExploratoryExpansive, "Questions, discovery and the sense of awe."),
-    area("purpose-mission", "Purpose & Mission", IntegrativeLegacy, "What you are here to do and the direction of your life."),
-    area("values-integrity", "Values & Integrity", IntegrativeLegacy, "Living by your values, honesty and keeping your word."),
-    area("legacy-impact", "Legacy & Impact", IntegrativeLegacy, "What you leave behind and the difference you make over time."),
-    area("contribution-service", "Contribution & Service", IntegrativeLegacy, "Helping others, volunteering and giving back."),
-    area("wisdom-integration", "Wisdom & Integration", IntegrativeLegacy, "Drawing lessons from experience and living them."),
+    area(
+        "work",
+        "Work & Purpose",
+        SystemicStructural,
+        "Your job or vocation, how meaningful it feels and how it is going.",
+    ),
+    area(
+        "finance",
+        "Financial Abundance",
+        SystemicStructural,
+        "Income, spending, savings, debt and your sense of financial security.",
+    ),
+    area(
+        "living-environment",
+        "Living Environment",
+        SystemicStructural,
+        "Your home, its comfort and order, and the place you live in.",
+    ),
+    area(
+        "legal-civic",
+        "Legal & Civic Life",
+        SystemicStructural,
+        "Paperwork, contracts, legal matters, taxes and your duties as a citizen.",
+    ),
+    area(
+        "time-energy-management",
+        "Time & Energy",
+        SystemicStructural,
+        "How you spend your hours and energy, routines, rest and overload.",
+    ),
+    area(
+        "romantic-intimacy",
+        "Romance & Intimacy",
+        RelationalHuman,
+        "Your partner or dating life, closeness, affection and trust.",
+    ),
+    area(
+        "family",
+        "Family",
+        RelationalHuman,
+        "Parents, children, siblings and relatives, and how you get along.",
+    ),
+    area(
+        "friendships",
+        "Friendships",
+        RelationalHuman,
+        "Close friends, keeping in touch, being there for each other.",
+    ),
+    area(
+        "professional-network",
+        "Professional Network",
+        RelationalHuman,
+        "Colleagues, mentors, clients and the people you work alongside.",
+    ),
+    area(
+        "community-belonging",
+        "Community & Belonging",
+        RelationalHuman,
+        "Neighbours, groups and communities where you feel you belong.",
+    ),
+    area(
+        "physical-health",
+        "Physical Health",
+        InnerPersonal,
+        "Your body: fitness, sleep, food, illness and recovery.",
+    ),
+    area(
+        "mental-health",
+        "Mental Health",
+        InnerPersonal,
+        "Stress, anxiety, mood and the state of your mind.",
+    ),
+    area(
+        "emotional-wellbeing",
+        "Emotional Wellbeing",
+        InnerPersonal,
+        "How you feel day to day and how you handle joy, anger, fear and grief.",
+    ),
+    area(
+        "personal-growth",
+        "Personal Growth",
+        InnerPersonal,
+        "Habits, self-knowledge and becoming who you want to be.",
+    ),
+    area(
+        "spirituality-meaning",
+        "Spirituality & Meaning",
+        InnerPersonal,
+        "Faith, practice, reflection and a sense of meaning.",
+    ),
+    area(
+        "creative-expression",
+        "Creative Expression",
+        CreativeExpressive,
+        "Making things: writing, art, music, craft and other creative work.",
+    ),
+    area(
+        "hobbies-play",
+        "Hobbies & Play",
+        CreativeExpressive,
+        "Games, sports, pastimes and play for its own sake.",
+    ),
+    area(
+        "style-aesthetics",
+        "Style & Aesthetics",
+        CreativeExpressive,
+        "Clothes, appearance, design and the beauty around you.",
+    ),
+    area(
+        "humor-levity",
+        "Humour & Levity",
+        CreativeExpressive,
+        "Laughter, lightness and not taking everything seriously.",
+    ),
+    area(
+        "sensuality-pleasure",
+        "Sensuality & Pleasure",
+        CreativeExpressive,
+        "Enjoying the senses: food, touch, music, comfort and delight.",
+    ),
+    area(
+        "travel-adventure",
+        "Travel & Adventure",
+        ExploratoryExpansive,
+        "Trips, journeys, new places and adventures.",
+    ),
+    area(
+        "learning-education",
+        "Learning & Education",
+        ExploratoryExpansive,
+        "School, courses, studying, exams and learning new skills.",
+    ),
+    area(
+        "innovation-experimentation",
+        "Innovation & Experimentation",
+        ExploratoryExpansive,
+        "Trying new ideas, projects and ways of doing things.",
+    ),
+    area(
+        "nature-environment",
+        "Nature & Environment",
+        ExploratoryExpansive,
+        "Time outdoors, animals, the natural world and caring for the planet.",
+    ),
+    area(
+        "curiosity-wonder",
+        "Curiosity & Wonder",
+        ExploratoryExpansive,
+        "Questions, discovery and the sense of awe.",
+    ),
+    area(
+        "purpose-mission",
+        "Purpose & Mission",
+        IntegrativeLegacy,
+        "What you are here to do and the direction of your life.",
+    ),
+    area(
+        "values-integrity",
+        "Values & Integrity",
+        IntegrativeLegacy,
+        "Living by your values, honesty and keeping your word.",
+    ),
+    area(
+        "legacy-impact",
+        "Legacy & Impact",
+        IntegrativeLegacy,
+        "What you leave behind and the difference you make over time.",
+    ),
+    area(
+        "contribution-service",
+        "Contribution & Service",
+        IntegrativeLegacy,
+        "Helping others, volunteering and giving back.",
+    ),
+    area(
+        "wisdom-integration",
+        "Wisdom & Integration",
+        IntegrativeLegacy,
+        "Drawing lessons from experience and living them.",
+    ),
 ];
 
 #[cfg(test)]
@@ -155,7 +320,11 @@ mod tests {
     fn thirty_areas_five_per_cluster() {
         assert_eq!(SEED_LIFE_AREAS.len(), 30);
         for c in LifeAreaCluster::ALL {
-            assert_eq!(SEED_LIFE_AREAS.iter().filter(|a| a.cluster == c).count(), 5, "{c:?}");
+            assert_eq!(
+                SEED_LIFE_AREAS.iter().filter(|a| a.cluster == c).count(),
+                5,
+                "{c:?}"
+            );
         }
         let slugs: HashSet<_> = SEED_LIFE_AREAS.iter().map(|a| a.slug).collect();
         assert_eq!(slugs.len(), 30);

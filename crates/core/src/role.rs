@@ -66,7 +66,9 @@ impl Role {
         let min = match p {
             Permission::ReadData | Permission::ListMembers => Role::Viewer,
             Permission::WriteData => Role::Member,
-            Permission::ManageMembers | Permission::UpdateTenant | Permission::ReadAudit => Role::Admin,
+            Permission::ManageMembers | Permission::UpdateTenant | Permission::ReadAudit => {
+                Role::Admin
+            }
             Permission::ManageLifecycle => Role::Owner,
         };
         self.rank() >= min.rank()

@@ -26,7 +26,13 @@ impl TenantStatus {
 
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        [TenantStatus::Active, TenantStatus::Suspended, TenantStatus::Deleted].into_iter().find(|t| t.as_str() == s)
+        [
+            TenantStatus::Active,
+            TenantStatus::Suspended,
+            TenantStatus::Deleted,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
     }
 }
 
@@ -52,7 +58,8 @@ impl Slug {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let s = raw.trim();
         let ok = (SLUG_MIN..=SLUG_MAX).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-')
             && !s.contains("--");
@@ -82,7 +89,11 @@ impl Slug {
         out.truncate(50);
         let mut out = out.trim_matches('-').to_owned();
         if out.len() < SLUG_MIN {
-            out = if out.is_empty() { "workspace".to_owned() } else { format!("{out}-workspace") };
+            out = if out.is_empty() {
+                "workspace".to_owned()
+            } else {
+                format!("{out}-workspace")
+            };
         }
         Self(out)
     }
@@ -122,7 +133,11 @@ fn fold_char(c: char) -> Vec<char> {
 /// Errors: `invalid_timezone`.
 pub fn timezone(field: &str, raw: &str) -> Result<chrono_tz::Tz, FieldError> {
     raw.trim().parse::<chrono_tz::Tz>().map_err(|_| {
-        FieldError::new(field, "invalid_timezone", format!("{field} must be an IANA time zone name such as Europe/Berlin"))
+        FieldError::new(
+            field,
+            "invalid_timezone",
+            format!("{field} must be an IANA time zone name such as Europe/Berlin"),
+        )
     })
 }
 
@@ -135,7 +150,11 @@ pub fn schema_name(tenant_id: Uuid) -> String {
 /// True when `name` has exactly the shape [`schema_name`] produces; checked before any name is
 /// interpolated into DDL.
 pub fn is_valid_schema_name(name: &str) -> bool {
-    name.len() == 34 && name.starts_with("t_") && name[2..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    name.len() == 34
+        && name.starts_with("t_")
+        && name[2..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]
@@ -144,7 +163,10 @@ mod tests {
 
     #[test]
     fn derives_slugs() {
-        assert_eq!(Slug::derive("John's Transformation Journey").as_str(), "john-s-transformation-journey");
+        assert_eq!(
+            Slug::derive("John's Transformation Journey").as_str(),
+            "john-s-transformation-journey"
+        );
         assert_eq!(Slug::derive("  Café & Crème  ").as_str(), "cafe-and-creme");
         assert_eq!(Slug::derive("!!!").as_str(), "workspace");
         assert_eq!(Slug::derive("Jo").as_str(), "jo-workspace");
@@ -165,8 +187,21 @@ mod tests {
         for good in ["abc", "my-space", "a1-b2"] {
             assert!(Slug::parse("slug", good).is_ok(), "{good}");
         }
-        for bad in ["ab", "-abc", "abc-", "a--b", "ABC", "a b c", "a_bc", &"a".repeat(64)] {
-            assert_eq!(Slug::parse("slug", bad).unwrap_err().code, "invalid_slug", "{bad}");
+        for bad in [
+            "ab",
+            "-abc",
+            "abc-",
+            "a--b",
+            "ABC",
+            "a b c",
+            "a_bc",
+            &"a".repeat(64),
+        ] {
+            assert_eq!(
+                Slug::parse("slug", bad).unwrap_err().code,
+                "invalid_slug",
+                "{bad}"
+            );
         }
     }
 
@@ -174,7 +209,10 @@ mod tests {
     fn validates_timezones() {
         assert!(timezone("timezone", "Asia/Kathmandu").is_ok());
         assert!(timezone("timezone", "UTC").is_ok());
-        assert_eq!(timezone("timezone", "Mars/Olympus").unwrap_err().code, "invalid_timezone");
+        assert_eq!(
+            timezone("timezone", "Mars/Olympus").unwrap_err().code,
+            "invalid_timezone"
+        );
         assert!(timezone("timezone", "").is_err());
     }
 

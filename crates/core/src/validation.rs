@@ -16,9 +16,21 @@ pub struct FieldError {
 impl FieldError {
     /// Builds a field error; `field` is the client-facing field name.
     pub fn new(field: &str, code: &'static str, message: impl Into<String>) -> Self {
-        Self { field: field.to_owned(), code, message: message.into() }
+        Self {
+            field: field.to_owned(),
+            code,
+            message: message.into(),
+        }
     }
 }
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}
 
 /// A non-empty list of field errors, returned when any field of an input is invalid.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -54,7 +66,11 @@ impl From<FieldError> for ValidationErrors {
 
 impl std::fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
         f.write_str(&parts.join("; "))
     }
 }
@@ -64,17 +80,34 @@ impl std::error::Error for ValidationErrors {}
 /// Trims `value` and checks its length in characters is within `min..=max`.
 ///
 /// Errors: `required` when empty after trimming and `min > 0`, `too_long` past `max`.
-pub fn bounded_text(field: &str, value: &str, min: usize, max: usize) -> Result<String, FieldError> {
+pub fn bounded_text(
+    field: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+) -> Result<String, FieldError> {
     let trimmed = value.trim();
     let len = trimmed.chars().count();
     if len < min {
-        return Err(FieldError::new(field, "required", format!("{field} must have at least {min} character(s)")));
+        return Err(FieldError::new(
+            field,
+            "required",
+            format!("{field} must have at least {min} character(s)"),
+        ));
     }
     if len > max {
-        return Err(FieldError::new(field, "too_long", format!("{field} must have at most {max} characters")));
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("{field} must have at most {max} characters"),
+        ));
     }
     if trimmed.chars().any(|c| c.is_control()) {
-        return Err(FieldError::new(field, "invalid_characters", format!("{field} must not contain control characters")));
+        return Err(FieldError::new(
+            field,
+            "invalid_characters",
+            format!("{field} must not contain control characters"),
+        ));
     }
     Ok(trimmed.to_owned())
 }
@@ -86,9 +119,18 @@ mod tests {
     #[test]
     fn bounded_text_trims_and_bounds() {
         assert_eq!(bounded_text("name", "  ab ", 1, 2).unwrap(), "ab");
-        assert_eq!(bounded_text("name", "   ", 1, 5).unwrap_err().code, "required");
-        assert_eq!(bounded_text("name", "abc", 1, 2).unwrap_err().code, "too_long");
-        assert_eq!(bounded_text("name", "a\u{0}b", 1, 5).unwrap_err().code, "invalid_characters");
+        assert_eq!(
+            bounded_text("name", "   ", 1, 5).unwrap_err().code,
+            "required"
+        );
+        assert_eq!(
+            bounded_text("name", "abc", 1, 2).unwrap_err().code,
+            "too_long"
+        );
+        assert_eq!(
+            bounded_text("name", "a\u{0}b", 1, 5).unwrap_err().code,
+            "invalid_characters"
+        );
         // Length counts characters, not bytes.
         assert!(bounded_text("name", "ééé", 1, 3).is_ok());
     }

@@ -1,7 +1,7 @@
 //! The audit log (seed 003 §6): `platform.audit_events`, append-only for the app role.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::{DbError, Page, TenantTx};
@@ -34,9 +34,23 @@ pub struct AuditEvent {
     pub created_at: DateTime<Utc>,
 }
 
-/// Appends an event; pass the transaction of the action it records.
-pub async fn record<'e>(db: impl PgExecutor<'e>, ev: &NewAuditEvent, now: DateTime<Utc>) -> Result<(), DbError> {
-    let metadata = if ev.metadata.is_null() { serde_json::json!({}) } else { ev.metadata.clone() };
+/// Appends an event on its own (actions with no transaction of their own, such as a failed sign-in).
+pub async fn append(pool: &PgPool, ev: &NewAuditEvent, now: DateTime<Utc>) -> Result<(), DbError> {
+    let mut conn = pool.acquire().await?;
+    record(&mut conn, ev, now).await
+}
+
+/// Appends an event inside the transaction of the action it records.
+pub async fn record(
+    db: &mut PgConnection,
+    ev: &NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let metadata = if ev.metadata.is_null() {
+        serde_json::json!({})
+    } else {
+        ev.metadata.clone()
+    };
     sqlx::query(
         "INSERT INTO platform.audit_events
            (id, tenant_id, actor_user_id, actor_role, event_type, target_type, target_id, metadata, created_at)
@@ -59,7 +73,11 @@ pub async fn record<'e>(db: impl PgExecutor<'e>, ev: &NewAuditEvent, now: DateTi
 /// The tenant's events, newest first, after the keyset `(created_at, id)` of the previous
 /// page's last row. Read through the tenant transaction: row-level security lets a tenant role
 /// see only its own tenant's rows.
-pub async fn list(tx: &mut TenantTx, before: Option<(DateTime<Utc>, Uuid)>, limit: i64) -> Result<Page<AuditEvent>, DbError> {
+pub async fn list(
+    tx: &mut TenantTx,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Page<AuditEvent>, DbError> {
     let (at, id) = before.map_or((None, None), |(a, i)| (Some(a), Some(i)));
     let tenant_id = tx.tenant_id();
     let rows = sqlx::query_as(

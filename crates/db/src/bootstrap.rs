@@ -33,7 +33,10 @@ impl Database {
     ///
     /// Errors: the admin role cannot connect or lacks CREATEROLE/CREATE on the database.
     pub async fn connect(cfg: &DbConfig) -> Result<Self, DbError> {
-        let admin = cfg.admin.clone().log_statements(tracing::log::LevelFilter::Debug);
+        let admin = cfg
+            .admin
+            .clone()
+            .log_statements(tracing::log::LevelFilter::Debug);
         // Roles are cluster-wide: concurrent bootstraps (parallel tests, two servers) can
         // collide on them, so retry the idempotent script a few times.
         let mut attempt = 0;
@@ -48,8 +51,16 @@ impl Database {
                 Err(e) => return Err(e),
             }
         }
-        let owner_opts = cfg.admin.clone().username(OWNER_ROLE).password(&cfg.role_password);
-        let app_opts = cfg.admin.clone().username(APP_ROLE).password(&cfg.role_password);
+        let owner_opts = cfg
+            .admin
+            .clone()
+            .username(OWNER_ROLE)
+            .password(&cfg.role_password);
+        let app_opts = cfg
+            .admin
+            .clone()
+            .username(APP_ROLE)
+            .password(&cfg.role_password);
         let owner = pool(owner_opts, cfg.max_connections).await?;
         migrate::migrate_platform(&owner).await?;
         let app = pool(app_opts, cfg.max_connections).await?;
@@ -69,7 +80,10 @@ impl Database {
 
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&self.app).await.is_ok()
+        sqlx::query_scalar::<_, i32>("SELECT 1")
+            .fetch_one(&self.app)
+            .await
+            .is_ok()
     }
 
     /// Closes both pools.

@@ -39,12 +39,19 @@ pub struct EmbeddedPostgres {
 ///
 /// Errors: [`DbError::Embedded`] saying what to install when none is found.
 pub fn find_bin_dir() -> Result<PathBuf, DbError> {
-    let has_all = |d: &Path| ["initdb", "pg_ctl", "postgres"].iter().all(|b| d.join(b).is_file());
+    let has_all = |d: &Path| {
+        ["initdb", "pg_ctl", "postgres"]
+            .iter()
+            .all(|b| d.join(b).is_file())
+    };
     if let Some(d) = std::env::var_os("WISDOMOS_PG_BIN").map(PathBuf::from) {
         if has_all(&d) {
             return Ok(d);
         }
-        return Err(DbError::Embedded(format!("WISDOMOS_PG_BIN={} does not contain initdb, pg_ctl and postgres", d.display())));
+        return Err(DbError::Embedded(format!(
+            "WISDOMOS_PG_BIN={} does not contain initdb, pg_ctl and postgres",
+            d.display()
+        )));
     }
     if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
         let d = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
@@ -91,8 +98,10 @@ impl EmbeddedPostgres {
     /// Errors: [`DbError::Embedded`] with the tool's own message when `initdb` or `pg_ctl` fails.
     pub fn start(data_dir: &Path) -> Result<Self, DbError> {
         let bin_dir = find_bin_dir()?;
-        std::fs::create_dir_all(data_dir).map_err(|e| io_err("create the data directory", data_dir, e))?;
-        let data_dir = std::fs::canonicalize(data_dir).map_err(|e| io_err("resolve the data directory", data_dir, e))?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| io_err("create the data directory", data_dir, e))?;
+        let data_dir = std::fs::canonicalize(data_dir)
+            .map_err(|e| io_err("resolve the data directory", data_dir, e))?;
         let cluster_dir = data_dir.join("pg");
         let run_dir = data_dir.join("pg-run");
         let run_as = if nix::unistd::Uid::effective().is_root() {
@@ -104,12 +113,24 @@ impl EmbeddedPostgres {
         } else {
             None
         };
-        let mut pg = Self { bin_dir, cluster_dir, run_dir, run_as, started_here: false };
+        let mut pg = Self {
+            bin_dir,
+            cluster_dir,
+            run_dir,
+            run_as,
+            started_here: false,
+        };
         for dir in [&pg.cluster_dir, &pg.run_dir] {
             std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, e))?;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| io_err("set permissions on", dir, e))?;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| io_err("set permissions on", dir, e))?;
             if let Some((uid, gid)) = pg.run_as {
-                nix::unistd::chown(dir.as_path(), Some(uid), Some(gid)).map_err(|e| DbError::Embedded(format!("cannot hand {} to the postgres user: {e}", dir.display())))?;
+                nix::unistd::chown(dir.as_path(), Some(uid), Some(gid)).map_err(|e| {
+                    DbError::Embedded(format!(
+                        "cannot hand {} to the postgres user: {e}",
+                        dir.display()
+                    ))
+                })?;
             }
         }
         if !pg.cluster_dir.join("PG_VERSION").exists() {
@@ -118,17 +139,20 @@ impl EmbeddedPostgres {
         pg.write_config()?;
         if !pg.is_running() {
             let log = pg.run_dir.join("postgresql.log");
-            pg.run("pg_ctl", &[
-                "start".as_ref(),
-                "-w".as_ref(),
-                "-t".as_ref(),
-                "120".as_ref(),
-                "-s".as_ref(),
-                "-D".as_ref(),
-                pg.cluster_dir.as_os_str(),
-                "-l".as_ref(),
-                log.as_os_str(),
-            ])
+            pg.run(
+                "pg_ctl",
+                &[
+                    "start".as_ref(),
+                    "-w".as_ref(),
+                    "-t".as_ref(),
+                    "120".as_ref(),
+                    "-s".as_ref(),
+                    "-D".as_ref(),
+                    pg.cluster_dir.as_os_str(),
+                    "-l".as_ref(),
+                    log.as_os_str(),
+                ],
+            )
             .map_err(|e| DbError::Embedded(format!("{e}\n(server log: {})", log.display())))?;
             pg.started_here = true;
         }
@@ -137,7 +161,11 @@ impl EmbeddedPostgres {
 
     /// Connection options for the cluster's superuser over its private socket, to `database`.
     pub fn admin_options(&self, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new().socket(&self.run_dir).port(SOCKET_PORT).username(SUPERUSER).database(database)
+        PgConnectOptions::new()
+            .socket(&self.run_dir)
+            .port(SOCKET_PORT)
+            .username(SUPERUSER)
+            .database(database)
     }
 
     /// Whether this process started the server (and so should stop it).
@@ -151,28 +179,46 @@ impl EmbeddedPostgres {
             return Ok(());
         }
         self.started_here = false;
-        self.run("pg_ctl", &["stop".as_ref(), "-w".as_ref(), "-s".as_ref(), "-m".as_ref(), "fast".as_ref(), "-D".as_ref(), self.cluster_dir.as_os_str()])
+        self.run(
+            "pg_ctl",
+            &[
+                "stop".as_ref(),
+                "-w".as_ref(),
+                "-s".as_ref(),
+                "-m".as_ref(),
+                "fast".as_ref(),
+                "-D".as_ref(),
+                self.cluster_dir.as_os_str(),
+            ],
+        )
     }
 
     fn is_running(&self) -> bool {
         self.command("pg_ctl")
-            .args(["status".as_ref(), "-D".as_ref(), self.cluster_dir.as_os_str()])
+            .args([
+                "status".as_ref(),
+                "-D".as_ref(),
+                self.cluster_dir.as_os_str(),
+            ])
             .output()
             .map(|o| o.status.success())
             .unwrap_or(false)
     }
 
     fn initdb(&self) -> Result<(), DbError> {
-        self.run("initdb", &[
-            "-D".as_ref(),
-            self.cluster_dir.as_os_str(),
-            "-U".as_ref(),
-            SUPERUSER.as_ref(),
-            "--auth-local=trust".as_ref(),
-            "--auth-host=reject".as_ref(),
-            "--encoding=UTF8".as_ref(),
-            "--locale=C.UTF-8".as_ref(),
-        ])
+        self.run(
+            "initdb",
+            &[
+                "-D".as_ref(),
+                self.cluster_dir.as_os_str(),
+                "-U".as_ref(),
+                SUPERUSER.as_ref(),
+                "--auth-local=trust".as_ref(),
+                "--auth-host=reject".as_ref(),
+                "--encoding=UTF8".as_ref(),
+                "--locale=C.UTF-8".as_ref(),
+            ],
+        )
     }
 
     /// Our settings live in their own file, rewritten at every start so a moved data directory
@@ -182,7 +228,8 @@ impl EmbeddedPostgres {
         let main = std::fs::read_to_string(&conf).map_err(|e| io_err("read", &conf, e))?;
         let include = "include_if_exists = 'wisdomos.conf'";
         if !main.contains(include) {
-            std::fs::write(&conf, format!("{main}\n{include}\n")).map_err(|e| io_err("write", &conf, e))?;
+            std::fs::write(&conf, format!("{main}\n{include}\n"))
+                .map_err(|e| io_err("write", &conf, e))?;
         }
         let ours = self.cluster_dir.join("wisdomos.conf");
         let socket = self.run_dir.to_string_lossy().replace('\'', "''");
@@ -197,7 +244,9 @@ impl EmbeddedPostgres {
         std::fs::write(&ours, text).map_err(|e| io_err("write", &ours, e))?;
         if let Some((uid, gid)) = self.run_as {
             for f in [&conf, &ours] {
-                nix::unistd::chown(f.as_path(), Some(uid), Some(gid)).map_err(|e| DbError::Embedded(format!("cannot hand {} to postgres: {e}", f.display())))?;
+                nix::unistd::chown(f.as_path(), Some(uid), Some(gid)).map_err(|e| {
+                    DbError::Embedded(format!("cannot hand {} to postgres: {e}", f.display()))
+                })?;
             }
         }
         Ok(())
@@ -215,11 +264,19 @@ impl EmbeddedPostgres {
     }
 
     fn run(&self, tool: &str, args: &[&std::ffi::OsStr]) -> Result<(), DbError> {
-        let out = self.command(tool).args(args).output().map_err(|e| DbError::Embedded(format!("cannot run {tool}: {e}")))?;
+        let out = self
+            .command(tool)
+            .args(args)
+            .output()
+            .map_err(|e| DbError::Embedded(format!("cannot run {tool}: {e}")))?;
         if out.status.success() {
             Ok(())
         } else {
-            let mut msg = format!("{tool} failed: {}{}", String::from_utf8_lossy(&out.stderr).trim(), String::from_utf8_lossy(&out.stdout).trim());
+            let mut msg = format!(
+                "{tool} failed: {}{}",
+                String::from_utf8_lossy(&out.stderr).trim(),
+                String::from_utf8_lossy(&out.stdout).trim()
+            );
             if self.run_as.is_some() && msg.contains("ermission denied") {
                 msg.push_str("\nhint: the data directory and every directory above it must be reachable by the postgres user; choose another with --data-dir");
             }

@@ -47,7 +47,9 @@ impl DbError {
     /// The SQLSTATE of a database error, if this is one (e.g. `42501` insufficient privilege).
     pub fn sqlstate(&self) -> Option<String> {
         match self {
-            DbError::Sqlx(e) => e.as_database_error().and_then(|d| d.code().map(|c| c.into_owned())),
+            DbError::Sqlx(e) => e
+                .as_database_error()
+                .and_then(|d| d.code().map(|c| c.into_owned())),
             _ => None,
         }
     }

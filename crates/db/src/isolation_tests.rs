@@ -12,9 +12,20 @@ use crate::users::NewUser;
 use crate::{audit, life_areas, tenants, Database, TenantScope, TenantTx, APP_ROLE};
 
 async fn new_tenant(db: &Database, email: &str) -> (Uuid, TenantScope) {
-    let user = NewUser { email, password_hash: "x", first_name: None, last_name: None };
-    let t = NewTenant { name: "Test space", slug: None, timezone: "UTC" };
-    let (_, tenant) = provision::register(db, &user, &t, Utc::now()).await.unwrap();
+    let user = NewUser {
+        email,
+        password_hash: "x",
+        first_name: None,
+        last_name: None,
+    };
+    let t = NewTenant {
+        name: "Test space",
+        slug: None,
+        timezone: "UTC",
+    };
+    let (_, tenant) = provision::register(db, &user, &t, Utc::now())
+        .await
+        .unwrap();
     (tenant.id, TenantScope::new(tenant.id, tenant.schema_name))
 }
 
@@ -28,7 +39,9 @@ async fn provisioning_seeds_thirty_areas_in_six_clusters() {
     for c in LifeAreaCluster::ALL {
         assert_eq!(areas.iter().filter(|a| a.cluster == c.as_str()).count(), 5);
     }
-    assert!(areas.iter().all(|a| a.current_score == 50.0 && a.status == "BALANCED"));
+    assert!(areas
+        .iter()
+        .all(|a| a.current_score == 50.0 && a.status == "BALANCED"));
 }
 
 #[tokio::test]
@@ -37,10 +50,20 @@ async fn a_tenant_role_cannot_read_another_tenants_schema() {
     let (_, a) = new_tenant(&t.db, "a@example.org").await;
     let (_, b) = new_tenant(&t.db, "b@example.org").await;
     let mut tx = TenantTx::begin(&t.db, &a).await.unwrap();
-    let who: String = sqlx::query_scalar("SELECT current_user::text").fetch_one(tx.conn()).await.unwrap();
+    let who: String = sqlx::query_scalar("SELECT current_user::text")
+        .fetch_one(tx.conn())
+        .await
+        .unwrap();
     assert_eq!(who, a.schema);
-    let err = sqlx::query(&format!("SELECT count(*) FROM {}.life_areas", b.schema)).fetch_one(tx.conn()).await.unwrap_err();
-    assert_eq!(err.as_database_error().and_then(|d| d.code()).as_deref(), Some("42501"), "{err}");
+    let err = sqlx::query(&format!("SELECT count(*) FROM {}.life_areas", b.schema))
+        .fetch_one(tx.conn())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_database_error().and_then(|d| d.code()).as_deref(),
+        Some("42501"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -48,21 +71,38 @@ async fn without_a_tenant_id_every_tenant_table_is_empty() {
     let t = TestDatabase::create().await;
     let (a_id, a) = new_tenant(&t.db, "a@example.org").await;
     let (b_id, _) = new_tenant(&t.db, "b@example.org").await;
-    let tables: Vec<String> = sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = $1")
-        .bind(&a.schema)
-        .fetch_all(t.db.owner())
-        .await
-        .unwrap();
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = $1")
+            .bind(&a.schema)
+            .fetch_all(t.db.owner())
+            .await
+            .unwrap();
     assert!(!tables.is_empty());
     for table in &tables {
         let mut conn = t.db.app().begin().await.unwrap();
         // The tenant's own role, its schema, but no app.tenant_id: row-level security fails closed.
-        sqlx::raw_sql(&format!("SET LOCAL ROLE {0}; SET LOCAL search_path = {0};", a.schema)).execute(&mut *conn).await.unwrap();
-        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut *conn).await.unwrap();
+        sqlx::raw_sql(&format!(
+            "SET LOCAL ROLE {0}; SET LOCAL search_path = {0};",
+            a.schema
+        ))
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
         assert_eq!(n, 0, "{table} without app.tenant_id");
         // Another tenant's id: still nothing.
-        sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(b_id.to_string()).execute(&mut *conn).await.unwrap();
-        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut *conn).await.unwrap();
+        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+            .bind(b_id.to_string())
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
         assert_eq!(n, 0, "{table} with another tenant's id");
         // Writing a row for another tenant is refused by WITH CHECK.
         if table == "life_areas" {
@@ -71,12 +111,22 @@ async fn without_a_tenant_id_every_tenant_table_is_empty() {
                 .execute(&mut *conn)
                 .await
                 .unwrap_err();
-            assert_eq!(err.as_database_error().and_then(|d| d.code()).as_deref(), Some("42501"), "{err}");
+            assert_eq!(
+                err.as_database_error().and_then(|d| d.code()).as_deref(),
+                Some("42501"),
+                "{err}"
+            );
         }
     }
     // The app role itself, with no tenant role assumed, has no access at all.
-    let err = sqlx::query(&format!("SELECT count(*) FROM {}.life_areas", a.schema)).fetch_one(t.db.app()).await.unwrap_err();
-    assert_eq!(err.as_database_error().and_then(|d| d.code()).as_deref(), Some("42501"));
+    let err = sqlx::query(&format!("SELECT count(*) FROM {}.life_areas", a.schema))
+        .fetch_one(t.db.app())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_database_error().and_then(|d| d.code()).as_deref(),
+        Some("42501")
+    );
 }
 
 #[tokio::test]
@@ -95,8 +145,14 @@ async fn catalog_every_tenant_table_forces_rls_and_the_app_role_is_powerless() {
     assert!(rows.len() >= 2);
     for r in &rows {
         let (s, n): (String, String) = (r.get("schema"), r.get("name"));
-        assert!(r.get::<bool, _>("relrowsecurity"), "{s}.{n} has RLS disabled");
-        assert!(r.get::<bool, _>("relforcerowsecurity"), "{s}.{n} does not force RLS");
+        assert!(
+            r.get::<bool, _>("relrowsecurity"),
+            "{s}.{n} has RLS disabled"
+        );
+        assert!(
+            r.get::<bool, _>("relforcerowsecurity"),
+            "{s}.{n} does not force RLS"
+        );
         let has_tenant_id: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'tenant_id')",
         )
@@ -108,7 +164,11 @@ async fn catalog_every_tenant_table_forces_rls_and_the_app_role_is_powerless() {
         assert!(has_tenant_id, "{s}.{n} lacks tenant_id");
     }
     let (superuser, bypass): (bool, bool) =
-        sqlx::query_as("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1").bind(APP_ROLE).fetch_one(t.db.owner()).await.unwrap();
+        sqlx::query_as("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1")
+            .bind(APP_ROLE)
+            .fetch_one(t.db.owner())
+            .await
+            .unwrap();
     assert!(!superuser && !bypass);
     let owned: i64 = sqlx::query_scalar(
         "SELECT (SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = $1))
@@ -125,11 +185,22 @@ async fn catalog_every_tenant_table_forces_rls_and_the_app_role_is_powerless() {
 async fn the_app_role_cannot_rewrite_the_audit_log() {
     let t = TestDatabase::create().await;
     new_tenant(&t.db, "a@example.org").await;
-    for sql in ["UPDATE platform.audit_events SET event_type = 'x'", "DELETE FROM platform.audit_events", "TRUNCATE platform.audit_events"] {
+    for sql in [
+        "UPDATE platform.audit_events SET event_type = 'x'",
+        "DELETE FROM platform.audit_events",
+        "TRUNCATE platform.audit_events",
+    ] {
         let err = sqlx::query(sql).execute(t.db.app()).await.unwrap_err();
-        assert_eq!(err.as_database_error().and_then(|d| d.code()).as_deref(), Some("42501"), "{sql}: {err}");
+        assert_eq!(
+            err.as_database_error().and_then(|d| d.code()).as_deref(),
+            Some("42501"),
+            "{sql}: {err}"
+        );
     }
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.audit_events").fetch_one(t.db.app()).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.audit_events")
+        .fetch_one(t.db.app())
+        .await
+        .unwrap();
     assert!(n >= 2);
 }
 
@@ -139,7 +210,10 @@ async fn a_tenant_sees_only_its_own_audit_rows() {
     let (a_id, a) = new_tenant(&t.db, "a@example.org").await;
     new_tenant(&t.db, "b@example.org").await;
     let mut tx = TenantTx::begin(&t.db, &a).await.unwrap();
-    let all: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.audit_events").fetch_one(tx.conn()).await.unwrap();
+    let all: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.audit_events")
+        .fetch_one(tx.conn())
+        .await
+        .unwrap();
     let page = audit::list(&mut tx, None, 100).await.unwrap();
     assert_eq!(all as usize, page.items.len());
     assert!(page.items.iter().all(|e| e.tenant_id == Some(a_id)));
@@ -149,25 +223,49 @@ async fn a_tenant_sees_only_its_own_audit_rows() {
 async fn deprovisioning_drops_schema_and_role_and_keeps_audit() {
     let t = TestDatabase::create().await;
     let (id, scope) = new_tenant(&t.db, "a@example.org").await;
-    provision::deprovision(&t.db, id, Default::default(), Utc::now()).await.unwrap();
-    let schema_left: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)")
-        .bind(&scope.schema)
-        .fetch_one(t.db.owner())
+    provision::deprovision(&t.db, id, Default::default(), Utc::now())
         .await
         .unwrap();
+    let schema_left: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)")
+            .bind(&scope.schema)
+            .fetch_one(t.db.owner())
+            .await
+            .unwrap();
     let role_left: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)").bind(&scope.schema).fetch_one(t.db.owner()).await.unwrap();
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
+            .bind(&scope.schema)
+            .fetch_one(t.db.owner())
+            .await
+            .unwrap();
     assert!(!schema_left && !role_left);
-    assert_eq!(tenants::get(t.db.owner(), id).await.unwrap().status, "DELETED");
+    assert_eq!(
+        tenants::get(t.db.owner(), id).await.unwrap().status,
+        "DELETED"
+    );
     let audit_rows: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM platform.audit_events WHERE tenant_id = $1").bind(id).fetch_one(t.db.owner()).await.unwrap();
-    assert!(audit_rows >= 3, "registered, created and deleted stay: {audit_rows}");
+        sqlx::query_scalar("SELECT count(*) FROM platform.audit_events WHERE tenant_id = $1")
+            .bind(id)
+            .fetch_one(t.db.owner())
+            .await
+            .unwrap();
+    assert!(
+        audit_rows >= 3,
+        "registered, created and deleted stay: {audit_rows}"
+    );
     assert!(TenantTx::begin(&t.db, &scope).await.is_err());
 }
 
-const EXTRA: Migration = Migration { version: 2, name: "test_extra", sql: "ALTER TABLE life_areas ADD COLUMN note text;" };
-const SLOW: Migration =
-    Migration { version: 2, name: "test_slow", sql: "SELECT pg_sleep(0.2); ALTER TABLE life_areas ADD COLUMN note text;" };
+const EXTRA: Migration = Migration {
+    version: 2,
+    name: "test_extra",
+    sql: "ALTER TABLE life_areas ADD COLUMN note text;",
+};
+const SLOW: Migration = Migration {
+    version: 2,
+    name: "test_slow",
+    sql: "SELECT pg_sleep(0.2); ALTER TABLE life_areas ADD COLUMN note text;",
+};
 
 #[tokio::test]
 async fn migrate_is_idempotent_and_resumes_after_interruption() {
@@ -179,19 +277,37 @@ async fn migrate_is_idempotent_and_resumes_after_interruption() {
     // Interrupt a run part-way: dropping the future rolls back the tenants in flight.
     let run = migrate::migrate_all_tenants(t.db.owner(), &slow, 2, &|_, _| {});
     let _ = tokio::time::timeout(std::time::Duration::from_millis(500), run).await;
-    let behind = migrate::tenants_behind(t.db.owner(), 2).await.unwrap().len();
-    assert!(behind > 0 && behind < 12, "interrupted run left {behind} behind");
+    let behind = migrate::tenants_behind(t.db.owner(), 2)
+        .await
+        .unwrap()
+        .len();
+    assert!(
+        behind > 0 && behind < 12,
+        "interrupted run left {behind} behind"
+    );
     let all: Vec<Migration> = migrate::TENANT.iter().copied().chain([EXTRA]).collect();
-    let report = migrate::migrate_all_tenants(t.db.owner(), &all, 4, &|_, _| {}).await.unwrap();
+    let report = migrate::migrate_all_tenants(t.db.owner(), &all, 4, &|_, _| {})
+        .await
+        .unwrap();
     assert_eq!(report.migrated, behind);
     assert!(report.failed.is_empty(), "{:?}", report.failed);
-    let again = migrate::migrate_all_tenants(t.db.owner(), &all, 4, &|_, _| {}).await.unwrap();
+    let again = migrate::migrate_all_tenants(t.db.owner(), &all, 4, &|_, _| {})
+        .await
+        .unwrap();
     assert_eq!((again.behind, again.migrated), (0, 0));
     // Every schema really has the column, and the tenant role can use it.
     let (_, scope) = new_tenant(&t.db, "late@example.org").await;
-    assert_eq!(migrate::migrate_tenant(t.db.owner(), scope.tenant_id(), &all).await.unwrap(), migrate::TenantOutcome::Migrated { from: 1, to: 2 });
+    assert_eq!(
+        migrate::migrate_tenant(t.db.owner(), scope.tenant_id(), &all)
+            .await
+            .unwrap(),
+        migrate::TenantOutcome::Migrated { from: 1, to: 2 }
+    );
     let mut tx = TenantTx::begin(&t.db, &scope).await.unwrap();
-    sqlx::query("UPDATE life_areas SET note = 'ok'").execute(tx.conn()).await.unwrap();
+    sqlx::query("UPDATE life_areas SET note = 'ok'")
+        .execute(tx.conn())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

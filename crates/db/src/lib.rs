@@ -46,8 +46,18 @@ impl<T> Page<T> {
     pub(crate) fn from_overfetch(mut rows: Vec<T>, limit: i64) -> Self {
         let has_more = rows.len() as i64 > limit;
         rows.truncate(limit.max(0) as usize);
-        Self { items: rows, has_more }
+        Self {
+            items: rows,
+            has_more,
+        }
     }
 }
 #[cfg(test)]
 mod isolation_tests;
+
+/// Runs a script of one or more statements with the simple-query protocol. (Used instead of
+/// `sqlx::raw_sql`, whose future is not provably `Send` inside axum handlers.)
+pub(crate) async fn run_script(conn: &mut sqlx::PgConnection, sql: &str) -> Result<(), DbError> {
+    sqlx::Executor::execute(conn, sql).await?;
+    Ok(())
+}

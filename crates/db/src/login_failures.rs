@@ -28,7 +28,12 @@ pub async fn locked_until(
 }
 
 /// Records one failure and forgets this address's failures older than `window`.
-pub async fn record(pool: &PgPool, email: &str, now: DateTime<Utc>, window: Duration) -> Result<(), DbError> {
+pub async fn record(
+    pool: &PgPool,
+    email: &str,
+    now: DateTime<Utc>,
+    window: Duration,
+) -> Result<(), DbError> {
     sqlx::query(
         "WITH gone AS (DELETE FROM platform.login_failures WHERE email = $1 AND failed_at <= $3)
          INSERT INTO platform.login_failures (email, failed_at) VALUES ($1, $2)",
@@ -43,6 +48,9 @@ pub async fn record(pool: &PgPool, email: &str, now: DateTime<Utc>, window: Dura
 
 /// Forgets the failures of `email` (after a successful sign-in).
 pub async fn clear(pool: &PgPool, email: &str) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM platform.login_failures WHERE email = $1").bind(email).execute(pool).await?;
+    sqlx::query("DELETE FROM platform.login_failures WHERE email = $1")
+        .bind(email)
+        .execute(pool)
+        .await?;
     Ok(())
 }

@@ -22,7 +22,12 @@ pub struct Access {
 /// Checks in one query that the session family is live, the user is a member and the tenant
 /// exists (any status but DELETED). `None` when any of these fails: callers answer 404 for a
 /// tenant and 401 for a dead session alike, never revealing which.
-pub async fn authorize(pool: &PgPool, user_id: Uuid, tenant_id: Uuid, family_id: Uuid) -> Result<Option<Access>, DbError> {
+pub async fn authorize(
+    pool: &PgPool,
+    user_id: Uuid,
+    tenant_id: Uuid,
+    family_id: Uuid,
+) -> Result<Option<Access>, DbError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         role: String,
@@ -104,11 +109,17 @@ pub struct Member {
     pub updated_at: DateTime<Utc>,
 }
 
-const MEMBER_SELECT: &str = "SELECT m.user_id, u.email, u.first_name, u.last_name, m.role, m.created_at, m.updated_at
+const MEMBER_SELECT: &str =
+    "SELECT m.user_id, u.email, u.first_name, u.last_name, m.role, m.created_at, m.updated_at
      FROM platform.memberships m JOIN platform.users u ON u.id = m.user_id";
 
 /// Members of a tenant in the order they joined, keyset-paginated after `(created_at, user_id)`.
-pub async fn list(pool: &PgPool, scope: &TenantScope, after: Option<(DateTime<Utc>, Uuid)>, limit: i64) -> Result<Page<Member>, DbError> {
+pub async fn list(
+    pool: &PgPool,
+    scope: &TenantScope,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Page<Member>, DbError> {
     let (at, id) = after.map_or((None, None), |(a, i)| (Some(a), Some(i)));
     let rows = sqlx::query_as(&format!(
         "{MEMBER_SELECT} WHERE m.tenant_id = $1 AND ($2::timestamptz IS NULL OR (m.created_at, m.user_id) > ($2, $3))
@@ -125,18 +136,30 @@ pub async fn list(pool: &PgPool, scope: &TenantScope, after: Option<(DateTime<Ut
 
 /// One member of a tenant. Errors: [`DbError::NotFound`].
 pub async fn get(pool: &PgPool, scope: &TenantScope, user_id: Uuid) -> Result<Member, DbError> {
-    Ok(sqlx::query_as(&format!("{MEMBER_SELECT} WHERE m.tenant_id = $1 AND m.user_id = $2"))
-        .bind(scope.tenant_id())
-        .bind(user_id)
-        .fetch_one(pool)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "{MEMBER_SELECT} WHERE m.tenant_id = $1 AND m.user_id = $2"
+    ))
+    .bind(scope.tenant_id())
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?)
 }
 
 /// Adds the user with the normalised `email` as `role`, and audits it.
 /// Errors: [`DbError::NotFound`] (no such user), [`DbError::Conflict`]`("already_member")`.
-pub async fn add(db: &Database, scope: &TenantScope, email: &str, role: &str, audit: NewAuditEvent, now: DateTime<Utc>) -> Result<Member, DbError> {
+pub async fn add(
+    db: &Database,
+    scope: &TenantScope,
+    email: &str,
+    role: &str,
+    audit: NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<Member, DbError> {
     let mut tx = db.app().begin().await?;
-    let user_id: Uuid = sqlx::query_scalar("SELECT id FROM platform.users WHERE email = $1").bind(email).fetch_one(&mut *tx).await?;
+    let user_id: Uuid = sqlx::query_scalar("SELECT id FROM platform.users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&mut *tx)
+        .await?;
     sqlx::query("INSERT INTO platform.memberships (tenant_id, user_id, role, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
         .bind(scope.tenant_id())
         .bind(user_id)
@@ -144,13 +167,18 @@ pub async fn add(db: &Database, scope: &TenantScope, email: &str, role: &str, au
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    let audit = NewAuditEvent { target_id: Some(user_id.to_string()), ..audit };
-    audit::record(&mut *tx, &audit, now).await?;
-    let member = sqlx::query_as(&format!("{MEMBER_SELECT} WHERE m.tenant_id = $1 AND m.user_id = $2"))
-        .bind(scope.tenant_id())
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let audit = NewAuditEvent {
+        target_id: Some(user_id.to_string()),
+        ..audit
+    };
+    audit::record(&mut tx, &audit, now).await?;
+    let member = sqlx::query_as(&format!(
+        "{MEMBER_SELECT} WHERE m.tenant_id = $1 AND m.user_id = $2"
+    ))
+    .bind(scope.tenant_id())
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(member)
 }
@@ -170,20 +198,27 @@ pub async fn change(
     now: DateTime<Utc>,
 ) -> Result<Option<Member>, DbError> {
     let mut tx = db.app().begin().await?;
-    sqlx::query("SELECT 1 FROM platform.tenants WHERE id = $1 FOR UPDATE").bind(scope.tenant_id()).fetch_one(&mut *tx).await?;
-    let current: String = sqlx::query_scalar("SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2")
+    sqlx::query("SELECT 1 FROM platform.tenants WHERE id = $1 FOR UPDATE")
         .bind(scope.tenant_id())
-        .bind(user_id)
         .fetch_one(&mut *tx)
         .await?;
+    let current: String = sqlx::query_scalar(
+        "SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2",
+    )
+    .bind(scope.tenant_id())
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
     if !allowed(&current) {
         return Err(DbError::Refused("forbidden"));
     }
     if current == "OWNER" && new_role != Some("OWNER") {
-        let owners: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.memberships WHERE tenant_id = $1 AND role = 'OWNER'")
-            .bind(scope.tenant_id())
-            .fetch_one(&mut *tx)
-            .await?;
+        let owners: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM platform.memberships WHERE tenant_id = $1 AND role = 'OWNER'",
+        )
+        .bind(scope.tenant_id())
+        .fetch_one(&mut *tx)
+        .await?;
         if owners <= 1 {
             return Err(DbError::Refused("last_owner"));
         }
@@ -198,11 +233,13 @@ pub async fn change(
                 .execute(&mut *tx)
                 .await?;
             Some(
-                sqlx::query_as(&format!("{MEMBER_SELECT} WHERE m.tenant_id = $1 AND m.user_id = $2"))
-                    .bind(scope.tenant_id())
-                    .bind(user_id)
-                    .fetch_one(&mut *tx)
-                    .await?,
+                sqlx::query_as(&format!(
+                    "{MEMBER_SELECT} WHERE m.tenant_id = $1 AND m.user_id = $2"
+                ))
+                .bind(scope.tenant_id())
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?,
             )
         }
         None => {
@@ -221,9 +258,12 @@ pub async fn change(
             None
         }
     };
-    let mut audit = NewAuditEvent { target_id: Some(user_id.to_string()), ..audit };
+    let mut audit = NewAuditEvent {
+        target_id: Some(user_id.to_string()),
+        ..audit
+    };
     audit.metadata = serde_json::json!({ "previousRole": current, "newRole": new_role });
-    audit::record(&mut *tx, &audit, now).await?;
+    audit::record(&mut tx, &audit, now).await?;
     tx.commit().await?;
     Ok(member)
 }

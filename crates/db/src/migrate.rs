@@ -23,13 +23,24 @@ pub struct Migration {
 
 /// Platform schema migrations, in order.
 pub const PLATFORM: &[Migration] = &[
-    Migration { version: 1, name: "init", sql: include_str!("../migrations/platform/0001_init.sql") },
-    Migration { version: 2, name: "privileges", sql: include_str!("../migrations/platform/0002_privileges.sql") },
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../migrations/platform/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "privileges",
+        sql: include_str!("../migrations/platform/0002_privileges.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.
-pub const TENANT: &[Migration] =
-    &[Migration { version: 1, name: "life_areas", sql: include_str!("../migrations/tenant/0001_life_areas.sql") }];
+pub const TENANT: &[Migration] = &[Migration {
+    version: 1,
+    name: "life_areas",
+    sql: include_str!("../migrations/tenant/0001_life_areas.sql"),
+}];
 
 /// The version a migration list brings a schema to.
 pub fn target_version(migrations: &[Migration]) -> i32 {
@@ -40,19 +51,21 @@ pub fn target_version(migrations: &[Migration]) -> i32 {
 /// each once. Returns how many were applied.
 pub async fn migrate_platform(owner: &PgPool) -> Result<usize, DbError> {
     let mut tx = owner.begin().await?;
-    sqlx::raw_sql(
+    crate::run_script(
+        &mut tx,
         "SELECT pg_advisory_xact_lock(7262851114);
          SET LOCAL search_path = platform;
          CREATE TABLE IF NOT EXISTS platform.schema_migrations (
              version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());",
     )
-    .execute(&mut *tx)
     .await?;
     let current: i32 =
-        sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM platform.schema_migrations").fetch_one(&mut *tx).await?;
+        sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM platform.schema_migrations")
+            .fetch_one(&mut *tx)
+            .await?;
     let mut applied = 0;
     for m in PLATFORM.iter().filter(|m| m.version > current) {
-        sqlx::raw_sql(m.sql).execute(&mut *tx).await?;
+        crate::run_script(&mut tx, m.sql).await?;
         sqlx::query("INSERT INTO platform.schema_migrations (version, name) VALUES ($1, $2)")
             .bind(m.version)
             .bind(m.name)
@@ -74,20 +87,24 @@ pub(crate) async fn apply_tenant_migrations(
     migrations: &[Migration],
 ) -> Result<(), DbError> {
     let schema = crate::tenant_tx::checked_schema(schema)?;
-    sqlx::raw_sql(&format!(
+    crate::run_script(
+        conn,
+        &format!(
         "SET LOCAL search_path = {schema}; SELECT set_config('app.tenant_id', '{tenant_id}', true);"
-    ))
-    .execute(&mut *conn)
+    ),
+    )
     .await?;
     for m in migrations.iter().filter(|m| m.version > from) {
-        sqlx::raw_sql(m.sql).execute(&mut *conn).await?;
+        crate::run_script(conn, m.sql).await?;
     }
-    sqlx::raw_sql(&format!(
-        "GRANT USAGE ON SCHEMA {schema} TO {schema};
+    crate::run_script(
+        conn,
+        &format!(
+            "GRANT USAGE ON SCHEMA {schema} TO {schema};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {schema};
          GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {schema};"
-    ))
-    .execute(&mut *conn)
+        ),
+    )
     .await?;
     Ok(())
 }
@@ -101,7 +118,11 @@ pub enum TenantOutcome {
 
 /// Brings one tenant to the last version of `migrations`, in one transaction that holds the
 /// tenant's row lock (two migrators never work on the same tenant at once).
-pub async fn migrate_tenant(owner: &PgPool, tenant_id: Uuid, migrations: &[Migration]) -> Result<TenantOutcome, DbError> {
+pub async fn migrate_tenant(
+    owner: &PgPool,
+    tenant_id: Uuid,
+    migrations: &[Migration],
+) -> Result<TenantOutcome, DbError> {
     let target = target_version(migrations);
     let mut tx = owner.begin().await?;
     let row: Option<(String, i32)> = sqlx::query_as(
@@ -115,7 +136,11 @@ pub async fn migrate_tenant(owner: &PgPool, tenant_id: Uuid, migrations: &[Migra
         return Ok(TenantOutcome::AlreadyCurrent);
     }
     apply_tenant_migrations(&mut tx, tenant_id, &schema, from, migrations).await?;
-    sqlx::query("UPDATE platform.tenants SET schema_version = $2 WHERE id = $1").bind(tenant_id).bind(target).execute(&mut *tx).await?;
+    sqlx::query("UPDATE platform.tenants SET schema_version = $2 WHERE id = $1")
+        .bind(tenant_id)
+        .bind(target)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(TenantOutcome::Migrated { from, to: target })
 }
@@ -149,7 +174,10 @@ pub async fn migrate_all_tenants(
 ) -> Result<MigrateReport, DbError> {
     let ids = tenants_behind(owner, target_version(migrations)).await?;
     let total = ids.len();
-    let mut report = MigrateReport { behind: total, ..Default::default() };
+    let mut report = MigrateReport {
+        behind: total,
+        ..Default::default()
+    };
     let mut results = futures::stream::iter(ids)
         .map(|id| async move { (id, migrate_tenant(owner, id, migrations).await) })
         .buffer_unordered(jobs.max(1));
@@ -165,4 +193,3 @@ pub async fn migrate_all_tenants(
     }
     Ok(report)
 }
-

@@ -57,13 +57,15 @@ pub async fn provision(
     .fetch_one(&mut *conn)
     .await?;
     // Citus-compatible: the schema is created on its own, never with CREATE SCHEMA … CREATE TABLE.
-    sqlx::raw_sql(&format!(
-        "CREATE ROLE {schema} NOLOGIN;
+    crate::run_script(
+        conn,
+        &format!(
+            "CREATE ROLE {schema} NOLOGIN;
          GRANT {TENANT_GROUP_ROLE} TO {schema};
          GRANT {schema} TO {APP_ROLE};
          CREATE SCHEMA {schema};"
-    ))
-    .execute(&mut *conn)
+        ),
+    )
     .await?;
     migrate::apply_tenant_migrations(&mut *conn, id, &schema, 0, migrations).await?;
     let slugs: Vec<&str> = SEED_LIFE_AREAS.iter().map(|a| a.slug).collect();
@@ -108,13 +110,21 @@ async fn free_slug(conn: &mut PgConnection, base: &Slug) -> Result<String, DbErr
 
 /// Creates a user and their first tenant in one owner transaction, with the audit events
 /// `auth.registered` and `tenant.created`. Errors: `email_taken`, `slug_taken` conflicts.
-pub async fn register(db: &Database, user: &NewUser<'_>, tenant: &NewTenant<'_>, now: DateTime<Utc>) -> Result<(User, Tenant), DbError> {
+pub async fn register(
+    db: &Database,
+    user: &NewUser<'_>,
+    tenant: &NewTenant<'_>,
+    now: DateTime<Utc>,
+) -> Result<(User, Tenant), DbError> {
     let mut tx = db.owner().begin().await?;
-    let user = users::create(&mut *tx, user, now).await?;
+    let user = users::create(&mut tx, user, now).await?;
     let tenant = provision(&mut tx, user.id, tenant, migrate::TENANT, now).await?;
     for event_type in ["auth.registered", "tenant.created"] {
-        let (target_type, target_id) =
-            if event_type == "auth.registered" { ("user", user.id.to_string()) } else { ("tenant", tenant.id.to_string()) };
+        let (target_type, target_id) = if event_type == "auth.registered" {
+            ("user", user.id.to_string())
+        } else {
+            ("tenant", tenant.id.to_string())
+        };
         let ev = NewAuditEvent {
             tenant_id: Some(tenant.id),
             actor_user_id: Some(user.id),
@@ -124,14 +134,20 @@ pub async fn register(db: &Database, user: &NewUser<'_>, tenant: &NewTenant<'_>,
             target_id: Some(target_id),
             metadata: serde_json::json!({ "slug": tenant.slug }),
         };
-        audit::record(&mut *tx, &ev, now).await?;
+        audit::record(&mut tx, &ev, now).await?;
     }
     tx.commit().await?;
     Ok((user, tenant))
 }
 
 /// Creates another tenant owned by an existing user, audited as `tenant.created`.
-pub async fn create_tenant(db: &Database, owner_id: Uuid, new: &NewTenant<'_>, actor: Option<Uuid>, now: DateTime<Utc>) -> Result<Tenant, DbError> {
+pub async fn create_tenant(
+    db: &Database,
+    owner_id: Uuid,
+    new: &NewTenant<'_>,
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Tenant, DbError> {
     let mut tx = db.owner().begin().await?;
     let tenant = provision(&mut tx, owner_id, new, migrate::TENANT, now).await?;
     let ev = NewAuditEvent {
@@ -143,35 +159,56 @@ pub async fn create_tenant(db: &Database, owner_id: Uuid, new: &NewTenant<'_>, a
         target_id: Some(tenant.id.to_string()),
         metadata: serde_json::json!({ "slug": tenant.slug, "ownerId": owner_id }),
     };
-    audit::record(&mut *tx, &ev, now).await?;
+    audit::record(&mut tx, &ev, now).await?;
     tx.commit().await?;
     Ok(tenant)
 }
 
 /// Drops the tenant's schema (all its data) and role, marks it DELETED, ends its memberships
 /// and sessions, and audits `tenant.deleted`; its audit rows stay. Errors: [`DbError::NotFound`].
-pub async fn deprovision(db: &Database, tenant_id: Uuid, audit_ev: NewAuditEvent, now: DateTime<Utc>) -> Result<(), DbError> {
+pub async fn deprovision(
+    db: &Database,
+    tenant_id: Uuid,
+    audit_ev: NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
     let mut tx = db.owner().begin().await?;
-    let schema: String =
-        sqlx::query_scalar("SELECT schema_name FROM platform.tenants WHERE id = $1 AND status <> 'DELETED' FOR UPDATE")
-            .bind(tenant_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let schema: String = sqlx::query_scalar(
+        "SELECT schema_name FROM platform.tenants WHERE id = $1 AND status <> 'DELETED' FOR UPDATE",
+    )
+    .bind(tenant_id)
+    .fetch_one(&mut *tx)
+    .await?;
     let schema = crate::tenant_tx::checked_schema(&schema)?;
-    sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; DROP ROLE IF EXISTS {schema};")).execute(&mut *tx).await?;
+    crate::run_script(
+        &mut tx,
+        &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; DROP ROLE IF EXISTS {schema};"),
+    )
+    .await?;
     sqlx::query("UPDATE platform.tenants SET status = 'DELETED', deleted_at = $2, updated_at = $2 WHERE id = $1")
         .bind(tenant_id)
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE platform.sessions SET revoked_at = $2 WHERE tenant_id = $1 AND revoked_at IS NULL")
+    sqlx::query(
+        "UPDATE platform.sessions SET revoked_at = $2 WHERE tenant_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(tenant_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM platform.memberships WHERE tenant_id = $1")
         .bind(tenant_id)
-        .bind(now)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM platform.memberships WHERE tenant_id = $1").bind(tenant_id).execute(&mut *tx).await?;
-    let ev = NewAuditEvent { tenant_id: Some(tenant_id), event_type: "tenant.deleted", target_type: Some("tenant"), target_id: Some(tenant_id.to_string()), ..audit_ev };
-    audit::record(&mut *tx, &ev, now).await?;
+    let ev = NewAuditEvent {
+        tenant_id: Some(tenant_id),
+        event_type: "tenant.deleted",
+        target_type: Some("tenant"),
+        target_id: Some(tenant_id.to_string()),
+        ..audit_ev
+    };
+    audit::record(&mut tx, &ev, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! whole family (OAuth 2.0 Security BCP, RFC 9700 §4.14.2).
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{PgExecutor, PgPool};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::audit::{self, NewAuditEvent};
@@ -28,9 +28,21 @@ pub enum Rotation {
     Invalid,
 }
 
-/// Stores a refresh token of `family_id` valid for `ttl` from `now`.
-pub async fn create<'e>(
-    db: impl PgExecutor<'e>,
+/// Stores the first refresh token of a new family, valid for `ttl` from `now`.
+pub async fn start(
+    pool: &PgPool,
+    owner: SessionOwner,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> Result<(), DbError> {
+    let mut conn = pool.acquire().await?;
+    create(&mut conn, owner, token_hash, now, ttl).await
+}
+
+/// Stores a token inside the caller's transaction.
+pub(crate) async fn create(
+    db: &mut PgConnection,
     owner: SessionOwner,
     token_hash: &[u8],
     now: DateTime<Utc>,
@@ -53,7 +65,13 @@ pub async fn create<'e>(
 }
 
 /// Exchanges the token hashed as `old_hash` for one hashed as `new_hash`, in one transaction.
-pub async fn rotate(pool: &PgPool, old_hash: &[u8], new_hash: &[u8], now: DateTime<Utc>, ttl: Duration) -> Result<Rotation, DbError> {
+pub async fn rotate(
+    pool: &PgPool,
+    old_hash: &[u8],
+    new_hash: &[u8],
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> Result<Rotation, DbError> {
     let mut tx = pool.begin().await?;
     let row: Option<(Uuid, Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, bool)> = sqlx::query_as(
         "SELECT s.family_id, s.user_id, s.tenant_id, s.expires_at, s.used_at, s.revoked_at,
@@ -67,9 +85,13 @@ pub async fn rotate(pool: &PgPool, old_hash: &[u8], new_hash: &[u8], now: DateTi
     let Some((family_id, user_id, tenant_id, expires_at, used_at, revoked_at, member)) = row else {
         return Ok(Rotation::Invalid);
     };
-    let owner = SessionOwner { user_id, tenant_id, family_id };
+    let owner = SessionOwner {
+        user_id,
+        tenant_id,
+        family_id,
+    };
     if used_at.is_some() {
-        let was_live = revoke_family(&mut *tx, family_id, now).await? > 0;
+        let was_live = revoke_family_in(&mut tx, family_id, now).await? > 0;
         if was_live || revoked_at.is_none() {
             let ev = NewAuditEvent {
                 tenant_id: Some(tenant_id),
@@ -79,7 +101,7 @@ pub async fn rotate(pool: &PgPool, old_hash: &[u8], new_hash: &[u8], now: DateTi
                 target_id: Some(family_id.to_string()),
                 ..Default::default()
             };
-            audit::record(&mut *tx, &ev, now).await?;
+            audit::record(&mut tx, &ev, now).await?;
         }
         tx.commit().await?;
         return Ok(Rotation::Reused(owner));
@@ -87,28 +109,55 @@ pub async fn rotate(pool: &PgPool, old_hash: &[u8], new_hash: &[u8], now: DateTi
     if revoked_at.is_some() || expires_at <= now || !member {
         return Ok(Rotation::Invalid);
     }
-    sqlx::query("UPDATE platform.sessions SET used_at = $2 WHERE token_hash = $1").bind(old_hash).bind(now).execute(&mut *tx).await?;
-    create(&mut *tx, owner, new_hash, now, ttl).await?;
+    sqlx::query("UPDATE platform.sessions SET used_at = $2 WHERE token_hash = $1")
+        .bind(old_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    create(&mut tx, owner, new_hash, now, ttl).await?;
     tx.commit().await?;
     Ok(Rotation::Rotated(owner))
 }
 
 /// Revokes every live token of a family; returns how many were live.
-pub async fn revoke_family<'e>(db: impl PgExecutor<'e>, family_id: Uuid, now: DateTime<Utc>) -> Result<u64, DbError> {
-    Ok(sqlx::query("UPDATE platform.sessions SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL")
-        .bind(family_id)
-        .bind(now)
-        .execute(db)
-        .await?
-        .rows_affected())
+pub async fn revoke_family(
+    pool: &PgPool,
+    family_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    let mut conn = pool.acquire().await?;
+    revoke_family_in(&mut conn, family_id, now).await
+}
+
+async fn revoke_family_in(
+    db: &mut PgConnection,
+    family_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "UPDATE platform.sessions SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(family_id)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected())
 }
 
 /// The owner of the family a token belongs to, if the token is known.
-pub async fn owner_of_token(pool: &PgPool, token_hash: &[u8]) -> Result<Option<SessionOwner>, DbError> {
-    let row: Option<(Uuid, Uuid, Uuid)> =
-        sqlx::query_as("SELECT user_id, tenant_id, family_id FROM platform.sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.map(|(user_id, tenant_id, family_id)| SessionOwner { user_id, tenant_id, family_id }))
+pub async fn owner_of_token(
+    pool: &PgPool,
+    token_hash: &[u8],
+) -> Result<Option<SessionOwner>, DbError> {
+    let row: Option<(Uuid, Uuid, Uuid)> = sqlx::query_as(
+        "SELECT user_id, tenant_id, family_id FROM platform.sessions WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(user_id, tenant_id, family_id)| SessionOwner {
+        user_id,
+        tenant_id,
+        family_id,
+    }))
 }

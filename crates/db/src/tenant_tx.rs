@@ -42,13 +42,14 @@ impl TenantTx {
     pub async fn begin(db: &Database, scope: &TenantScope) -> Result<Self, DbError> {
         let schema = checked_schema(&scope.schema)?;
         let mut tx = db.app().begin().await?;
-        sqlx::raw_sql(&format!(
+        crate::run_script(&mut tx, &format!(
             "SET LOCAL ROLE {schema}; SET LOCAL search_path = {schema}; SELECT set_config('app.tenant_id', '{}', true);",
             scope.tenant_id
-        ))
-        .execute(&mut *tx)
-        .await?;
-        Ok(Self { tx, tenant_id: scope.tenant_id })
+        )).await?;
+        Ok(Self {
+            tx,
+            tenant_id: scope.tenant_id,
+        })
     }
 
     /// The tenant this transaction is scoped to.

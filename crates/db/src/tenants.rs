@@ -1,7 +1,7 @@
 //! Tenants (platform schema).
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgExecutor, PgPool};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::audit::{self, NewAuditEvent};
@@ -29,8 +29,13 @@ pub(crate) const COLUMNS: &str =
     "id, slug, name, schema_name, owner_id, status, timezone, plan_tier, schema_version, created_at, updated_at";
 
 /// The tenant with this id, whatever its status. Errors: [`DbError::NotFound`].
-pub async fn get<'e>(db: impl PgExecutor<'e>, id: Uuid) -> Result<Tenant, DbError> {
-    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM platform.tenants WHERE id = $1")).bind(id).fetch_one(db).await?)
+pub async fn get(db: &PgPool, id: Uuid) -> Result<Tenant, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM platform.tenants WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(db)
+    .await?)
 }
 
 /// A live tenant by id (as text) or slug, for operators' commands. Errors: [`DbError::NotFound`].
@@ -47,15 +52,21 @@ pub async fn find(pool: &PgPool, id_or_slug: &str) -> Result<Tenant, DbError> {
 
 /// Every tenant, deleted ones included, oldest first (operators' listing).
 pub async fn list_all(pool: &PgPool) -> Result<Vec<Tenant>, DbError> {
-    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM platform.tenants ORDER BY created_at, id")).fetch_all(pool).await?)
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM platform.tenants ORDER BY created_at, id"
+    ))
+    .fetch_all(pool)
+    .await?)
 }
 
 /// Whether a live tenant uses `slug`.
-pub async fn slug_taken<'e>(db: impl PgExecutor<'e>, slug: &str) -> Result<bool, DbError> {
-    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM platform.tenants WHERE slug = $1 AND status <> 'DELETED')")
-        .bind(slug)
-        .fetch_one(db)
-        .await?)
+pub async fn slug_taken(db: &mut PgConnection, slug: &str) -> Result<bool, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM platform.tenants WHERE slug = $1 AND status <> 'DELETED')",
+    )
+    .bind(slug)
+    .fetch_one(db)
+    .await?)
 }
 
 /// Changes name and/or time zone of a live tenant, audited as `tenant.updated` in the same
@@ -79,14 +90,20 @@ pub async fn update(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(&mut *tx, &audit_ev, now).await?;
+    audit::record(&mut tx, &audit_ev, now).await?;
     tx.commit().await?;
     Ok(tenant)
 }
 
 /// Moves a live tenant to `ACTIVE` or `SUSPENDED`, audited in the same transaction.
 /// Errors: [`DbError::NotFound`].
-pub async fn set_status(db: &Database, id: Uuid, status: &str, audit_ev: NewAuditEvent, now: DateTime<Utc>) -> Result<Tenant, DbError> {
+pub async fn set_status(
+    db: &Database,
+    id: Uuid,
+    status: &str,
+    audit_ev: NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<Tenant, DbError> {
     let mut tx = db.app().begin().await?;
     let tenant = sqlx::query_as(&format!(
         "UPDATE platform.tenants SET status = $2, updated_at = $3 WHERE id = $1 AND status <> 'DELETED' RETURNING {COLUMNS}"
@@ -96,7 +113,7 @@ pub async fn set_status(db: &Database, id: Uuid, status: &str, audit_ev: NewAudi
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(&mut *tx, &audit_ev, now).await?;
+    audit::record(&mut tx, &audit_ev, now).await?;
     tx.commit().await?;
     Ok(tenant)
 }

@@ -32,16 +32,32 @@ impl TestDatabase {
     /// # Panics
     /// When the server cannot be reached: tests need a real PostgreSQL.
     pub async fn create() -> Self {
-        let server = PgConnectOptions::from_str(&admin_url()).expect("valid admin URL").log_statements(tracing::log::LevelFilter::Off);
+        let server = PgConnectOptions::from_str(&admin_url())
+            .expect("valid admin URL")
+            .log_statements(tracing::log::LevelFilter::Off);
         let name = format!("wisdomos_test_{}", uuid::Uuid::new_v4().simple());
         let mut conn = PgConnection::connect_with(&server)
             .await
             .unwrap_or_else(|e| panic!("tests need PostgreSQL at {}: {e}", admin_url()));
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
         conn.close().await.ok();
-        let config = DbConfig { admin: server.clone().database(&name), role_password: TEST_ROLE_PASSWORD.to_owned(), max_connections: 10 };
-        let db = Database::connect(&config).await.expect("bootstrap test database");
-        Self { name, config, db, server }
+        let config = DbConfig {
+            admin: server.clone().database(&name),
+            role_password: TEST_ROLE_PASSWORD.to_owned(),
+            max_connections: 10,
+        };
+        let db = Database::connect(&config)
+            .await
+            .expect("bootstrap test database");
+        Self {
+            name,
+            config,
+            db,
+            server,
+        }
     }
 }
 
@@ -52,16 +68,37 @@ impl Drop for TestDatabase {
         // The test's runtime is blocked while we join, so clean up on a runtime of our own and
         // never wait for the pools (DROP DATABASE … WITH (FORCE) ends their connections).
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             rt.block_on(async move {
-                let Ok(mut c) = PgConnection::connect_with(&server.clone().database(&name)).await else { return };
-                let roles: Vec<String> =
-                    sqlx::query_scalar("SELECT schema_name FROM platform.tenants WHERE status <> 'DELETED'").fetch_all(&mut c).await.unwrap_or_default();
+                let Ok(mut c) = PgConnection::connect_with(&server.clone().database(&name)).await
+                else {
+                    return;
+                };
+                let roles: Vec<String> = sqlx::query_scalar(
+                    "SELECT schema_name FROM platform.tenants WHERE status <> 'DELETED'",
+                )
+                .fetch_all(&mut c)
+                .await
+                .unwrap_or_default();
                 c.close().await.ok();
-                let Ok(mut c) = PgConnection::connect_with(&server).await else { return };
-                let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await;
-                for r in roles.iter().filter(|r| wisdomos_core::tenant::is_valid_schema_name(r)) {
-                    let _ = sqlx::raw_sql(&format!("DROP ROLE IF EXISTS {r}")).execute(&mut c).await;
+                let Ok(mut c) = PgConnection::connect_with(&server).await else {
+                    return;
+                };
+                let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut c)
+                    .await;
+                for r in roles
+                    .iter()
+                    .filter(|r| wisdomos_core::tenant::is_valid_schema_name(r))
+                {
+                    let _ = sqlx::raw_sql(&format!("DROP ROLE IF EXISTS {r}"))
+                        .execute(&mut c)
+                        .await;
                 }
             });
         })

@@ -1,7 +1,7 @@
 //! Users (platform schema).
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgExecutor, PgPool};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::{DbError, Page};
@@ -28,10 +28,15 @@ pub struct NewUser<'a> {
     pub last_name: Option<&'a str>,
 }
 
-const COLUMNS: &str = "id, email, password_hash, first_name, last_name, created_at, updated_at, last_login_at";
+const COLUMNS: &str =
+    "id, email, password_hash, first_name, last_name, created_at, updated_at, last_login_at";
 
 /// Inserts a user. Errors: [`DbError::Conflict`]`("email_taken")`.
-pub async fn create<'e>(db: impl PgExecutor<'e>, new: &NewUser<'_>, now: DateTime<Utc>) -> Result<User, DbError> {
+pub async fn create(
+    db: &mut PgConnection,
+    new: &NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<User, DbError> {
     Ok(sqlx::query_as(&format!(
         "INSERT INTO platform.users (id, email, password_hash, first_name, last_name, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {COLUMNS}"
@@ -48,22 +53,40 @@ pub async fn create<'e>(db: impl PgExecutor<'e>, new: &NewUser<'_>, now: DateTim
 
 /// The user with this normalised e-mail, if any.
 pub async fn find_by_email(pool: &PgPool, email: &str) -> Result<Option<User>, DbError> {
-    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM platform.users WHERE email = $1")).bind(email).fetch_optional(pool).await?)
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM platform.users WHERE email = $1"
+    ))
+    .bind(email)
+    .fetch_optional(pool)
+    .await?)
 }
 
 /// The user with this id. Errors: [`DbError::NotFound`].
 pub async fn get(pool: &PgPool, id: Uuid) -> Result<User, DbError> {
-    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM platform.users WHERE id = $1")).bind(id).fetch_one(pool).await?)
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM platform.users WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(pool)
+    .await?)
 }
 
 /// Records a successful sign-in.
 pub async fn touch_login(pool: &PgPool, id: Uuid, now: DateTime<Utc>) -> Result<(), DbError> {
-    sqlx::query("UPDATE platform.users SET last_login_at = $2 WHERE id = $1").bind(id).bind(now).execute(pool).await?;
+    sqlx::query("UPDATE platform.users SET last_login_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 /// Users ordered by creation, for operators; keyset-paginated after `(created_at, id)`.
-pub async fn list(pool: &PgPool, after: Option<(DateTime<Utc>, Uuid)>, limit: i64) -> Result<Page<User>, DbError> {
+pub async fn list(
+    pool: &PgPool,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Page<User>, DbError> {
     let (at, id) = after.map_or((None, None), |(a, i)| (Some(a), Some(i)));
     let rows = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM platform.users
@@ -76,4 +99,14 @@ pub async fn list(pool: &PgPool, after: Option<(DateTime<Utc>, Uuid)>, limit: i6
     .fetch_all(pool)
     .await?;
     Ok(Page::from_overfetch(rows, limit))
+}
+
+/// Inserts a user on its own (operators' `user create`). Errors as [`create`].
+pub async fn create_standalone(
+    pool: &PgPool,
+    new: &NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<User, DbError> {
+    let mut conn = pool.acquire().await?;
+    create(&mut conn, new, now).await
 }

@@ -1,1 +1,65 @@
-fn main() {}
+//! `wisdomos`: the WisdomOS server and its operator commands.
+
+mod commands;
+mod config;
+mod database;
+
+use clap::{Parser, Subcommand};
+
+/// WisdomOS: a multi-tenant platform for personal transformation and coaching.
+#[derive(Debug, Parser)]
+#[command(name = "wisdomos", version, about, long_about = None)]
+pub struct Cli {
+    /// Directory for the embedded PostgreSQL cluster and generated secrets.
+    #[arg(
+        long,
+        global = true,
+        env = "WISDOMOS_DATA_DIR",
+        default_value = "./data"
+    )]
+    pub data_dir: std::path::PathBuf,
+    /// Use this PostgreSQL server instead of the embedded one (a role that may create roles and
+    /// schemas).
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (API, docs, health checks).
+    Serve(commands::serve::ServeArgs),
+    /// Bring the platform schema and every tenant schema to the current version.
+    Migrate(commands::migrate::MigrateArgs),
+    /// Manage tenants (workspaces).
+    #[command(subcommand)]
+    Tenant(commands::tenant::TenantCommand),
+    /// Manage users.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
+    /// Print the OpenAPI 3.1 document of the REST API.
+    Openapi,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    config::init_tracing(matches!(cli.command, Command::Serve(_)));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

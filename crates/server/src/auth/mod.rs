@@ -1,0 +1,4 @@
+//! Authentication: password hashing and tokens.
+
+pub mod password;
+pub mod token;

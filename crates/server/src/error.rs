@@ -1,0 +1,167 @@
+//! The API error type, mapped once to HTTP. Codes are stable and listed in docs/errors.md.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use wisdomos_core::{FieldError, ValidationErrors};
+use wisdomos_db::DbError;
+
+/// Every way a request can fail. The body is always
+/// `{"error": {"code": "<stable_snake_case>", "message": "...", "details": ...}}`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400 `malformed_json`: the body is not JSON.
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedJson(String),
+    /// 422: one body field is missing, unknown or of the wrong type; `code` is
+    /// `missing_field`, `unknown_field` or `invalid_type`.
+    #[error("{message}")]
+    BadField {
+        code: &'static str,
+        field: String,
+        message: String,
+    },
+    /// 422 `validation_failed`: fields break the rules; details list each.
+    #[error("validation failed: {0}")]
+    Validation(ValidationErrors),
+    /// 400 `invalid_query`: the query string could not be read.
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
+    /// 415 `unsupported_media_type`.
+    #[error("the body must be application/json")]
+    UnsupportedMediaType,
+    /// 413 `payload_too_large`.
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    /// 401 `unauthorized`: missing, malformed, expired or revoked credentials.
+    #[error("authentication required")]
+    Unauthorized,
+    /// 401 `invalid_credentials`: the same answer for an unknown e-mail and a wrong password.
+    #[error("invalid e-mail or password")]
+    InvalidCredentials,
+    /// 401 `invalid_refresh_token`.
+    #[error("the refresh token is invalid, expired or already used")]
+    InvalidRefreshToken,
+    /// 403 `forbidden`: the role does not allow this.
+    #[error("your role does not allow this")]
+    Forbidden,
+    /// 403 `tenant_suspended`.
+    #[error("this workspace is suspended")]
+    TenantSuspended,
+    /// 404 `not_found`: missing, or belonging to another tenant (indistinguishable).
+    #[error("not found")]
+    NotFound,
+    /// 409 with the conflict's code (`email_taken`, `slug_taken`, `already_member`, `last_owner`, …).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// 429 `account_locked` with `Retry-After` seconds.
+    #[error("too many failed sign-ins; try again later")]
+    Locked { retry_after_secs: i64 },
+    /// 429 `rate_limited` with `Retry-After` seconds.
+    #[error("too many requests; slow down")]
+    RateLimited { retry_after_secs: u64 },
+    /// 500 `internal`: logged with its cause, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// HTTP status and stable code.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
+            ApiError::BadField { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
+            ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query"),
+            ApiError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+            ApiError::InvalidRefreshToken => (StatusCode::UNAUTHORIZED, "invalid_refresh_token"),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::TenantSuspended => (StatusCode::FORBIDDEN, "tenant_suspended"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Conflict(code) => (StatusCode::CONFLICT, code),
+            ApiError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, "account_locked"),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// A single-field validation error.
+    pub fn field(e: FieldError) -> Self {
+        ApiError::Validation(e.into())
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(e: ValidationErrors) -> Self {
+        ApiError::Validation(e)
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => ApiError::NotFound,
+            DbError::Conflict(code) => ApiError::Conflict(code),
+            DbError::Refused("forbidden") => ApiError::Forbidden,
+            DbError::Refused(code) => ApiError::Conflict(code),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let details = match &self {
+            ApiError::BadField { field, .. } => json!({ "field": field }),
+            ApiError::Validation(errs) => json!({ "fields": errs.0 }),
+            ApiError::Locked { retry_after_secs } => {
+                json!({ "retryAfterSeconds": retry_after_secs })
+            }
+            ApiError::RateLimited { retry_after_secs } => {
+                json!({ "retryAfterSeconds": retry_after_secs })
+            }
+            _ => serde_json::Value::Null,
+        };
+        let message = match &self {
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %cause, "internal error");
+                "something went wrong on our side; it has been logged".to_owned()
+            }
+            ApiError::Validation(errs) => match errs.0.as_slice() {
+                [one] => one.message.clone(),
+                _ => format!("{} fields are invalid", errs.0.len()),
+            },
+            ApiError::Conflict(code) => conflict_message(code).to_owned(),
+            other => other.to_string(),
+        };
+        let body = json!({ "error": { "code": code, "message": message, "details": details } });
+        let mut resp = (status, axum::Json(body)).into_response();
+        let retry = match &self {
+            ApiError::Locked { retry_after_secs } => Some(*retry_after_secs as u64),
+            ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        if let Some(secs) = retry {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+        }
+        resp
+    }
+}
+
+fn conflict_message(code: &str) -> &'static str {
+    match code {
+        "email_taken" => "an account with this e-mail already exists",
+        "slug_taken" => "this slug is already used by another workspace",
+        "already_member" => "this user is already a member",
+        "last_owner" => "a workspace must keep at least one OWNER",
+        "no_workspace" => "this account belongs to no workspace; ask to be added to one",
+        _ => "the request conflicts with the current state",
+    }
+}

@@ -1,0 +1,192 @@
+//! Extractors for identity, tenant and role. A handler that names `TenantCtx<Write>` can only
+//! run for a live session of a member whose role allows writing in a tenant that is not
+//! suspended; everything else is answered before the handler runs.
+
+use std::marker::PhantomData;
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use uuid::Uuid;
+use wisdomos_core::role::{Permission, Role};
+use wisdomos_db::memberships::{self, Access};
+use wisdomos_db::migrate;
+use wisdomos_db::tenants::Tenant;
+use wisdomos_db::TenantScope;
+
+use crate::auth::token::Claims;
+use crate::{ApiError, AppState};
+
+/// A verified access token (signature, audience, issuer, type, expiry). Does not check the
+/// session is still live; [`Session`] and [`TenantCtx`] do.
+#[derive(Debug, Clone)]
+pub struct AuthUser(pub Claims);
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(ApiError::Unauthorized)?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or(ApiError::Unauthorized)?;
+        let claims = state
+            .tokens
+            .verify(token.trim(), state.clock.now())
+            .ok_or(ApiError::Unauthorized)?;
+        tracing::Span::current().record("user_id", tracing::field::display(claims.sub));
+        Ok(AuthUser(claims))
+    }
+}
+
+impl axum::extract::OptionalFromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    /// `None` when there is no valid access token (logout also accepts a refresh token alone).
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(
+            <AuthUser as FromRequestParts<AppState>>::from_request_parts(parts, state)
+                .await
+                .ok(),
+        )
+    }
+}
+
+/// An access token whose session family is still live (not logged out, not revoked).
+#[derive(Debug, Clone)]
+pub struct Session(pub Claims);
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let AuthUser(claims) = AuthUser::from_request_parts(parts, state).await?;
+        if memberships::session_live(state.db.app(), claims.sub, claims.sid).await? {
+            Ok(Session(claims))
+        } else {
+            Err(ApiError::Unauthorized)
+        }
+    }
+}
+
+/// What a route needs of the caller's role, as a type.
+pub trait Need: Send + Sync + 'static {
+    /// The permission checked against the role matrix.
+    const PERMISSION: Permission;
+    /// Whether the route works while the tenant is suspended.
+    const WHEN_SUSPENDED: bool = false;
+}
+
+macro_rules! need {
+    ($(#[$doc:meta])* $name:ident, $perm:expr, $suspended:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+        impl Need for $name {
+            const PERMISSION: Permission = $perm;
+            const WHEN_SUSPENDED: bool = $suspended;
+        }
+    };
+}
+
+need!(/// Read tenant data (every role).
+    Read, Permission::ReadData, false);
+need!(/// Write tenant data (MEMBER and above).
+    Write, Permission::WriteData, false);
+need!(/// List members (every role).
+    ListMembers, Permission::ListMembers, false);
+need!(/// Manage members (ADMIN and above).
+    ManageMembers, Permission::ManageMembers, false);
+need!(/// Rename the tenant or change its time zone (ADMIN and above).
+    UpdateTenant, Permission::UpdateTenant, false);
+need!(/// Read the audit log (ADMIN and above), also while suspended.
+    ReadAudit, Permission::ReadAudit, true);
+need!(/// Suspend, resume or delete (OWNER), also while suspended.
+    Lifecycle, Permission::ManageLifecycle, true);
+need!(/// See the tenant exists (every role), also while suspended.
+    SeeTenant, Permission::ReadData, true);
+
+/// The tenant of a request and the caller's standing in it. The tenant is the `{tenantId}`
+/// path parameter when the route has one, else the access token's `tid`; never the body.
+pub struct TenantCtx<N: Need> {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub tenant: Tenant,
+    pub scope: TenantScope,
+    _need: PhantomData<N>,
+}
+
+impl<N: Need> FromRequestParts<AppState> for TenantCtx<N> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let AuthUser(claims) = AuthUser::from_request_parts(parts, state).await?;
+        let from_path = RawPathParams::from_request_parts(parts, state)
+            .await
+            .ok()
+            .and_then(|p| {
+                p.iter()
+                    .find(|(k, _)| *k == "tenantId")
+                    .map(|(_, v)| v.to_owned())
+            });
+        let tenant_id = match &from_path {
+            // A malformed id is as unknown as a missing one.
+            Some(raw) => Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)?,
+            None => claims.tid,
+        };
+        let Some(access) =
+            memberships::authorize(state.db.app(), claims.sub, tenant_id, claims.sid).await?
+        else {
+            let live = memberships::session_live(state.db.app(), claims.sub, claims.sid).await?;
+            return Err(if live && from_path.is_some() {
+                ApiError::NotFound
+            } else {
+                ApiError::Unauthorized
+            });
+        };
+        let Access {
+            user_id,
+            role,
+            tenant,
+            scope,
+        } = access;
+        tracing::Span::current().record("tenant_id", tracing::field::display(tenant.id));
+        if tenant.status == "SUSPENDED" && !N::WHEN_SUSPENDED {
+            return Err(ApiError::TenantSuspended);
+        }
+        let role = Role::parse(&role)
+            .ok_or_else(|| ApiError::Internal(format!("unknown stored role {role}")))?;
+        if !role.can(N::PERMISSION) {
+            return Err(ApiError::Forbidden);
+        }
+        if tenant.schema_version < migrate::target_version(migrate::TENANT) {
+            // `serve` migrates lagging tenants in the background; a request that gets there
+            // first migrates its own tenant (idempotent under the tenant's row lock).
+            migrate::migrate_tenant(state.db.owner(), tenant.id, migrate::TENANT).await?;
+        }
+        Ok(Self {
+            user_id,
+            role,
+            tenant,
+            scope,
+            _need: PhantomData,
+        })
+    }
+}

@@ -1,0 +1,137 @@
+//! `ApiJson`: a strict JSON body extractor whose errors name the field.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use serde::de::DeserializeOwned;
+
+use crate::ApiError;
+
+/// Like `axum::Json`, but its rejections are [`ApiError`]s: 415 without a JSON content type,
+/// 413 past the body limit, 400 `malformed_json` for syntax errors and 422 `missing_field`,
+/// `unknown_field` or `invalid_type` naming the field (request types use
+/// `deny_unknown_fields`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim();
+                m.eq_ignore_ascii_case("application/json")
+                    || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::PayloadTooLarge)?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses a JSON document into `T`, mapping serde's errors to [`ApiError`]s.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if !matches!(inner.classify(), serde_json::error::Category::Data) {
+            return ApiError::MalformedJson(inner.to_string());
+        }
+        let msg = inner.to_string();
+        let named = |prefix: &str| {
+            msg.strip_prefix(prefix)
+                .and_then(|rest| rest.split('`').next())
+                .map(|name| join(&path, name))
+        };
+        let (code, field) = if let Some(f) = named("missing field `") {
+            ("missing_field", f)
+        } else if let Some(f) = named("unknown field `") {
+            ("unknown_field", f)
+        } else {
+            (
+                "invalid_type",
+                if path == "." {
+                    String::new()
+                } else {
+                    path.clone()
+                },
+            )
+        };
+        let message = match code {
+            "missing_field" => format!("{field} is required"),
+            "unknown_field" => format!("{field} is not a known field"),
+            _ => format!(
+                "{}: {}",
+                if field.is_empty() { "body" } else { &field },
+                strip_position(&msg)
+            ),
+        };
+        ApiError::BadField {
+            code,
+            field,
+            message,
+        }
+    })
+}
+
+fn join(path: &str, name: &str) -> String {
+    // For an unknown field the path already ends at the field; for a missing one it is the parent.
+    if path == name || path.ends_with(&format!(".{name}")) {
+        path.to_owned()
+    } else if path == "." || path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn strip_position(msg: &str) -> &str {
+    msg.split(" at line ").next().unwrap_or(msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct Body {
+        email: String,
+        first_name: Option<String>,
+    }
+
+    fn err(s: &str) -> (&'static str, String) {
+        match parse::<Body>(s.as_bytes()).unwrap_err() {
+            ApiError::BadField { code, field, .. } => (code, field),
+            ApiError::MalformedJson(_) => ("malformed_json", String::new()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_field() {
+        assert_eq!(err("{}"), ("missing_field", "email".into()));
+        assert_eq!(
+            err(r#"{"email":"a","extra":1}"#),
+            ("unknown_field", "extra".into())
+        );
+        assert_eq!(err(r#"{"email":5}"#), ("invalid_type", "email".into()));
+        assert_eq!(
+            err(r#"{"email":"a","firstName":[]}"#),
+            ("invalid_type", "firstName".into())
+        );
+        assert_eq!(err(r#"{"email":"#).0, "malformed_json");
+        assert_eq!(err("[1,2]").0, "invalid_type");
+    }
+}

@@ -1,0 +1,30 @@
+//! `/healthz` (the process answers) and `/readyz` (the database answers).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::AppState;
+
+/// Health routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/healthz",
+            get(|| async { Json(json!({ "status": "ok" })) }),
+        )
+        .route("/readyz", get(ready))
+}
+
+async fn ready(State(st): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
+    if st.db.ping().await {
+        (StatusCode::OK, Json(json!({ "status": "ready" })))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "database unreachable" })),
+        )
+    }
+}

@@ -1,0 +1,137 @@
+//! Routes, one module per resource, collected into one router and one OpenAPI document.
+
+pub mod audit;
+pub mod auth;
+pub mod docs;
+pub mod dto;
+pub mod health;
+pub mod life_areas;
+pub mod me;
+pub mod members;
+pub mod tenants;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::GovernorLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::{ApiError, AppState};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "WisdomOS API", description = "Personal transformation and coaching platform. Errors are `{\"error\": {\"code\", \"message\", \"details\"}}`; codes are listed in docs/errors.md."),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Registration, sign-in and tokens"),
+        (name = "tenants", description = "Workspaces, members and the audit log"),
+        (name = "life-areas", description = "The 30 areas of the Phoenix Fulfillment Display"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The auth routes, the other API routes, and their OpenAPI document (paths under `/api/v1`).
+pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
+    let auth = OpenApiRouter::new()
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::switch_tenant));
+    let rest = OpenApiRouter::new()
+        .routes(routes!(me::me))
+        .routes(routes!(tenants::list, tenants::create))
+        .routes(routes!(tenants::get, tenants::update, tenants::delete))
+        .routes(routes!(tenants::suspend))
+        .routes(routes!(tenants::resume))
+        .routes(routes!(members::list, members::add))
+        .routes(routes!(members::change_role, members::remove))
+        .routes(routes!(audit::list))
+        .routes(routes!(life_areas::list));
+    let (auth_router, auth_doc) = auth.split_for_parts();
+    let (rest_router, rest_doc) = rest.split_for_parts();
+    let mut doc = ApiDoc::openapi();
+    doc.merge(auth_doc);
+    doc.merge(rest_doc);
+    let paths = prefix_paths(std::mem::take(&mut doc.paths), "/api/v1");
+    doc.paths = paths;
+    (auth_router, rest_router, doc)
+}
+
+fn prefix_paths(paths: utoipa::openapi::Paths, prefix: &str) -> utoipa::openapi::Paths {
+    let mut out = utoipa::openapi::Paths::new();
+    for (p, item) in paths.paths {
+        out.paths.insert(format!("{prefix}{p}"), item);
+    }
+    out.extensions = paths.extensions;
+    out
+}
+
+/// The OpenAPI document alone (for `wisdomos openapi`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().2
+}
+
+/// The whole router: API (with the per-IP limit on `/api/v1/auth/*`), docs and health.
+pub fn router(state: AppState) -> Router {
+    let (auth_router, rest_router, doc) = api();
+    let governor = GovernorConfigBuilder::default()
+        .per_millisecond(state.config.auth_rate_period_ms.max(1))
+        .burst_size(state.config.auth_rate_burst.max(1))
+        .error_handler(|e| {
+            let secs = match e {
+                tower_governor::GovernorError::TooManyRequests { wait_time, .. } => wait_time,
+                _ => 1,
+            };
+            axum::response::IntoResponse::into_response(ApiError::RateLimited {
+                retry_after_secs: secs.max(1),
+            })
+        })
+        .finish();
+    let auth_router = match governor {
+        Some(cfg) => {
+            let cfg = Arc::new(cfg);
+            let limiter = cfg.limiter().clone();
+            // Forget idle IPs now and then so the limiter's memory stays bounded.
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(60));
+                loop {
+                    tick.tick().await;
+                    limiter.retain_recent();
+                }
+            });
+            auth_router.layer(GovernorLayer { config: cfg })
+        }
+        None => auth_router,
+    };
+    Router::new()
+        .nest("/api/v1", auth_router.merge(rest_router))
+        .merge(docs::router(Arc::new(doc)))
+        .merge(health::router())
+        .fallback(|| async { ApiError::NotFound })
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .with_state(state)
+}

@@ -1,0 +1,39 @@
+//! Application state shared by every handler through axum's `State`.
+
+use std::sync::Arc;
+
+use wisdomos_db::Database;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::token::TokenKeys;
+use crate::{Clock, ServerConfig};
+
+/// Everything a handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Database,
+    pub config: Arc<ServerConfig>,
+    pub clock: Arc<dyn Clock>,
+    pub hasher: PasswordHasher,
+    pub tokens: Arc<TokenKeys>,
+}
+
+impl AppState {
+    /// Builds the state; computes the dummy password hash used to make unknown-user logins
+    /// cost as much as real ones.
+    pub async fn new(
+        db: Database,
+        config: ServerConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, crate::ApiError> {
+        let hasher = PasswordHasher::new(config.hash_concurrency).await?;
+        let tokens = Arc::new(TokenKeys::new(&config));
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            clock,
+            hasher,
+            tokens,
+        })
+    }
+}

@@ -1,0 +1,142 @@
+//! A real server on a random port over a throw-away database, and a small client.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use wisdomos_db::testing::TestDatabase;
+use wisdomos_server::clock::ManualClock;
+use wisdomos_server::{AppState, ServerConfig};
+
+pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub tdb: TestDatabase,
+    pub clock: Arc<ManualClock>,
+}
+
+/// A signed-in user and their first tenant.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub email: String,
+    pub user_id: String,
+    pub tenant_id: String,
+    pub slug: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(tweak: impl FnOnce(&mut ServerConfig)) -> Self {
+        let tdb = TestDatabase::create().await;
+        let mut config = ServerConfig::new(SECRET.to_vec());
+        config.auth_rate_burst = 10_000;
+        config.auth_rate_period_ms = 1;
+        tweak(&mut config);
+        let clock = Arc::new(ManualClock::new(Utc::now()));
+        let state = AppState::new(tdb.db.clone(), config, clock.clone())
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(wisdomos_server::serve(
+            listener,
+            wisdomos_server::app(state),
+            std::future::pending(),
+        ));
+        Self {
+            base,
+            client: reqwest::Client::new(),
+            tdb,
+            clock,
+        }
+    }
+
+    /// Sends `body` (JSON when given) with an optional bearer token; returns status and JSON
+    /// (Null for an empty body).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        (
+            status,
+            if text.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&text).unwrap_or(Value::String(text))
+            },
+        )
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn register(&self, email: &str) -> Account {
+        let (s, v) = self
+            .post("/api/v1/auth/register", None, json!({ "email": email, "password": PASSWORD, "workspaceName": format!("Space of {email}") }))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        account(email, &v)
+    }
+
+    pub async fn login(&self, email: &str, tenant_id: Option<&str>) -> Account {
+        let mut body = json!({ "email": email, "password": PASSWORD });
+        if let Some(t) = tenant_id {
+            body["tenantId"] = json!(t);
+        }
+        let (s, v) = self.post("/api/v1/auth/login", None, body).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        account(email, &v)
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.tdb.db.owner())
+            .await
+            .unwrap()
+    }
+}
+
+pub fn account(email: &str, v: &Value) -> Account {
+    Account {
+        email: email.to_owned(),
+        user_id: v["user"]["id"].as_str().unwrap().to_owned(),
+        tenant_id: v["tenant"]["id"].as_str().unwrap().to_owned(),
+        slug: v["tenant"]["slug"].as_str().unwrap().to_owned(),
+        access: v["tokens"]["accessToken"].as_str().unwrap().to_owned(),
+        refresh: v["tokens"]["refreshToken"].as_str().unwrap().to_owned(),
+    }
+}
+
+pub fn code(v: &Value) -> &str {
+    v["error"]["code"].as_str().unwrap_or("")
+}

@@ -1,0 +1,323 @@
+//! Bad input is refused with a 4xx naming the field, and nothing is written.
+
+mod common;
+
+use common::{code, TestApp, PASSWORD};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn field(v: &Value) -> String {
+    v["error"]["details"]["field"]
+        .as_str()
+        .or_else(|| v["error"]["details"]["fields"][0]["field"].as_str())
+        .unwrap_or("")
+        .to_owned()
+}
+
+async fn raw(app: &TestApp, path: &str, content_type: &str, body: &str) -> (StatusCode, Value) {
+    let resp = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .header("content-type", content_type)
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    (resp.status(), resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn bad_registrations_name_the_field_and_write_nothing() {
+    let app = TestApp::spawn().await;
+    let ok = json!({ "email": "a@example.org", "password": PASSWORD, "workspaceName": "Mine" });
+    let with = |k: &str, v: Value| {
+        let mut b = ok.clone();
+        b[k] = v;
+        b
+    };
+    let without = |k: &str| {
+        let mut b = ok.clone();
+        b.as_object_mut().unwrap().remove(k);
+        b
+    };
+    let cases: Vec<(&str, Value, StatusCode, &str, &str)> = vec![
+        (
+            "missing email",
+            without("email"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "missing_field",
+            "email",
+        ),
+        (
+            "missing workspace",
+            without("workspaceName"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "missing_field",
+            "workspaceName",
+        ),
+        (
+            "unknown field",
+            with("isAdmin", json!(true)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_field",
+            "isAdmin",
+        ),
+        (
+            "email not a string",
+            with("email", json!(42)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_type",
+            "email",
+        ),
+        (
+            "timezone not a string",
+            with("timezone", json!({"tz": 1})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_type",
+            "timezone",
+        ),
+        (
+            "invalid email",
+            with("email", json!("not-an-email")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "email",
+        ),
+        (
+            "short password",
+            with("password", json!("short")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "password",
+        ),
+        (
+            "common password",
+            with("password", json!("iloveyou123")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "password",
+        ),
+        (
+            "overlong password",
+            with("password", json!("x".repeat(1025))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "password",
+        ),
+        (
+            "overlong workspace",
+            with("workspaceName", json!("w".repeat(121))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "workspaceName",
+        ),
+        (
+            "blank workspace",
+            with("workspaceName", json!("   ")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "workspaceName",
+        ),
+        (
+            "overlong first name",
+            with("firstName", json!("f".repeat(101))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "firstName",
+        ),
+        (
+            "invalid timezone",
+            with("timezone", json!("Mars/Olympus_Mons")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "timezone",
+        ),
+        (
+            "invalid slug",
+            with("slug", json!("Not A Slug")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "slug",
+        ),
+    ];
+    for (what, body, status, want_code, want_field) in cases {
+        let (s, v) = app.post("/api/v1/auth/register", None, body).await;
+        assert_eq!(
+            (s, code(&v), field(&v).as_str()),
+            (status, want_code, want_field),
+            "{what}: {v}"
+        );
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{what}"
+        );
+    }
+    let (s, v) = raw(
+        &app,
+        "/api/v1/auth/register",
+        "application/json",
+        r#"{"email": "a@example.org", "password""#,
+    )
+    .await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "malformed_json"));
+    let (s, v) = raw(&app, "/api/v1/auth/register", "text/plain", &ok.to_string()).await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    );
+    let huge = json!({ "email": "a@example.org", "password": PASSWORD, "workspaceName": "x".repeat(100_000) });
+    let (s, v) = raw(
+        &app,
+        "/api/v1/auth/register",
+        "application/json",
+        &huge.to_string(),
+    )
+    .await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM platform.users").await,
+        0,
+        "nothing written"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM platform.tenants").await,
+        0,
+        "nothing written"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+            .await,
+        0,
+        "no schema left behind"
+    );
+    // The same e-mail twice: 409, and the first account is intact.
+    let (s, _) = app.post("/api/v1/auth/register", None, ok.clone()).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, v) = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            with("email", json!(" A@Example.org ")),
+        )
+        .await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "email_taken"));
+    assert_eq!(app.count("SELECT count(*) FROM platform.tenants").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+            .await,
+        1,
+        "the failed registration rolled back its schema"
+    );
+}
+
+#[tokio::test]
+async fn bad_tenant_updates_name_the_field() {
+    let app = TestApp::spawn().await;
+    let a = app.register("a@example.org").await;
+    let path = format!("/api/v1/tenants/{}", a.tenant_id);
+    let (s, v) = app
+        .call(
+            reqwest::Method::PATCH,
+            &path,
+            Some(&a.access),
+            Some(json!({ "timezone": "Nowhere/Land" })),
+        )
+        .await;
+    assert_eq!(
+        (s, field(&v).as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "timezone")
+    );
+    let (s, v) = app
+        .call(
+            reqwest::Method::PATCH,
+            &path,
+            Some(&a.access),
+            Some(json!({ "name": 7 })),
+        )
+        .await;
+    assert_eq!(
+        (s, code(&v), field(&v).as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_type", "name")
+    );
+    let (s, v) = app
+        .call(
+            reqwest::Method::PATCH,
+            &path,
+            Some(&a.access),
+            Some(json!({ "timezone": "Asia/Kathmandu", "name": "Renamed" })),
+        )
+        .await;
+    assert_eq!(
+        (s, v["timezone"].as_str(), v["name"].as_str()),
+        (StatusCode::OK, Some("Asia/Kathmandu"), Some("Renamed"))
+    );
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/tenants/{}/members", a.tenant_id),
+            Some(&a.access),
+            json!({ "email": "x@example.org", "role": "KING" }),
+        )
+        .await;
+    assert_eq!(
+        (s, field(&v).as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "role")
+    );
+}
+
+#[tokio::test]
+async fn api_conventions() {
+    let app = TestApp::spawn().await;
+    let resp = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["x-request-id"], "abc-123");
+    let resp = app
+        .client
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(
+        resp.headers().contains_key("x-request-id"),
+        "a request id is generated"
+    );
+    let (s, doc) = app
+        .call(reqwest::Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for p in [
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/life-areas",
+        "/api/v1/tenants/{tenantId}/members/{userId}",
+        "/api/v1/tenants/{tenantId}/audit-events",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "{p} missing from the spec");
+    }
+    let html = app
+        .client
+        .get(format!("{}/api/docs", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("/api/v1/auth/register") && !html.contains("<script src=\"http"));
+    let (s, v) = app
+        .call(reqwest::Method::GET, "/api/v1/nothing-here", None, None)
+        .await;
+    assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "not_found"));
+}

@@ -1,0 +1,31 @@
+//! One module per subcommand.
+
+pub mod migrate;
+pub mod serve;
+pub mod tenant;
+pub mod user;
+
+use crate::config::Secrets;
+use crate::{database, Cli, Command};
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Openapi = cli.command {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&wisdomos_server::routes::openapi())?
+        );
+        return Ok(());
+    }
+    let secrets = Secrets::load(&cli.data_dir)?;
+    let opened = database::open(&cli.data_dir, cli.database_url.as_deref(), &secrets).await?;
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(args, &opened.db, &secrets).await,
+        Command::Migrate(args) => migrate::run(args, &opened.db).await,
+        Command::Tenant(c) => tenant::run(c, &opened.db).await,
+        Command::User(c) => user::run(c, &opened.db).await,
+        Command::Openapi => Ok(()),
+    };
+    let stopped = opened.shutdown().await;
+    result.and(stopped)
+}

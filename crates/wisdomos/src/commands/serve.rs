@@ -1,0 +1,73 @@
+//! `wisdomos serve`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Args;
+use wisdomos_db::{migrate, Database};
+use wisdomos_server::{AppState, ServerConfig, SystemClock};
+
+use crate::config::{env_or, Secrets};
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "WISDOMOS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+/// Serves until Ctrl-C or SIGTERM, then drains requests in flight.
+pub async fn run(args: ServeArgs, db: &Database, secrets: &Secrets) -> anyhow::Result<()> {
+    // Platform migrations ran when the database was opened. Tenants still behind are migrated
+    // in the background so start-up does not wait on thousands of schemas; a request to a
+    // tenant that is still behind migrates that tenant first.
+    let owner = db.owner().clone();
+    tokio::spawn(async move {
+        match migrate::migrate_all_tenants(&owner, migrate::TENANT, 4, &|_, _| {}).await {
+            Ok(r) if r.behind > 0 => tracing::info!(
+                migrated = r.migrated,
+                failed = r.failed.len(),
+                "tenant schemas migrated"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "background tenant migration failed"),
+        }
+    });
+    let mut config = ServerConfig::new(secrets.jwt_secret.as_bytes().to_vec());
+    config.auth_rate_burst = env_or("WISDOMOS_AUTH_RATE_BURST", config.auth_rate_burst)?;
+    config.auth_rate_period_ms =
+        env_or("WISDOMOS_AUTH_RATE_PERIOD_MS", config.auth_rate_period_ms)?;
+    let state = AppState::new(db.clone(), config, Arc::new(SystemClock))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "listening");
+    println!("wisdomos listening on http://{addr}");
+    wisdomos_server::serve(listener, wisdomos_server::app(state), shutdown_signal()).await?;
+    tracing::info!("shut down");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
