@@ -75,7 +75,7 @@ pub async fn record(
 /// see only its own tenant's rows.
 pub async fn list(
     tx: &mut TenantTx,
-    before: Option<(DateTime<Utc>, Uuid)>,
+    before: Option<crate::Keyset>,
     limit: i64,
 ) -> Result<Page<AuditEvent>, DbError> {
     let (at, id) = before.map_or((None, None), |(a, i)| (Some(a), Some(i)));

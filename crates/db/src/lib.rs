@@ -34,6 +34,9 @@ pub const APP_ROLE: &str = "wisdomos_app";
 /// rows of shared platform tables (the audit log).
 pub const TENANT_GROUP_ROLE: &str = "wisdomos_tenant";
 
+/// Position in a keyset-paginated list: the `(created_at, id)` of the last row seen.
+pub type Keyset = (chrono::DateTime<chrono::Utc>, uuid::Uuid);
+
 /// Result of a keyset-paginated query: the rows and whether more follow the last one.
 #[derive(Debug, Clone)]
 pub struct Page<T> {

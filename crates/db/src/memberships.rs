@@ -77,7 +77,7 @@ pub struct MyTenant {
 pub async fn tenants_of_user(
     pool: &PgPool,
     user_id: Uuid,
-    after: Option<(DateTime<Utc>, Uuid)>,
+    after: Option<crate::Keyset>,
     limit: i64,
 ) -> Result<Page<MyTenant>, DbError> {
     let (at, id) = after.map_or((None, None), |(a, i)| (Some(a), Some(i)));
@@ -117,7 +117,7 @@ const MEMBER_SELECT: &str =
 pub async fn list(
     pool: &PgPool,
     scope: &TenantScope,
-    after: Option<(DateTime<Utc>, Uuid)>,
+    after: Option<crate::Keyset>,
     limit: i64,
 ) -> Result<Page<Member>, DbError> {
     let (at, id) = after.map_or((None, None), |(a, i)| (Some(a), Some(i)));

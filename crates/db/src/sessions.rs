@@ -73,16 +73,35 @@ pub async fn rotate(
     ttl: Duration,
 ) -> Result<Rotation, DbError> {
     let mut tx = pool.begin().await?;
-    let row: Option<(Uuid, Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, bool)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        family_id: Uuid,
+        user_id: Uuid,
+        tenant_id: Uuid,
+        expires_at: DateTime<Utc>,
+        used_at: Option<DateTime<Utc>>,
+        revoked_at: Option<DateTime<Utc>>,
+        member: bool,
+    }
+    let row: Option<Row> = sqlx::query_as(
         "SELECT s.family_id, s.user_id, s.tenant_id, s.expires_at, s.used_at, s.revoked_at,
                 EXISTS (SELECT 1 FROM platform.memberships m JOIN platform.tenants t ON t.id = m.tenant_id
-                        WHERE m.user_id = s.user_id AND m.tenant_id = s.tenant_id AND t.status <> 'DELETED')
+                        WHERE m.user_id = s.user_id AND m.tenant_id = s.tenant_id AND t.status <> 'DELETED') AS member
          FROM platform.sessions s WHERE s.token_hash = $1 FOR UPDATE OF s",
     )
     .bind(old_hash)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((family_id, user_id, tenant_id, expires_at, used_at, revoked_at, member)) = row else {
+    let Some(Row {
+        family_id,
+        user_id,
+        tenant_id,
+        expires_at,
+        used_at,
+        revoked_at,
+        member,
+    }) = row
+    else {
         return Ok(Rotation::Invalid);
     };
     let owner = SessionOwner {

@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 //! A throw-away database per test, on the server named by `WISDOMOS_TEST_DATABASE_URL` or
 //! `DATABASE_URL` (a role that may create databases and roles). Dropped, with the tenant roles
 //! it created, when the value is dropped.
@@ -57,6 +58,21 @@ impl TestDatabase {
             config,
             db,
             server,
+        }
+    }
+}
+
+impl TestDatabase {
+    /// A URL for this database with the admin role (for running the binary against it).
+    pub fn url(&self) -> String {
+        let admin = admin_url();
+        let (base, query) = admin
+            .split_once('?')
+            .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
+        let server = base.rsplit_once('/').map_or(base, |(s, _)| s);
+        match query {
+            Some(q) => format!("{server}/{}?{q}", self.name),
+            None => format!("{server}/{}", self.name),
         }
     }
 }

@@ -84,7 +84,7 @@ pub async fn touch_login(pool: &PgPool, id: Uuid, now: DateTime<Utc>) -> Result<
 /// Users ordered by creation, for operators; keyset-paginated after `(created_at, id)`.
 pub async fn list(
     pool: &PgPool,
-    after: Option<(DateTime<Utc>, Uuid)>,
+    after: Option<crate::Keyset>,
     limit: i64,
 ) -> Result<Page<User>, DbError> {
     let (at, id) = after.map_or((None, None), |(a, i)| (Some(a), Some(i)));

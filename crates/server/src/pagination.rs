@@ -26,7 +26,7 @@ pub struct PageQuery {
 
 impl PageQuery {
     /// The validated limit and decoded keyset. Errors: 422 naming `limit` or `cursor`.
-    pub fn parse(&self) -> Result<(i64, Option<(DateTime<Utc>, Uuid)>), ApiError> {
+    pub fn parse(&self) -> Result<(i64, Option<wisdomos_db::Keyset>), ApiError> {
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::field(FieldError::new(
@@ -98,6 +98,21 @@ impl<T> Paginated<T> {
     }
 }
 
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Query(q) =
+            axum::extract::Query::<PageQuery>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| ApiError::InvalidQuery(e.body_text()))?;
+        Ok(q)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,20 +143,5 @@ mod tests {
         }
         .parse()
         .is_err());
-    }
-}
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageQuery {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        let axum::extract::Query(q) =
-            axum::extract::Query::<PageQuery>::from_request_parts(parts, state)
-                .await
-                .map_err(|e| ApiError::InvalidQuery(e.body_text()))?;
-        Ok(q)
     }
 }

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Accounts, tokens and abuse protection through the API.
 
 mod common;

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Bad input is refused with a 4xx naming the field, and nothing is written.
 
 mod common;

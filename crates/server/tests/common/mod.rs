@@ -1,5 +1,5 @@
 //! A real server on a random port over a throw-away database, and a small client.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 

@@ -1,0 +1,322 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The binary as an operator meets it: help, the embedded database, and the operator commands.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use wisdomos_db::testing::TestDatabase;
+
+const BIN: &str = env!("CARGO_BIN_EXE_wisdomos");
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The binary with no database configured from the test environment.
+fn wisdomos(data_dir: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env_remove("DATABASE_URL")
+        .env("WISDOMOS_DATA_DIR", data_dir)
+        .env("WISDOMOS_LOG", "warn");
+    c
+}
+
+fn run(mut c: Command, stdin: Option<&str>) -> (bool, String, String) {
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A data directory the `postgres` system user can reach when the tests run as root.
+fn data_dir() -> tempfile::TempDir {
+    let d = tempfile::Builder::new()
+        .prefix("wisdomos-cli-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    d
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data: &Path) -> Self {
+        let mut c = wisdomos(data);
+        c.args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = c.spawn().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let line = lines.next().expect("serve printed its address").unwrap();
+        let base = line.rsplit(' ').next().unwrap().to_owned();
+        assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+        Self { child, base }
+    }
+
+    /// SIGTERM, then wait: the server must exit cleanly within 30 s.
+    fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "serve exited with {status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["tenant", "--help"],
+        vec!["tenant", "create", "--help"],
+        vec!["tenant", "list", "--help"],
+        vec!["tenant", "suspend", "--help"],
+        vec!["tenant", "resume", "--help"],
+        vec!["tenant", "delete", "--help"],
+        vec!["user", "--help"],
+        vec!["user", "create", "--help"],
+        vec!["user", "list", "--help"],
+        vec!["openapi", "--help"],
+    ] {
+        let out = Command::new(BIN).args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn openapi_prints_the_document() {
+    let out = Command::new(BIN).arg("openapi").output().unwrap();
+    assert!(out.status.success());
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert!(doc["paths"]["/api/v1/auth/register"]["post"].is_object());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_runs_its_own_postgres_keeps_data_and_stops_cleanly() {
+    let dir = data_dir();
+    let data = dir.path().join("data");
+    let server = tokio::task::spawn_blocking({
+        let data = data.clone();
+        move || Server::start(&data)
+    })
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    let reg: Value = http
+        .post(format!("{}/api/v1/auth/register", server.base))
+        .json(&json!({ "email": "ada@example.org", "password": PASSWORD, "workspaceName": "Ada's Journey" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = reg["tokens"]["accessToken"]
+        .as_str()
+        .expect("registered")
+        .to_owned();
+    let areas: Value = http
+        .get(format!("{}/api/v1/life-areas", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(areas["lifeAreas"].as_array().unwrap().len(), 30);
+    // Operator commands use the running instance.
+    let (ok, out, err) = tokio::task::spawn_blocking({
+        let data = data.clone();
+        move || {
+            run(
+                {
+                    let mut c = wisdomos(&data);
+                    c.args(["tenant", "list"]);
+                    c
+                },
+                None,
+            )
+        }
+    })
+    .await
+    .unwrap();
+    assert!(ok, "{err}");
+    assert!(out.contains("ada-s-journey"), "{out}");
+    tokio::task::spawn_blocking(move || server.stop())
+        .await
+        .unwrap();
+    assert!(
+        !data.join("pg/postmaster.pid").exists(),
+        "PostgreSQL stopped with the server"
+    );
+    assert!(data.join("secrets.json").exists());
+
+    // Without a running server, a command starts PostgreSQL for its own length.
+    let (ok, out, err) = run(
+        {
+            let mut c = wisdomos(&data);
+            c.args(["user", "list"]);
+            c
+        },
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("ada@example.org"));
+    assert!(
+        !data.join("pg/postmaster.pid").exists(),
+        "the command stopped what it started"
+    );
+
+    // A restart keeps the data.
+    let server = tokio::task::spawn_blocking({
+        let data = data.clone();
+        move || Server::start(&data)
+    })
+    .await
+    .unwrap();
+    let login = http
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .json(&json!({ "email": "ada@example.org", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    tokio::task::spawn_blocking(move || server.stop())
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn operator_commands_against_database_url() {
+    let tdb = TestDatabase::create().await;
+    let url = tdb.url();
+    let dir = data_dir();
+    let cmd = |args: &[&str]| {
+        let mut c = wisdomos(dir.path());
+        c.env("DATABASE_URL", &url)
+            .env(
+                "WISDOMOS_DB_ROLE_PASSWORD",
+                wisdomos_db::testing::TEST_ROLE_PASSWORD,
+            )
+            .args(args);
+        c
+    };
+    let (ok, _, err) = run(
+        cmd(&[
+            "user",
+            "create",
+            "--email",
+            "Op@Example.org",
+            "--first-name",
+            "Op",
+        ]),
+        Some("short\n"),
+    );
+    assert!(!ok && err.contains("at least 8"), "{err}");
+    let (ok, out, err) = run(
+        cmd(&[
+            "user",
+            "create",
+            "--email",
+            "Op@Example.org",
+            "--first-name",
+            "Op",
+        ]),
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("op@example.org"));
+    let (ok, out, err) = run(
+        cmd(&[
+            "tenant",
+            "create",
+            "--name",
+            "Practice One",
+            "--owner",
+            "op@example.org",
+            "--timezone",
+            "Asia/Kolkata",
+        ]),
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("practice-one"), "{out}");
+    let (ok, _, err) = run(
+        cmd(&[
+            "tenant",
+            "create",
+            "--name",
+            "X",
+            "--owner",
+            "op@example.org",
+            "--timezone",
+            "Nowhere",
+        ]),
+        None,
+    );
+    assert!(!ok && err.contains("timezone"), "{err}");
+    let (ok, _, err) = run(cmd(&["tenant", "suspend", "practice-one"]), None);
+    assert!(ok, "{err}");
+    let (_, out, _) = run(cmd(&["tenant", "list"]), None);
+    assert!(out.contains("SUSPENDED"), "{out}");
+    let (ok, _, err) = run(cmd(&["tenant", "resume", "practice-one"]), None);
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(cmd(&["migrate", "--jobs", "2"]), None);
+    assert!(ok, "{err}");
+    assert!(out.contains("0 behind"), "{out}");
+    let (ok, _, err) = run(
+        cmd(&["tenant", "delete", "practice-one", "--confirm", "wrong"]),
+        None,
+    );
+    assert!(!ok && err.contains("confirm"), "{err}");
+    let (ok, _, err) = run(
+        cmd(&[
+            "tenant",
+            "delete",
+            "practice-one",
+            "--confirm",
+            "practice-one",
+        ]),
+        None,
+    );
+    assert!(ok, "{err}");
+    let (_, out, _) = run(cmd(&["tenant", "list"]), None);
+    assert!(out.contains("DELETED"), "{out}");
+}
