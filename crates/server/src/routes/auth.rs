@@ -111,6 +111,8 @@ pub async fn register(
         timezone: tz.name(),
     };
     let (user, tenant) = provision::register(&st.db, &new_user, &new_tenant, now).await?;
+    tracing::Span::current().record("user_id", tracing::field::display(user.id));
+    tracing::Span::current().record("tenant_id", tracing::field::display(tenant.id));
     let tokens = start_session(&st, user.id, tenant.id, "OWNER", now).await?;
     let tenants = my_tenants(&st, user.id).await?;
     Ok((
@@ -186,6 +188,7 @@ pub async fn login(
             return Err(ApiError::InvalidCredentials);
         }
     };
+    tracing::Span::current().record("user_id", tracing::field::display(user.id));
     login_failures::clear(st.db.app(), email.as_str()).await?;
     let page = memberships::tenants_of_user(st.db.app(), user.id, None, 100).await?;
     let chosen = match req.tenant_id {

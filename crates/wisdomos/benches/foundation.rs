@@ -1,0 +1,209 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Foundation benchmarks against a real PostgreSQL (`WISDOMOS_TEST_DATABASE_URL`, as the tests):
+//!
+//! 1. provisioning: milliseconds per tenant over `BENCH_TENANTS` (default 1,000) tenants;
+//! 2. tenant migration of an additive migration over those tenants (the function
+//!    `wisdomos migrate` runs), and a second run with nothing to do;
+//! 3. registration end to end over HTTP (argon2id included), `BENCH_REGISTRATIONS` (default 50).
+//!
+//! Run: `scripts/bench.sh` (or `cargo bench -p wisdomos --bench foundation` with a database URL).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use wisdomos_db::migrate::{self, Migration};
+use wisdomos_db::provision::{self, NewTenant};
+use wisdomos_db::testing::TestDatabase;
+use wisdomos_db::users::{self, NewUser};
+use wisdomos_server::{AppState, ServerConfig, SystemClock};
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn report(what: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let total: Duration = samples.iter().sum();
+    println!(
+        "{what}: n={} p50={:.1} ms p95={:.1} ms p99={:.1} ms max={:.1} ms total={:.2} s",
+        samples.len(),
+        percentile(&samples, 0.50),
+        percentile(&samples, 0.95),
+        percentile(&samples, 0.99),
+        percentile(&samples, 1.0),
+        total.as_secs_f64()
+    );
+}
+
+const ADDITIVE: Migration = Migration {
+    version: 2,
+    name: "bench_additive",
+    sql: "ALTER TABLE life_areas ADD COLUMN bench_note text; CREATE INDEX life_areas_bench_idx ON life_areas (tenant_id, bench_note);",
+};
+
+#[tokio::main]
+async fn main() {
+    let tenants = env_usize("BENCH_TENANTS", 1000);
+    let registrations = env_usize("BENCH_REGISTRATIONS", 50);
+    let tdb = TestDatabase::create().await;
+    let db = &tdb.db;
+    let now = chrono::Utc::now();
+
+    // 1. Provisioning.
+    let owner = {
+        let mut conn = db.owner().acquire().await.unwrap();
+        users::create(
+            &mut conn,
+            &NewUser {
+                email: "bench@example.org",
+                password_hash: "x",
+                first_name: None,
+                last_name: None,
+            },
+            now,
+        )
+        .await
+        .unwrap()
+    };
+    // Warm up connections and plans.
+    for i in 0..5 {
+        provision::create_tenant(
+            db,
+            owner.id,
+            &NewTenant {
+                name: &format!("Warm {i}"),
+                slug: None,
+                timezone: "UTC",
+            },
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+    }
+    let mut samples = Vec::with_capacity(tenants);
+    for i in 0..tenants {
+        let name = format!("Bench tenant {i}");
+        let t = Instant::now();
+        provision::create_tenant(
+            db,
+            owner.id,
+            &NewTenant {
+                name: &name,
+                slug: None,
+                timezone: "Europe/Berlin",
+            },
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        samples.push(t.elapsed());
+    }
+    report(
+        &format!("provision one tenant ({tenants} tenants, sequential)"),
+        samples,
+    );
+
+    // 2. Migration of an additive change over every tenant, then a run with nothing to do.
+    let with_extra: Vec<Migration> = migrate::TENANT.iter().copied().chain([ADDITIVE]).collect();
+    for jobs in [4usize] {
+        let t = Instant::now();
+        let r = migrate::migrate_all_tenants(db.owner(), &with_extra, jobs, &|_, _| {})
+            .await
+            .unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        assert!(r.failed.is_empty());
+        println!(
+            "migrate additive over {} tenants (--jobs {jobs}): {secs:.2} s ({:.1} tenants/s)",
+            r.migrated,
+            r.migrated as f64 / secs
+        );
+    }
+    let t = Instant::now();
+    let r = migrate::migrate_all_tenants(db.owner(), &with_extra, 4, &|_, _| {})
+        .await
+        .unwrap();
+    println!(
+        "migrate with nothing to do over {} tenants: {:.3} s ({} behind)",
+        tenants + 5,
+        t.elapsed().as_secs_f64(),
+        r.behind
+    );
+
+    // The same no-op run through the real binary, process start and connection included.
+    let data = std::env::temp_dir().join(format!("wisdomos-bench-{}", std::process::id()));
+    let mut runs = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wisdomos"))
+            .args(["migrate", "--jobs", "4"])
+            .env("DATABASE_URL", tdb.url())
+            .env(
+                "WISDOMOS_DB_ROLE_PASSWORD",
+                wisdomos_db::testing::TEST_ROLE_PASSWORD,
+            )
+            .env("WISDOMOS_DATA_DIR", &data)
+            .output()
+            .unwrap();
+        runs.push(t.elapsed());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&data);
+    report(
+        &format!(
+            "`wisdomos migrate` process with nothing to do over {} tenants",
+            tenants + 5
+        ),
+        runs,
+    );
+
+    // 3. Registration end to end over HTTP.
+    let mut config = ServerConfig::new(b"bench-secret-bench-secret-bench-secret".to_vec());
+    config.auth_rate_burst = 1_000_000;
+    config.auth_rate_period_ms = 1;
+    let state = AppState::new(db.clone(), config, Arc::new(SystemClock))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(wisdomos_server::serve(
+        listener,
+        wisdomos_server::app(state),
+        std::future::pending(),
+    ));
+    let http = reqwest::Client::new();
+    let mut samples = Vec::with_capacity(registrations);
+    for i in 0..registrations + 3 {
+        let body = json!({ "email": format!("user{i}@example.org"), "password": "correct horse battery staple", "workspaceName": format!("Space {i}") });
+        let t = Instant::now();
+        let resp = http
+            .post(format!("{base}/api/v1/auth/register"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let took = t.elapsed();
+        assert_eq!(resp.status(), 201);
+        if i >= 3 {
+            samples.push(took);
+        }
+    }
+    report(
+        "POST /auth/register end to end (argon2id m=19456 t=2 p=1 included)",
+        samples,
+    );
+}
