@@ -135,13 +135,17 @@ pub async fn list(
 }
 
 /// One member of a tenant. Errors: [`DbError::NotFound`].
-pub async fn get(pool: &PgPool, scope: &TenantScope, user_id: Uuid) -> Result<Member, DbError> {
+async fn fetch_member(
+    conn: &mut sqlx::PgConnection,
+    scope: &TenantScope,
+    user_id: Uuid,
+) -> Result<Member, DbError> {
     Ok(sqlx::query_as(&format!(
         "{MEMBER_SELECT} WHERE m.tenant_id = $1 AND m.user_id = $2"
     ))
     .bind(scope.tenant_id())
     .bind(user_id)
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await?)
 }
 
@@ -172,13 +176,7 @@ pub async fn add(
         ..audit
     };
     audit::record(&mut tx, &audit, now).await?;
-    let member = sqlx::query_as(&format!(
-        "{MEMBER_SELECT} WHERE m.tenant_id = $1 AND m.user_id = $2"
-    ))
-    .bind(scope.tenant_id())
-    .bind(user_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let member = fetch_member(&mut tx, scope, user_id).await?;
     tx.commit().await?;
     Ok(member)
 }
@@ -232,15 +230,7 @@ pub async fn change(
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            Some(
-                sqlx::query_as(&format!(
-                    "{MEMBER_SELECT} WHERE m.tenant_id = $1 AND m.user_id = $2"
-                ))
-                .bind(scope.tenant_id())
-                .bind(user_id)
-                .fetch_one(&mut *tx)
-                .await?,
-            )
+            Some(fetch_member(&mut tx, scope, user_id).await?)
         }
         None => {
             sqlx::query("DELETE FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2")

@@ -100,38 +100,10 @@ pub async fn run(cmd: TenantCommand, db: &Database) -> anyhow::Result<()> {
             );
         }
         TenantCommand::Suspend { tenant } => {
-            let t = tenants::find(db.owner(), &tenant)
-                .await
-                .with_context(|| format!("no tenant {tenant}"))?;
-            let t = tenants::set_status(
-                db,
-                t.id,
-                "SUSPENDED",
-                NewAuditEvent {
-                    tenant_id: Some(t.id),
-                    ..operator("tenant.suspended")
-                },
-                now,
-            )
-            .await?;
-            println!("suspended {}", t.slug);
+            set_status(db, &tenant, "SUSPENDED", "tenant.suspended").await?
         }
         TenantCommand::Resume { tenant } => {
-            let t = tenants::find(db.owner(), &tenant)
-                .await
-                .with_context(|| format!("no tenant {tenant}"))?;
-            let t = tenants::set_status(
-                db,
-                t.id,
-                "ACTIVE",
-                NewAuditEvent {
-                    tenant_id: Some(t.id),
-                    ..operator("tenant.resumed")
-                },
-                now,
-            )
-            .await?;
-            println!("resumed {}", t.slug);
+            set_status(db, &tenant, "ACTIVE", "tenant.resumed").await?
         }
         TenantCommand::Delete { tenant, confirm } => {
             let t = tenants::find(db.owner(), &tenant)
@@ -146,5 +118,25 @@ pub async fn run(cmd: TenantCommand, db: &Database) -> anyhow::Result<()> {
             println!("deleted {} (schema {} dropped)", t.slug, t.schema_name);
         }
     }
+    Ok(())
+}
+
+async fn set_status(
+    db: &Database,
+    tenant: &str,
+    status: &str,
+    event_type: &'static str,
+) -> anyhow::Result<()> {
+    let t = tenants::find(db.owner(), tenant)
+        .await
+        .with_context(|| format!("no tenant {tenant}"))?;
+    let ev = NewAuditEvent {
+        tenant_id: Some(t.id),
+        event_type,
+        metadata: serde_json::json!({ "via": "cli", "previousStatus": t.status }),
+        ..Default::default()
+    };
+    let t = tenants::set_status(db, t.id, status, ev, chrono::Utc::now()).await?;
+    println!("{} is now {}", t.slug, t.status);
     Ok(())
 }
