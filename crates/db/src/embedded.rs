@@ -113,6 +113,9 @@ impl EmbeddedPostgres {
         } else {
             None
         };
+        if let Some((uid, _)) = run_as {
+            check_reachable(&data_dir, uid)?;
+        }
         let mut pg = Self {
             bin_dir,
             cluster_dir,
@@ -291,6 +294,26 @@ impl Drop for EmbeddedPostgres {
             tracing::error!(error = %e, "stopping the embedded PostgreSQL failed");
         }
     }
+}
+
+/// The server runs as `postgres` when we are root, so it must be able to enter every directory
+/// above its cluster. Checked up front for a clear message instead of `initdb`'s.
+fn check_reachable(dir: &Path, pg_uid: nix::unistd::Uid) -> Result<(), DbError> {
+    use std::os::unix::fs::MetadataExt;
+    for ancestor in dir.ancestors().skip(1) {
+        let Ok(meta) = std::fs::metadata(ancestor) else {
+            continue;
+        };
+        let others_enter = meta.mode() & 0o001 != 0;
+        if !others_enter && meta.uid() != pg_uid.as_raw() {
+            return Err(DbError::Embedded(format!(
+                "PostgreSQL runs as the postgres user when wisdomos runs as root, and that user cannot enter {}; \
+                 choose a --data-dir below a directory others may enter (for example /var/lib/wisdomos), or run wisdomos as an ordinary user",
+                ancestor.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn io_err(what: &str, path: &Path, e: std::io::Error) -> DbError {

@@ -320,3 +320,18 @@ async fn operator_commands_against_database_url() {
     let (_, out, _) = run(cmd(&["tenant", "list"]), None);
     assert!(out.contains("DELETED"), "{out}");
 }
+
+#[test]
+fn a_missing_postgresql_is_one_clear_error() {
+    let dir = data_dir();
+    let mut c = wisdomos(dir.path());
+    c.env("WISDOMOS_PG_BIN", dir.path().join("no-such-dir"))
+        .args(["user", "list"]);
+    let (ok, _, err) = run(c, None);
+    assert!(!ok);
+    assert!(
+        err.contains("does not contain initdb, pg_ctl and postgres"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
