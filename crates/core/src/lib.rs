@@ -5,8 +5,10 @@
 //! into them.
 
 pub mod account;
+pub mod event;
 pub mod life_area;
 pub mod role;
+pub mod score;
 pub mod tenant;
 pub mod validation;
 

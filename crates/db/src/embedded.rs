@@ -83,7 +83,7 @@ pub fn find_bin_dir() -> Result<PathBuf, DbError> {
     versions.sort();
     versions.pop().map(|(_, d)| d).ok_or_else(|| {
         DbError::Embedded(
-            "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. Install PostgreSQL 14 or newer \
+            "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. Install PostgreSQL 15 or newer \
              (Debian/Ubuntu: `apt-get install postgresql`; Fedora: `dnf install postgresql-server`; macOS: `brew install postgresql`), \
              set WISDOMOS_PG_BIN to its bin directory, or set DATABASE_URL to use an existing server."
                 .to_owned(),

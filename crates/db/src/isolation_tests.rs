@@ -256,13 +256,14 @@ async fn deprovisioning_drops_schema_and_role_and_keeps_audit() {
     assert!(TenantTx::begin(&t.db, &scope).await.is_err());
 }
 
+const NEXT: i32 = migrate::TENANT.len() as i32 + 1;
 const EXTRA: Migration = Migration {
-    version: 2,
+    version: NEXT,
     name: "test_extra",
     sql: "ALTER TABLE life_areas ADD COLUMN note text;",
 };
 const SLOW: Migration = Migration {
-    version: 2,
+    version: NEXT,
     name: "test_slow",
     sql: "SELECT pg_sleep(0.2); ALTER TABLE life_areas ADD COLUMN note text;",
 };
@@ -277,7 +278,7 @@ async fn migrate_is_idempotent_and_resumes_after_interruption() {
     // Interrupt a run part-way: dropping the future rolls back the tenants in flight.
     let run = migrate::migrate_all_tenants(t.db.owner(), &slow, 2, &|_, _| {});
     let _ = tokio::time::timeout(std::time::Duration::from_millis(500), run).await;
-    let behind = migrate::tenants_behind(t.db.owner(), 2)
+    let behind = migrate::tenants_behind(t.db.owner(), NEXT)
         .await
         .unwrap()
         .len();
@@ -301,7 +302,10 @@ async fn migrate_is_idempotent_and_resumes_after_interruption() {
         migrate::migrate_tenant(t.db.owner(), scope.tenant_id(), &all)
             .await
             .unwrap(),
-        migrate::TenantOutcome::Migrated { from: 1, to: 2 }
+        migrate::TenantOutcome::Migrated {
+            from: NEXT - 1,
+            to: NEXT
+        }
     );
     let mut tx = TenantTx::begin(&t.db, &scope).await.unwrap();
     sqlx::query("UPDATE life_areas SET note = 'ok'")

@@ -36,11 +36,18 @@ pub const PLATFORM: &[Migration] = &[
 ];
 
 /// Tenant schema migrations, in order.
-pub const TENANT: &[Migration] = &[Migration {
-    version: 1,
-    name: "life_areas",
-    sql: include_str!("../migrations/tenant/0001_life_areas.sql"),
-}];
+pub const TENANT: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "life_areas",
+        sql: include_str!("../migrations/tenant/0001_life_areas.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "life_domain",
+        sql: include_str!("../migrations/tenant/0002_life_domain.sql"),
+    },
+];
 
 /// The version a migration list brings a schema to.
 pub fn target_version(migrations: &[Migration]) -> i32 {

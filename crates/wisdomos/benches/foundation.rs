@@ -45,7 +45,7 @@ fn report(what: &str, mut samples: Vec<Duration>) {
 }
 
 const ADDITIVE: Migration = Migration {
-    version: 2,
+    version: migrate::TENANT.len() as i32 + 1,
     name: "bench_additive",
     sql: "ALTER TABLE life_areas ADD COLUMN bench_note text; CREATE INDEX life_areas_bench_idx ON life_areas (tenant_id, bench_note);",
 };
