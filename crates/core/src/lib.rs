@@ -10,6 +10,7 @@ pub mod life_area;
 pub mod role;
 pub mod score;
 pub mod tenant;
+pub mod text;
 pub mod validation;
 
 pub use validation::{FieldError, ValidationErrors};

@@ -34,7 +34,9 @@ async fn provisioning_seeds_thirty_areas_in_six_clusters() {
     let t = TestDatabase::create().await;
     let (_, scope) = new_tenant(&t.db, "a@example.org").await;
     let mut tx = TenantTx::begin(&t.db, &scope).await.unwrap();
-    let areas = life_areas::list(&mut tx).await.unwrap();
+    let areas = life_areas::list(&mut tx, &Default::default())
+        .await
+        .unwrap();
     assert_eq!(areas.len(), 30);
     for c in LifeAreaCluster::ALL {
         assert_eq!(areas.iter().filter(|a| a.cluster == c.as_str()).count(), 5);

@@ -7,15 +7,22 @@
 //! role assumes with `SET LOCAL ROLE` inside a [`TenantTx`].
 
 pub mod audit;
+pub mod autobiography;
 pub mod bootstrap;
+pub mod boundaries;
+pub mod commitments;
+pub mod dashboard;
 pub mod embedded;
 pub mod error;
+pub mod events;
+pub mod insights;
 pub mod life_areas;
 pub mod login_failures;
 pub mod memberships;
 pub mod migrate;
 pub mod provision;
 pub mod sessions;
+pub mod snapshots;
 pub mod tenant_tx;
 pub mod tenants;
 #[cfg(any(test, feature = "testing"))]

@@ -1,7 +1,11 @@
-//! Life areas of a tenant (tenant schema), reached only through a [`TenantTx`].
+//! Life areas of a tenant (tenant schema), reached only through a [`TenantTx`], and the
+//! recomputation of their scores.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
+use wisdomos_core::event::EventType;
+use wisdomos_core::score::{self, ScoreBreakdown, ScoreInputs, ScoredEvent};
 
 use crate::{DbError, TenantTx};
 
@@ -22,12 +26,197 @@ pub struct LifeArea {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Every life area of the tenant, by `sort_order` then slug.
-pub async fn list(tx: &mut TenantTx) -> Result<Vec<LifeArea>, DbError> {
-    Ok(sqlx::query_as(
-        "SELECT id, slug, name, description, cluster, sort_order, is_active, current_score, status, created_at, updated_at
-         FROM life_areas ORDER BY sort_order, slug",
-    )
-    .fetch_all(tx.conn())
+const COLUMNS: &str = "id, slug, name, description, cluster, sort_order, is_active, current_score, status, created_at, updated_at";
+
+/// Filters of the life-area list.
+#[derive(Debug, Clone, Default)]
+pub struct LifeAreaFilter {
+    pub cluster: Option<&'static str>,
+    pub status: Option<&'static str>,
+    pub is_active: Option<bool>,
+}
+
+/// The tenant's life areas matching `f`, by `sort_order` then slug.
+pub async fn list(tx: &mut TenantTx, f: &LifeAreaFilter) -> Result<Vec<LifeArea>, DbError> {
+    let mut qb: QueryBuilder<Postgres> =
+        QueryBuilder::new(format!("SELECT {COLUMNS} FROM life_areas WHERE true"));
+    if let Some(c) = f.cluster {
+        qb.push(" AND cluster = ").push_bind(c);
+    }
+    if let Some(s) = f.status {
+        qb.push(" AND status = ").push_bind(s);
+    }
+    if let Some(a) = f.is_active {
+        qb.push(" AND is_active = ").push_bind(a);
+    }
+    qb.push(" ORDER BY sort_order, slug");
+    Ok(qb.build_query_as().fetch_all(tx.conn()).await?)
+}
+
+/// A life area by id (as text) or slug. Errors: [`DbError::NotFound`].
+pub async fn get(tx: &mut TenantTx, id_or_slug: &str) -> Result<LifeArea, DbError> {
+    let id = Uuid::parse_str(id_or_slug).ok();
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM life_areas WHERE id = $1 OR (slug = $2 AND $1 IS NULL)"
+    ))
+    .bind(id)
+    .bind(id_or_slug)
+    .fetch_one(tx.conn())
     .await?)
+}
+
+/// Changes to a life area; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct LifeAreaPatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub sort_order: Option<i32>,
+    pub is_active: Option<bool>,
+}
+
+/// Applies a patch. Errors: [`DbError::NotFound`].
+pub async fn update(
+    tx: &mut TenantTx,
+    id: Uuid,
+    p: &LifeAreaPatch,
+    now: DateTime<Utc>,
+) -> Result<LifeArea, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "UPDATE life_areas SET name = coalesce($2, name), description = coalesce($3, description),
+                sort_order = coalesce($4, sort_order), is_active = coalesce($5, is_active), updated_at = $6
+         WHERE id = $1 RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(&p.name)
+    .bind(&p.description)
+    .bind(p.sort_order)
+    .bind(p.is_active)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+/// A custom area. Errors: [`DbError::Conflict`]`("slug_taken")`.
+pub async fn create(
+    tx: &mut TenantTx,
+    slug: &str,
+    name: &str,
+    description: Option<&str>,
+    cluster: &str,
+    sort_order: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<LifeArea, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "INSERT INTO life_areas (slug, name, description, cluster, sort_order, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, coalesce($5, (SELECT coalesce(max(sort_order), 0) + 1 FROM life_areas)), $6, $6)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(slug)
+    .bind(name)
+    .bind(description)
+    .bind(cluster)
+    .bind(sort_order)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+/// Reads what an area's score depends on at `now`: its events and violations in the window,
+/// and its commitment counts.
+pub async fn score_inputs(
+    tx: &mut TenantTx,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<ScoreInputs, DbError> {
+    let since = now - Duration::days(score::WINDOW_DAYS);
+    let events: Vec<(DateTime<Utc>, i16, String)> = sqlx::query_as(
+        "SELECT occurred_at, emotional_charge, type FROM events WHERE life_area_id = $1 AND occurred_at > $2 AND occurred_at <= $3",
+    )
+    .bind(id)
+    .bind(since)
+    .bind(now)
+    .fetch_all(tx.conn())
+    .await?;
+    let (completed, total): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE status IN ('COMPLETED', 'INTEGRATED')), count(*) FROM commitments WHERE life_area_id = $1",
+    )
+    .bind(id)
+    .fetch_one(tx.conn())
+    .await?;
+    let violations: Vec<DateTime<Utc>> = sqlx::query_scalar(
+        "SELECT v.occurred_at FROM boundary_violations v
+         JOIN boundaries b ON b.tenant_id = v.tenant_id AND b.id = v.boundary_id
+         WHERE b.life_area_id = $1 AND v.occurred_at > $2 AND v.occurred_at <= $3",
+    )
+    .bind(id)
+    .bind(since)
+    .bind(now)
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(ScoreInputs {
+        events: events
+            .into_iter()
+            .filter_map(|(occurred_at, charge, t)| {
+                Some(ScoredEvent {
+                    occurred_at,
+                    emotional_charge: i32::from(charge),
+                    event_type: EventType::parse(&t)?,
+                })
+            })
+            .collect(),
+        commitments_completed: completed as u32,
+        commitments_total: total as u32,
+        violations,
+    })
+}
+
+/// Recomputes and stores one area's score; returns the previous score and the new breakdown.
+/// Locks the area's row so concurrent recomputations of one area serialise.
+/// Errors: [`DbError::NotFound`].
+pub async fn recompute(
+    tx: &mut TenantTx,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(f64, ScoreBreakdown), DbError> {
+    let previous: f64 =
+        sqlx::query_scalar("SELECT current_score FROM life_areas WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?;
+    let breakdown = score::compute(&score_inputs(tx, id, now).await?, now);
+    sqlx::query(
+        "UPDATE life_areas SET current_score = $2, status = $3, updated_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(breakdown.score)
+    .bind(breakdown.status.as_str())
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok((previous, breakdown))
+}
+
+/// Recomputes every area of the tenant; returns how many changed score.
+pub async fn recompute_all(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<usize, DbError> {
+    let ids: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM life_areas ORDER BY sort_order")
+        .fetch_all(tx.conn())
+        .await?;
+    let mut changed = 0;
+    for id in ids {
+        let (before, after) = recompute(tx, id, now).await?;
+        if (before - after.score).abs() > f64::EPSILON {
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// Which of `ids` exist as life areas of this tenant.
+pub async fn existing(tx: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<Uuid>, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM life_areas WHERE id = ANY($1)")
+            .bind(ids)
+            .fetch_all(tx.conn())
+            .await?,
+    )
 }

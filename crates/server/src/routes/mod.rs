@@ -2,9 +2,15 @@
 
 pub mod audit;
 pub mod auth;
+pub mod autobiography;
+pub mod boundaries;
+pub mod commitments;
+pub mod dashboard;
 pub mod docs;
 pub mod dto;
+pub mod events;
 pub mod health;
+pub mod insights;
 pub mod life_areas;
 pub mod me;
 pub mod members;
@@ -31,7 +37,12 @@ use crate::{ApiError, AppState};
     tags(
         (name = "auth", description = "Registration, sign-in and tokens"),
         (name = "tenants", description = "Workspaces, members and the audit log"),
-        (name = "life-areas", description = "The 30 areas of the Phoenix Fulfillment Display"),
+        (name = "life-areas", description = "The 30 areas of the Phoenix Fulfillment Display, scores, snapshots and the dashboard"),
+        (name = "events", description = "Life events"),
+        (name = "insights", description = "Insights and patterns"),
+        (name = "commitments", description = "Commitments and their reviews"),
+        (name = "boundaries", description = "Boundaries and violations"),
+        (name = "autobiography", description = "Eras and entries of the life story"),
     )
 )]
 struct ApiDoc;
@@ -70,7 +81,39 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(members::list, members::add))
         .routes(routes!(members::change_role, members::remove))
         .routes(routes!(audit::list))
-        .routes(routes!(life_areas::list));
+        .routes(routes!(life_areas::list, life_areas::create))
+        .routes(routes!(life_areas::get, life_areas::update))
+        .routes(routes!(life_areas::refresh_one))
+        .routes(routes!(life_areas::refresh_all))
+        .routes(routes!(life_areas::snapshots))
+        .routes(routes!(life_areas::record_snapshots))
+        .routes(routes!(events::list, events::create))
+        .routes(routes!(events::get, events::update, events::delete))
+        .routes(routes!(insights::list, insights::create))
+        .routes(routes!(insights::get, insights::update, insights::delete))
+        .routes(routes!(commitments::list, commitments::create))
+        .routes(routes!(
+            commitments::get,
+            commitments::update,
+            commitments::delete
+        ))
+        .routes(routes!(commitments::review))
+        .routes(routes!(boundaries::list, boundaries::create))
+        .routes(routes!(
+            boundaries::get,
+            boundaries::update,
+            boundaries::delete
+        ))
+        .routes(routes!(boundaries::add_violation))
+        .routes(routes!(autobiography::eras))
+        .routes(routes!(autobiography::update_era))
+        .routes(routes!(autobiography::entries, autobiography::create_entry))
+        .routes(routes!(
+            autobiography::get_entry,
+            autobiography::update_entry,
+            autobiography::delete_entry
+        ))
+        .routes(routes!(dashboard::get));
     let (auth_router, auth_doc) = auth.split_for_parts();
     let (rest_router, rest_doc) = rest.split_for_parts();
     let mut doc = ApiDoc::openapi();

@@ -1,0 +1,254 @@
+//! Life events of a tenant, reached only through a [`TenantTx`].
+
+use chrono::{DateTime, Utc};
+use sqlx::{Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::{DbError, Keyset, Page, TenantTx};
+
+/// A stored event (seed 001 `Event`). Enum fields hold the upper-case names of
+/// `wisdomos_core::event`; `emotional_charge` is −5..+5; tags are lower-case.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Event {
+    pub id: Uuid,
+    pub life_area_id: Uuid,
+    #[sqlx(rename = "type")]
+    pub event_type: String,
+    pub category: String,
+    pub tone: String,
+    pub title: String,
+    pub description: String,
+    pub narrative: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub emotional_charge: i16,
+    pub tags: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Fields of a new or replaced event, validated by the caller.
+#[derive(Debug, Clone)]
+pub struct EventFields {
+    pub life_area_id: Uuid,
+    pub event_type: &'static str,
+    pub category: &'static str,
+    pub tone: &'static str,
+    pub title: String,
+    pub description: String,
+    pub narrative: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub emotional_charge: i32,
+    pub tags: Vec<String>,
+}
+
+const COLUMNS: &str =
+    "id, life_area_id, type, category, tone, title, description, narrative, occurred_at, emotional_charge, tags, created_at, updated_at";
+
+/// Inserts an event. Errors: [`DbError::NotFound`] when the life area does not exist.
+pub async fn create(
+    tx: &mut TenantTx,
+    f: &EventFields,
+    now: DateTime<Utc>,
+) -> Result<Event, DbError> {
+    let r = sqlx::query_as(&format!(
+        "INSERT INTO events (life_area_id, type, category, tone, title, description, narrative, occurred_at, emotional_charge, tags, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING {COLUMNS}"
+    ))
+    .bind(f.life_area_id)
+    .bind(f.event_type)
+    .bind(f.category)
+    .bind(f.tone)
+    .bind(&f.title)
+    .bind(&f.description)
+    .bind(&f.narrative)
+    .bind(f.occurred_at)
+    .bind(f.emotional_charge as i16)
+    .bind(&f.tags)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await;
+    fk_as_not_found(r)
+}
+
+/// Inserts many events with one statement per batch of 1,000 (for imports).
+pub async fn create_many(
+    tx: &mut TenantTx,
+    rows: &[EventFields],
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    let mut inserted = 0;
+    for chunk in rows.chunks(1000) {
+        let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
+            "INSERT INTO events (life_area_id, type, category, tone, title, description, narrative, occurred_at, emotional_charge, tags, created_at, updated_at) ",
+        );
+        qb.push_values(chunk, |mut b, f| {
+            b.push_bind(f.life_area_id)
+                .push_bind(f.event_type)
+                .push_bind(f.category)
+                .push_bind(f.tone)
+                .push_bind(&f.title)
+                .push_bind(&f.description)
+                .push_bind(&f.narrative)
+                .push_bind(f.occurred_at)
+                .push_bind(f.emotional_charge as i16)
+                .push_bind(&f.tags)
+                .push_bind(now)
+                .push_bind(now);
+        });
+        inserted += fk_as_not_found(qb.build().execute(tx.conn()).await)?.rows_affected();
+    }
+    Ok(inserted)
+}
+
+/// One event. Errors: [`DbError::NotFound`].
+pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Event, DbError> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM events WHERE id = $1"))
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?,
+    )
+}
+
+/// Replaces an event's fields; returns the event before and after.
+/// Errors: [`DbError::NotFound`] for the event or the new life area.
+pub async fn update(
+    tx: &mut TenantTx,
+    id: Uuid,
+    f: &EventFields,
+    now: DateTime<Utc>,
+) -> Result<(Event, Event), DbError> {
+    let before: Event = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM events WHERE id = $1 FOR UPDATE"
+    ))
+    .bind(id)
+    .fetch_one(tx.conn())
+    .await?;
+    let r = sqlx::query_as(&format!(
+        "UPDATE events SET life_area_id = $2, type = $3, category = $4, tone = $5, title = $6, description = $7, narrative = $8,
+                occurred_at = $9, emotional_charge = $10, tags = $11, updated_at = $12
+         WHERE id = $1 RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(f.life_area_id)
+    .bind(f.event_type)
+    .bind(f.category)
+    .bind(f.tone)
+    .bind(&f.title)
+    .bind(&f.description)
+    .bind(&f.narrative)
+    .bind(f.occurred_at)
+    .bind(f.emotional_charge as i16)
+    .bind(&f.tags)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await;
+    Ok((before, fk_as_not_found(r)?))
+}
+
+/// Deletes an event and returns it. Errors: [`DbError::NotFound`].
+pub async fn delete(tx: &mut TenantTx, id: Uuid) -> Result<Event, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "DELETE FROM events WHERE id = $1 RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+/// Filters of the event list; all optional and combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub life_area_id: Option<Uuid>,
+    pub event_type: Option<&'static str>,
+    pub category: Option<&'static str>,
+    pub tone: Option<&'static str>,
+    /// Lower-case tag the event must carry.
+    pub tag: Option<String>,
+    /// `occurred_at >= from`.
+    pub from: Option<DateTime<Utc>>,
+    /// `occurred_at < to`.
+    pub to: Option<DateTime<Utc>>,
+    /// Full-text query over title, description and narrative (web-search syntax, English).
+    pub q: Option<String>,
+}
+
+/// Events newest first by `occurred_at` (then id), after the keyset of the previous page.
+pub async fn list(
+    tx: &mut TenantTx,
+    f: &EventFilter,
+    before: Option<Keyset>,
+    limit: i64,
+) -> Result<Page<Event>, DbError> {
+    let mut qb: QueryBuilder<Postgres> =
+        QueryBuilder::new(format!("SELECT {COLUMNS} FROM events WHERE true"));
+    if let Some(v) = f.life_area_id {
+        qb.push(" AND life_area_id = ").push_bind(v);
+    }
+    if let Some(v) = f.event_type {
+        qb.push(" AND type = ").push_bind(v);
+    }
+    if let Some(v) = f.category {
+        qb.push(" AND category = ").push_bind(v);
+    }
+    if let Some(v) = f.tone {
+        qb.push(" AND tone = ").push_bind(v);
+    }
+    if let Some(v) = &f.tag {
+        qb.push(" AND tags @> ARRAY[")
+            .push_bind(v.clone())
+            .push("]::text[]");
+    }
+    if let Some(v) = f.from {
+        qb.push(" AND occurred_at >= ").push_bind(v);
+    }
+    if let Some(v) = f.to {
+        qb.push(" AND occurred_at < ").push_bind(v);
+    }
+    if let Some(v) = &f.q {
+        qb.push(" AND search @@ websearch_to_tsquery('english', ")
+            .push_bind(v.clone())
+            .push(")");
+    }
+    if let Some((at, id)) = before {
+        qb.push(" AND (occurred_at, id) < (")
+            .push_bind(at)
+            .push(", ")
+            .push_bind(id)
+            .push(")");
+    }
+    qb.push(" ORDER BY occurred_at DESC, id DESC LIMIT ")
+        .push_bind(limit + 1);
+    let rows = qb.build_query_as().fetch_all(tx.conn()).await?;
+    Ok(Page::from_overfetch(rows, limit))
+}
+
+/// The `n` latest events.
+pub async fn recent(tx: &mut TenantTx, n: i64) -> Result<Vec<Event>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM events ORDER BY occurred_at DESC, id DESC LIMIT $1"
+    ))
+    .bind(n)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// Which of `ids` exist as events of this tenant.
+pub async fn existing(tx: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<Uuid>, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM events WHERE id = ANY($1)")
+            .bind(ids)
+            .fetch_all(tx.conn())
+            .await?,
+    )
+}
+
+/// A foreign-key violation (23503) means a referenced row of this tenant does not exist.
+pub(crate) fn fk_as_not_found<T>(r: Result<T, sqlx::Error>) -> Result<T, DbError> {
+    r.map_err(
+        |e| match e.as_database_error().and_then(|d| d.code()).as_deref() {
+            Some("23503") => DbError::NotFound,
+            _ => e.into(),
+        },
+    )
+}

@@ -1,0 +1,363 @@
+//! `/boundaries`: personal boundaries and their violation log; a violation moves the score.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use wisdomos_core::event::{rules, BoundaryStatus};
+use wisdomos_core::{FieldError, ValidationErrors};
+use wisdomos_db::boundaries::{self, Boundary, Violation};
+use wisdomos_db::{life_areas, TenantTx};
+
+use super::commitments::resolve_area;
+use super::events::{parse_id, AreaScoreChange};
+use crate::extract::{Read, TenantCtx, Write};
+use crate::json::{ApiJson, ApiQuery};
+use crate::pagination::{PageQuery, Paginated};
+use crate::{ApiError, AppState};
+
+/// A boundary as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BoundaryDto {
+    pub id: Uuid,
+    pub life_area_id: Uuid,
+    pub statement: String,
+    pub reason: String,
+    pub consequence: Option<String>,
+    pub status: String,
+    pub last_violated_at: Option<DateTime<Utc>>,
+    pub violation_count: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Boundary> for BoundaryDto {
+    fn from(b: Boundary) -> Self {
+        Self {
+            id: b.id,
+            life_area_id: b.life_area_id,
+            statement: b.statement,
+            reason: b.reason,
+            consequence: b.consequence,
+            status: b.status,
+            last_violated_at: b.last_violated_at,
+            violation_count: b.violation_count,
+            created_at: b.created_at,
+            updated_at: b.updated_at,
+        }
+    }
+}
+
+/// One logged violation.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ViolationDto {
+    pub id: Uuid,
+    pub boundary_id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Violation> for ViolationDto {
+    fn from(v: Violation) -> Self {
+        Self {
+            id: v.id,
+            boundary_id: v.boundary_id,
+            occurred_at: v.occurred_at,
+            note: v.note,
+            created_at: v.created_at,
+        }
+    }
+}
+
+/// Body of `POST /boundaries`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateBoundary {
+    /// Id or slug.
+    pub life_area_id: String,
+    /// 1–2,000 characters.
+    pub statement: String,
+    pub reason: Option<String>,
+    pub consequence: Option<String>,
+}
+
+/// Records an ACTIVE boundary.
+#[utoipa::path(post, path = "/boundaries", tag = "boundaries", security(("bearer" = [])), request_body = CreateBoundary,
+    responses((status = 201, body = BoundaryDto)))]
+pub async fn create(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Write>,
+    ApiJson(req): ApiJson<CreateBoundary>,
+) -> Result<(StatusCode, Json<BoundaryDto>), ApiError> {
+    let mut errs = ValidationErrors::default();
+    let stmt = errs.check(wisdomos_core::validation::bounded_text(
+        "statement",
+        &req.statement,
+        1,
+        2000,
+    ));
+    let reason = errs.check(rules::text(
+        "reason",
+        req.reason.as_deref().unwrap_or(""),
+        rules::TEXT_MAX,
+    ));
+    let consequence = errs
+        .check(
+            req.consequence
+                .as_deref()
+                .map(|c| rules::text("consequence", c, rules::TEXT_MAX))
+                .transpose(),
+        )
+        .flatten();
+    errs.finish()?;
+    let (Some(stmt), Some(reason)) = (stmt, reason) else {
+        return Err(ApiError::Internal(
+            "validation passed without values".into(),
+        ));
+    };
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let area = resolve_area(&mut tx, "lifeAreaId", Some(&req.life_area_id))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let b = boundaries::create(
+        &mut tx,
+        area,
+        &stmt,
+        &reason,
+        consequence.as_deref(),
+        st.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(b.into())))
+}
+
+/// Filters of `GET /boundaries`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct BoundaryQuery {
+    /// Id or slug.
+    pub life_area: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Boundaries, newest first.
+#[utoipa::path(get, path = "/boundaries", tag = "boundaries", security(("bearer" = [])), params(BoundaryQuery),
+    responses((status = 200, body = Paginated<BoundaryDto>)))]
+pub async fn list(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    ApiQuery(q): ApiQuery<BoundaryQuery>,
+) -> Result<Json<Paginated<BoundaryDto>>, ApiError> {
+    let (limit, before) = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .parse()?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let area = resolve_area(&mut tx, "lifeArea", q.life_area.as_deref()).await?;
+    let page = boundaries::list(&mut tx, area, before, limit).await?;
+    tx.commit().await?;
+    Ok(Json(Paginated::from_page(
+        page,
+        |b| (b.created_at, b.id),
+        Into::into,
+    )))
+}
+
+/// A boundary with its latest violations.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BoundaryDetail {
+    #[serde(flatten)]
+    pub boundary: BoundaryDto,
+    /// The 50 latest violations, newest first.
+    pub violations: Vec<ViolationDto>,
+}
+
+/// One boundary with its violation history.
+#[utoipa::path(get, path = "/boundaries/{id}", tag = "boundaries", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = BoundaryDetail), (status = 404, description = "not_found")))]
+pub async fn get(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    Path(id): Path<String>,
+) -> Result<Json<BoundaryDetail>, ApiError> {
+    let id = parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let b = boundaries::get(&mut tx, id).await?;
+    let v = boundaries::violations(&mut tx, id, 50).await?;
+    tx.commit().await?;
+    Ok(Json(BoundaryDetail {
+        boundary: b.into(),
+        violations: v.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Body of `PATCH /boundaries/{id}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateBoundary {
+    pub statement: Option<String>,
+    pub reason: Option<String>,
+    /// An empty string clears it.
+    pub consequence: Option<String>,
+    pub status: Option<BoundaryStatus>,
+}
+
+/// Changes a boundary.
+#[utoipa::path(patch, path = "/boundaries/{id}", tag = "boundaries", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = UpdateBoundary, responses((status = 200, body = BoundaryDto)))]
+pub async fn update(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Write>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<UpdateBoundary>,
+) -> Result<Json<BoundaryDto>, ApiError> {
+    let id = parse_id(&id)?;
+    let mut errs = ValidationErrors::default();
+    let stmt = errs
+        .check(
+            req.statement
+                .as_deref()
+                .map(|s| wisdomos_core::validation::bounded_text("statement", s, 1, 2000))
+                .transpose(),
+        )
+        .flatten();
+    let reason = errs
+        .check(
+            req.reason
+                .as_deref()
+                .map(|r| rules::text("reason", r, rules::TEXT_MAX))
+                .transpose(),
+        )
+        .flatten();
+    let consequence = errs
+        .check(
+            req.consequence
+                .as_deref()
+                .map(|c| rules::text("consequence", c, rules::TEXT_MAX))
+                .transpose(),
+        )
+        .flatten();
+    errs.finish()?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let mut b = boundaries::get(&mut tx, id).await?;
+    if let Some(s) = stmt {
+        b.statement = s;
+    }
+    if let Some(r) = reason {
+        b.reason = r;
+    }
+    if let Some(c) = consequence {
+        b.consequence = (!c.is_empty()).then_some(c);
+    }
+    if let Some(s) = req.status {
+        b.status = s.as_str().to_owned();
+    }
+    let b = boundaries::save(&mut tx, &b, st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Json(b.into()))
+}
+
+/// Deletes a boundary with its violations and recomputes its area.
+#[utoipa::path(delete, path = "/boundaries/{id}", tag = "boundaries", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Write>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = parse_id(&id)?;
+    let now = st.clock.now();
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let b = boundaries::delete(&mut tx, id).await?;
+    life_areas::recompute(&mut tx, b.life_area_id, now).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Body of `POST /boundaries/{id}/violations`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LogViolation {
+    /// Default now; at most 24 hours in the future.
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// Up to 2,000 characters.
+    pub note: Option<String>,
+}
+
+/// Answer of logging a violation.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ViolationLogged {
+    pub boundary: BoundaryDto,
+    pub violation: ViolationDto,
+    pub score: AreaScoreChange,
+}
+
+/// Records one violation, updates `lastViolatedAt` and `violationCount`, and recomputes the area.
+#[utoipa::path(post, path = "/boundaries/{id}/violations", tag = "boundaries", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = LogViolation, responses((status = 201, body = ViolationLogged)))]
+pub async fn add_violation(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Write>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<ViolationLogged>), ApiError> {
+    let id = parse_id(&id)?;
+    let req: LogViolation = if body.iter().all(u8::is_ascii_whitespace) {
+        LogViolation::default()
+    } else {
+        crate::json::parse(&body)?
+    };
+    let now = st.clock.now();
+    let mut errs = ValidationErrors::default();
+    let at = errs.check(rules::occurred_at(
+        "occurredAt",
+        req.occurred_at.unwrap_or(now),
+        now,
+    ));
+    let note = errs
+        .check(
+            req.note
+                .as_deref()
+                .map(|n| rules::text("note", n, 2000))
+                .transpose(),
+        )
+        .flatten();
+    errs.finish()?;
+    let at = at.ok_or_else(|| {
+        ApiError::field(FieldError::new(
+            "occurredAt",
+            "required",
+            "occurredAt is required",
+        ))
+    })?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (b, v) = boundaries::add_violation(&mut tx, id, at, note.as_deref(), now).await?;
+    let (previous, s) = life_areas::recompute(&mut tx, b.life_area_id, now).await?;
+    tx.commit().await?;
+    let score = AreaScoreChange {
+        life_area_id: b.life_area_id,
+        previous_score: previous,
+        updated_score: s.score,
+        status: s.status.as_str().to_owned(),
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(ViolationLogged {
+            boundary: b.into(),
+            violation: v.into(),
+            score,
+        }),
+    ))
+}

@@ -1,0 +1,313 @@
+//! `/insights`: truths, beliefs, strengths, values, patterns and wisdom drawn from events.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use wisdomos_core::event::{rules, InsightType};
+use wisdomos_core::{FieldError, ValidationErrors};
+use wisdomos_db::insights::{self, Insight, InsightFields};
+use wisdomos_db::{events, DbError, TenantTx};
+
+use super::events::parse_id;
+use crate::extract::{Read, TenantCtx, Write};
+use crate::json::{ApiJson, ApiQuery};
+use crate::pagination::{PageQuery, Paginated};
+use crate::{ApiError, AppState};
+
+/// An insight as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InsightDto {
+    pub id: Uuid,
+    pub event_id: Option<Uuid>,
+    #[serde(rename = "type")]
+    pub insight_type: String,
+    pub title: String,
+    pub description: String,
+    pub is_recurring: bool,
+    pub frequency: i32,
+    pub related_events: Vec<Uuid>,
+    pub tags: Vec<String>,
+    pub applied: bool,
+    pub applied_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Insight> for InsightDto {
+    fn from(i: Insight) -> Self {
+        Self {
+            id: i.id,
+            event_id: i.event_id,
+            insight_type: i.insight_type,
+            title: i.title,
+            description: i.description,
+            is_recurring: i.is_recurring,
+            frequency: i.frequency,
+            related_events: i.related_events,
+            tags: i.tags,
+            applied: i.applied,
+            applied_at: i.applied_at,
+            created_at: i.created_at,
+            updated_at: i.updated_at,
+        }
+    }
+}
+
+/// Body of `POST /insights` (all required fields) and `PATCH /insights/{id}` (any).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct InsightRequest {
+    pub event_id: Option<Uuid>,
+    #[serde(rename = "type")]
+    pub insight_type: Option<InsightType>,
+    /// 1–200 characters.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub is_recurring: Option<bool>,
+    /// 1–100,000.
+    pub frequency: Option<i64>,
+    /// Ids of events of this workspace (at most 1,000).
+    pub related_events: Option<Vec<Uuid>>,
+    pub tags: Option<Vec<String>>,
+    /// Marks the insight applied (sets `appliedAt`) or not.
+    pub applied: Option<bool>,
+}
+
+async fn apply_request(
+    tx: &mut TenantTx,
+    req: InsightRequest,
+    base: Option<Insight>,
+    now: DateTime<Utc>,
+) -> Result<Insight, ApiError> {
+    let mut errs = ValidationErrors::default();
+    let required = |f: &str| FieldError::new(f, "required", format!("{f} is required"));
+    let mut i = base.unwrap_or(Insight {
+        id: Uuid::nil(),
+        event_id: None,
+        insight_type: String::new(),
+        title: String::new(),
+        description: String::new(),
+        is_recurring: false,
+        frequency: 1,
+        related_events: Vec::new(),
+        tags: Vec::new(),
+        applied: false,
+        applied_at: None,
+        created_at: now,
+        updated_at: now,
+    });
+    let creating = i.id.is_nil();
+    match req.insight_type {
+        Some(t) => i.insight_type = t.as_str().to_owned(),
+        None if creating => errs.0.push(required("type")),
+        None => {}
+    }
+    match &req.title {
+        Some(t) => {
+            if let Some(t) = errs.check(rules::title("title", t)) {
+                i.title = t;
+            }
+        }
+        None if creating => errs.0.push(required("title")),
+        None => {}
+    }
+    if let Some(d) = errs
+        .check(
+            req.description
+                .as_deref()
+                .map(|d| rules::text("description", d, rules::TEXT_MAX))
+                .transpose(),
+        )
+        .flatten()
+    {
+        i.description = d;
+    }
+    if let Some(r) = req.is_recurring {
+        i.is_recurring = r;
+    }
+    if let Some(f) = req.frequency {
+        if (1..=100_000).contains(&f) {
+            i.frequency = f as i32;
+        } else {
+            errs.0.push(FieldError::new(
+                "frequency",
+                "out_of_range",
+                "frequency must be from 1 to 100000",
+            ));
+        }
+    }
+    if let Some(t) = errs
+        .check(
+            req.tags
+                .as_deref()
+                .map(|t| rules::tags("tags", t))
+                .transpose(),
+        )
+        .flatten()
+    {
+        i.tags = t;
+    }
+    if let Some(ids) = req.related_events {
+        if ids.len() > 1000 {
+            errs.0.push(FieldError::new(
+                "relatedEvents",
+                "too_many",
+                "relatedEvents may hold at most 1000 ids",
+            ));
+        } else {
+            let found = events::existing(tx, &ids).await?;
+            if ids.iter().any(|id| !found.contains(id)) {
+                errs.0.push(FieldError::new(
+                    "relatedEvents",
+                    "unknown_event",
+                    "relatedEvents names events that do not exist in this workspace",
+                ));
+            }
+            i.related_events = ids;
+        }
+    }
+    if req.event_id.is_some() {
+        i.event_id = req.event_id;
+    }
+    if let Some(a) = req.applied {
+        i.applied_at = if a { i.applied_at.or(Some(now)) } else { None };
+        i.applied = a;
+    }
+    errs.finish()?;
+    Ok(i)
+}
+
+fn unknown_event(e: DbError) -> ApiError {
+    match e {
+        DbError::NotFound => ApiError::field(FieldError::new(
+            "eventId",
+            "unknown_event",
+            "eventId names no event of this workspace",
+        )),
+        other => other.into(),
+    }
+}
+
+/// Records an insight.
+#[utoipa::path(post, path = "/insights", tag = "insights", security(("bearer" = [])), request_body = InsightRequest,
+    responses((status = 201, body = InsightDto)))]
+pub async fn create(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Write>,
+    ApiJson(req): ApiJson<InsightRequest>,
+) -> Result<(StatusCode, Json<InsightDto>), ApiError> {
+    let now = st.clock.now();
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let i = apply_request(&mut tx, req, None, now).await?;
+    let f = InsightFields {
+        event_id: i.event_id,
+        insight_type: InsightType::parse(&i.insight_type)
+            .map(InsightType::as_str)
+            .ok_or(ApiError::Internal("type".into()))?,
+        title: i.title,
+        description: i.description,
+        is_recurring: i.is_recurring,
+        frequency: i.frequency,
+        related_events: i.related_events,
+        tags: i.tags,
+    };
+    let mut created = insights::create(&mut tx, &f, now)
+        .await
+        .map_err(unknown_event)?;
+    if i.applied {
+        created.applied = true;
+        created.applied_at = i.applied_at;
+        created = insights::save(&mut tx, &created, now).await?;
+    }
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// Filters of `GET /insights`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct InsightQuery {
+    pub recurring: Option<bool>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Insights, newest first.
+#[utoipa::path(get, path = "/insights", tag = "insights", security(("bearer" = [])), params(InsightQuery),
+    responses((status = 200, body = Paginated<InsightDto>)))]
+pub async fn list(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    ApiQuery(q): ApiQuery<InsightQuery>,
+) -> Result<Json<Paginated<InsightDto>>, ApiError> {
+    let (limit, before) = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .parse()?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let page = insights::list(&mut tx, q.recurring, before, limit).await?;
+    tx.commit().await?;
+    Ok(Json(Paginated::from_page(
+        page,
+        |i| (i.created_at, i.id),
+        Into::into,
+    )))
+}
+
+/// One insight.
+#[utoipa::path(get, path = "/insights/{id}", tag = "insights", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = InsightDto), (status = 404, description = "not_found")))]
+pub async fn get(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    Path(id): Path<String>,
+) -> Result<Json<InsightDto>, ApiError> {
+    let id = parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let i = insights::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(i.into()))
+}
+
+/// Changes an insight.
+#[utoipa::path(patch, path = "/insights/{id}", tag = "insights", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = InsightRequest, responses((status = 200, body = InsightDto)))]
+pub async fn update(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Write>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<InsightRequest>,
+) -> Result<Json<InsightDto>, ApiError> {
+    let id = parse_id(&id)?;
+    let now = st.clock.now();
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let base = insights::get(&mut tx, id).await?;
+    let i = apply_request(&mut tx, req, Some(base), now).await?;
+    let i = insights::save(&mut tx, &i, now)
+        .await
+        .map_err(unknown_event)?;
+    tx.commit().await?;
+    Ok(Json(i.into()))
+}
+
+/// Deletes an insight.
+#[utoipa::path(delete, path = "/insights/{id}", tag = "insights", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Write>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    insights::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
