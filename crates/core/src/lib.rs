@@ -5,7 +5,9 @@
 //! into them.
 
 pub mod account;
+pub mod classify;
 pub mod event;
+pub mod import;
 pub mod life_area;
 pub mod role;
 pub mod score;
