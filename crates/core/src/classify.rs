@@ -70,7 +70,10 @@ pub fn stem(word: &str) -> String {
 }
 
 fn stems(text: &str) -> BTreeSet<String> {
-    text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 2).map(stem).collect()
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 2)
+        .map(stem)
+        .collect()
 }
 
 /// One area the classifier knows.
@@ -104,7 +107,10 @@ impl Classifier {
     pub fn new(areas: &[AreaProfile]) -> Self {
         let mut raw: BTreeMap<String, BTreeMap<usize, f64>> = BTreeMap::new();
         for (i, a) in areas.iter().enumerate() {
-            let keywords = KEYWORDS.iter().find(|(s, _)| *s == a.slug).map_or("", |(_, k)| k);
+            let keywords = KEYWORDS
+                .iter()
+                .find(|(s, _)| *s == a.slug)
+                .map_or("", |(_, k)| k);
             for s in stems(keywords) {
                 raw.entry(s).or_default().insert(i, 1.0);
             }
@@ -120,14 +126,21 @@ impl Classifier {
                 (stem, areas.into_iter().map(|(i, w)| (i, w / k)).collect())
             })
             .collect();
-        Self { slugs: areas.iter().map(|a| a.slug.clone()).collect(), index }
+        Self {
+            slugs: areas.iter().map(|a| a.slug.clone()).collect(),
+            index,
+        }
     }
 
     /// The classifier over the 30 seeded areas.
     pub fn seeded() -> Self {
         let areas: Vec<AreaProfile> = SEED_LIFE_AREAS
             .iter()
-            .map(|a| AreaProfile { slug: a.slug.to_owned(), name: a.name.to_owned(), description: a.description.to_owned() })
+            .map(|a| AreaProfile {
+                slug: a.slug.to_owned(),
+                name: a.name.to_owned(),
+                description: a.description.to_owned(),
+            })
             .collect();
         Self::new(&areas)
     }
@@ -142,7 +155,11 @@ impl Classifier {
                 }
             }
         }
-        let mut ranked: Vec<(usize, f64)> = scores.into_iter().enumerate().filter(|(_, s)| *s > 0.0).collect();
+        let mut ranked: Vec<(usize, f64)> = scores
+            .into_iter()
+            .enumerate()
+            .filter(|(_, s)| *s > 0.0)
+            .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let best = ranked.first().map_or(0.0, |r| r.1);
         let second = ranked.get(1).map_or(0.0, |r| r.1);
@@ -151,15 +168,26 @@ impl Classifier {
             .take(n)
             .enumerate()
             .map(|(rank, (i, s))| {
-                let confidence = if rank == 0 { s / (s + second + 0.5) } else { s / (s + best + 0.5) };
-                Suggestion { slug: self.slugs[i].clone(), score: s, confidence: (confidence * 1000.0).round() / 1000.0 }
+                let confidence = if rank == 0 {
+                    s / (s + second + 0.5)
+                } else {
+                    s / (s + best + 0.5)
+                };
+                Suggestion {
+                    slug: self.slugs[i].clone(),
+                    score: s,
+                    confidence: (confidence * 1000.0).round() / 1000.0,
+                }
             })
             .collect()
     }
 
     /// The best area for `text` when its confidence reaches `threshold`.
     pub fn classify(&self, text: &str, threshold: f64) -> Option<Suggestion> {
-        self.suggest(text, 1).into_iter().next().filter(|s| s.confidence >= threshold)
+        self.suggest(text, 1)
+            .into_iter()
+            .next()
+            .filter(|s| s.confidence >= threshold)
     }
 }
 
@@ -188,10 +216,19 @@ mod tests {
         let c = Classifier::seeded();
         let cases = [
             ("I passed my university entrance exam", "learning-education"),
-            ("My grandmother and my parents came for my brother's birthday", "family"),
+            (
+                "My grandmother and my parents came for my brother's birthday",
+                "family",
+            ),
             ("My boyfriend and I got engaged", "romantic-intimacy"),
-            ("The doctor said the surgery went well and the pain is gone", "physical-health"),
-            ("We hiked up the mountain and saw a storm over the lake", "nature-environment"),
+            (
+                "The doctor said the surgery went well and the pain is gone",
+                "physical-health",
+            ),
+            (
+                "We hiked up the mountain and saw a storm over the lake",
+                "nature-environment",
+            ),
         ];
         for (text, want) in cases {
             let s = c.classify(text, 0.0).unwrap();
@@ -210,9 +247,20 @@ mod tests {
 
     #[test]
     fn custom_areas_are_known_by_their_words() {
-        let mut areas = vec![AreaProfile { slug: "sailing".into(), name: "Sailing".into(), description: "Boats, regattas and the wind".into() }];
-        areas.extend(SEED_LIFE_AREAS.iter().map(|a| AreaProfile { slug: a.slug.into(), name: a.name.into(), description: a.description.into() }));
+        let mut areas = vec![AreaProfile {
+            slug: "sailing".into(),
+            name: "Sailing".into(),
+            description: "Boats, regattas and the wind".into(),
+        }];
+        areas.extend(SEED_LIFE_AREAS.iter().map(|a| AreaProfile {
+            slug: a.slug.into(),
+            name: a.name.into(),
+            description: a.description.into(),
+        }));
         let c = Classifier::new(&areas);
-        assert_eq!(c.classify("a regatta with strong wind", 0.0).unwrap().slug, "sailing");
+        assert_eq!(
+            c.classify("a regatta with strong wind", 0.0).unwrap().slug,
+            "sailing"
+        );
     }
 }

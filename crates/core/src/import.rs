@@ -103,15 +103,27 @@ pub fn detect(bytes: &[u8]) -> Result<Format, FileError> {
         return Err(FileError::Empty);
     }
     if t.starts_with('{') || t.starts_with('[') {
-        return Ok(if t.starts_with('{') && t.contains("\"entries\"") && t.contains("creationDate") { Format::Dayone } else { Format::Json });
+        return Ok(
+            if t.starts_with('{') && t.contains("\"entries\"") && t.contains("creationDate") {
+                Format::Dayone
+            } else {
+                Format::Json
+            },
+        );
     }
     let header = t.lines().next().unwrap_or("").to_lowercase();
-    let cols: Vec<&str> = header.split(',').map(|c| c.trim().trim_matches('"')).collect();
+    let cols: Vec<&str> = header
+        .split(',')
+        .map(|c| c.trim().trim_matches('"'))
+        .collect();
     if cols.contains(&"full_date") && cols.contains(&"mood") {
         Ok(Format::Daylio)
     } else if cols.contains(&"emotion") && cols.contains(&"text") {
         Ok(Format::Isear)
-    } else if cols.iter().any(|c| *c == "occurredat" || *c == "occurred_at" || *c == "title") {
+    } else if cols
+        .iter()
+        .any(|c| *c == "occurredat" || *c == "occurred_at" || *c == "title")
+    {
         Ok(Format::Csv)
     } else {
         Err(FileError::Unrecognised)
@@ -119,8 +131,14 @@ pub fn detect(bytes: &[u8]) -> Result<Format, FileError> {
 }
 
 /// Reads every row of a file in `format`; a row that cannot be read becomes a [`RowError`].
-pub fn read(bytes: &[u8], format: Format, cx: ReadContext) -> Result<Vec<Result<RawRow, RowError>>, FileError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| FileError::Encoding)?.trim_start_matches('\u{feff}');
+pub fn read(
+    bytes: &[u8],
+    format: Format,
+    cx: ReadContext,
+) -> Result<Vec<Result<RawRow, RowError>>, FileError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| FileError::Encoding)?
+        .trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(FileError::Empty);
     }
@@ -140,7 +158,11 @@ pub fn read(bytes: &[u8], format: Format, cx: ReadContext) -> Result<Vec<Result<
 /// The title of a free text: its first line (without Markdown heading marks), cut at a word
 /// boundary to at most 200 characters with an ellipsis.
 pub fn title_from(text: &str) -> String {
-    let first = text.lines().map(|l| l.trim().trim_start_matches('#').trim()).find(|l| !l.is_empty()).unwrap_or("");
+    let first = text
+        .lines()
+        .map(|l| l.trim().trim_start_matches('#').trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     if first.chars().count() <= 200 {
         return first.to_owned();
     }
@@ -182,7 +204,10 @@ pub fn category_for_area(slug: &str, cluster: &str) -> EventCategory {
 }
 
 fn local(cx: ReadContext, dt: NaiveDateTime) -> DateTime<Utc> {
-    cx.tz.from_local_datetime(&dt).earliest().map_or_else(|| Utc.from_utc_datetime(&dt), |d| d.with_timezone(&Utc))
+    cx.tz
+        .from_local_datetime(&dt)
+        .earliest()
+        .map_or_else(|| Utc.from_utc_datetime(&dt), |d| d.with_timezone(&Utc))
 }
 
 /// RFC 3339, or a local `YYYY-MM-DD[ T]HH:MM[:SS]`, or a local date (noon).
@@ -191,16 +216,28 @@ fn parse_time(s: &str, cx: ReadContext) -> Option<DateTime<Utc>> {
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d.with_timezone(&Utc));
     }
-    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+    for f in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, f) {
             return Some(local(cx, dt));
         }
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(12, 0, 0)).map(|dt| local(cx, dt))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .map(|dt| local(cx, dt))
 }
 
 fn split_tags(s: &str) -> Vec<String> {
-    s.split([';', '|']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
+    s.split([';', '|'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 struct Table {
@@ -209,8 +246,16 @@ struct Table {
 }
 
 fn table(text: &str) -> Result<Table, FileError> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let header = rdr.headers().map_err(|e| FileError::BadCsv(e.to_string()))?.iter().map(|h| h.to_lowercase()).collect();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header = rdr
+        .headers()
+        .map_err(|e| FileError::BadCsv(e.to_string()))?
+        .iter()
+        .map(|h| h.to_lowercase())
+        .collect();
     let mut records = Vec::new();
     for r in rdr.records() {
         records.push(r.map_err(|e| FileError::BadCsv(e.to_string()))?);
@@ -247,34 +292,61 @@ fn get(rec: &csv::StringRecord, i: Option<usize>) -> &str {
     i.and_then(|i| rec.get(i)).unwrap_or("")
 }
 
-fn parse_enum<T>(rec_no: usize, field: &str, v: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, RowError> {
+fn parse_enum<T>(
+    rec_no: usize,
+    field: &str,
+    v: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, RowError> {
     if v.is_empty() {
         return Ok(None);
     }
-    parse(&v.to_uppercase()).map(Some).ok_or_else(|| RowError { row: rec_no, field: field.into(), reason: format!("unknown {field} `{v}`") })
+    parse(&v.to_uppercase()).map(Some).ok_or_else(|| RowError {
+        row: rec_no,
+        field: field.into(),
+        reason: format!("unknown {field} `{v}`"),
+    })
 }
 
 fn read_csv(text: &str, cx: ReadContext) -> Result<Vec<Result<RawRow, RowError>>, FileError> {
     let t = table(text)?;
-    let [at] = t.require(&[("occurredAt", &["occurredat", "occurred_at"])])?[..] else { return Err(FileError::MissingColumns("occurredAt".into())) };
+    let [at] = t.require(&[("occurredAt", &["occurredat", "occurred_at"])])?[..] else {
+        return Err(FileError::MissingColumns("occurredAt".into()));
+    };
     let (title, desc) = (t.col(&["title"]), t.col(&["description"]));
     if title.is_none() && desc.is_none() {
         return Err(FileError::MissingColumns("title or description".into()));
     }
-    let (area, ty, cat, tone) = (t.col(&["lifearea", "life_area", "lifeareaid"]), t.col(&["type"]), t.col(&["category"]), t.col(&["tone"]));
-    let (narr, charge, tags) = (t.col(&["narrative"]), t.col(&["emotionalcharge", "emotional_charge", "charge"]), t.col(&["tags"]));
+    let (area, ty, cat, tone) = (
+        t.col(&["lifearea", "life_area", "lifeareaid"]),
+        t.col(&["type"]),
+        t.col(&["category"]),
+        t.col(&["tone"]),
+    );
+    let (narr, charge, tags) = (
+        t.col(&["narrative"]),
+        t.col(&["emotionalcharge", "emotional_charge", "charge"]),
+        t.col(&["tags"]),
+    );
     Ok(t.records
         .iter()
         .enumerate()
         .map(|(i, rec)| {
             let row = i + 1;
-            let occurred_at = parse_time(get(rec, Some(at)), cx)
-                .ok_or_else(|| RowError { row, field: "occurredAt".into(), reason: format!("`{}` is not a date or RFC 3339 time", get(rec, Some(at))) })?;
+            let occurred_at = parse_time(get(rec, Some(at)), cx).ok_or_else(|| RowError {
+                row,
+                field: "occurredAt".into(),
+                reason: format!("`{}` is not a date or RFC 3339 time", get(rec, Some(at))),
+            })?;
             let c = get(rec, charge);
             let emotional_charge = if c.is_empty() {
                 0
             } else {
-                c.parse::<i64>().map_err(|_| RowError { row, field: "emotionalCharge".into(), reason: format!("`{c}` is not an integer") })?
+                c.parse::<i64>().map_err(|_| RowError {
+                    row,
+                    field: "emotionalCharge".into(),
+                    reason: format!("`{c}` is not an integer"),
+                })?
             };
             let description = get(rec, desc).to_owned();
             let title = match get(rec, title) {
@@ -317,23 +389,39 @@ struct JsonEvent {
 }
 
 fn read_json(text: &str, cx: ReadContext) -> Result<Vec<Result<RawRow, RowError>>, FileError> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| FileError::BadJson(e.to_string()))?;
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| FileError::BadJson(e.to_string()))?;
     let items = match v {
         serde_json::Value::Array(a) => a,
         serde_json::Value::Object(mut o) => match o.remove("events") {
             Some(serde_json::Value::Array(a)) => a,
-            _ => return Err(FileError::BadJson("expected an array of events or {\"events\": [...]}".into())),
+            _ => {
+                return Err(FileError::BadJson(
+                    "expected an array of events or {\"events\": [...]}".into(),
+                ))
+            }
         },
-        _ => return Err(FileError::BadJson("expected an array of events or {\"events\": [...]}".into())),
+        _ => {
+            return Err(FileError::BadJson(
+                "expected an array of events or {\"events\": [...]}".into(),
+            ))
+        }
     };
     Ok(items
         .into_iter()
         .enumerate()
         .map(|(i, item)| {
             let row = i + 1;
-            let e: JsonEvent = serde_json::from_value(item).map_err(|e| RowError { row, field: "event".into(), reason: e.to_string() })?;
-            let occurred_at = parse_time(&e.occurred_at, cx)
-                .ok_or_else(|| RowError { row, field: "occurredAt".into(), reason: format!("`{}` is not a date or RFC 3339 time", e.occurred_at) })?;
+            let e: JsonEvent = serde_json::from_value(item).map_err(|e| RowError {
+                row,
+                field: "event".into(),
+                reason: e.to_string(),
+            })?;
+            let occurred_at = parse_time(&e.occurred_at, cx).ok_or_else(|| RowError {
+                row,
+                field: "occurredAt".into(),
+                reason: format!("`{}` is not a date or RFC 3339 time", e.occurred_at),
+            })?;
             let description = e.description.unwrap_or_default();
             Ok(RawRow {
                 row,
@@ -341,7 +429,10 @@ fn read_json(text: &str, cx: ReadContext) -> Result<Vec<Result<RawRow, RowError>
                 event_type: e.event_type,
                 category: e.category,
                 tone: e.tone,
-                title: e.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| title_from(&description)),
+                title: e
+                    .title
+                    .filter(|t| !t.trim().is_empty())
+                    .unwrap_or_else(|| title_from(&description)),
                 description,
                 narrative: e.narrative.filter(|n| !n.is_empty()),
                 occurred_at,
@@ -366,28 +457,50 @@ pub fn daylio_charge(mood: &str) -> i64 {
 
 fn parse_clock(s: &str) -> Option<NaiveTime> {
     let s = s.trim().to_lowercase();
-    ["%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p", "%I:%M:%S %p"].iter().find_map(|f| NaiveTime::parse_from_str(&s, f).ok())
+    ["%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p", "%I:%M:%S %p"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(&s, f).ok())
 }
 
 fn read_daylio(text: &str, cx: ReadContext) -> Result<Vec<Result<RawRow, RowError>>, FileError> {
     let t = table(text)?;
-    let [date, mood] = t.require(&[("full_date", &["full_date"]), ("mood", &["mood"])])?[..] else { return Err(FileError::MissingColumns("full_date, mood".into())) };
-    let (time, acts, note_title, note) = (t.col(&["time"]), t.col(&["activities"]), t.col(&["note_title"]), t.col(&["note"]));
+    let [date, mood] = t.require(&[("full_date", &["full_date"]), ("mood", &["mood"])])?[..] else {
+        return Err(FileError::MissingColumns("full_date, mood".into()));
+    };
+    let (time, acts, note_title, note) = (
+        t.col(&["time"]),
+        t.col(&["activities"]),
+        t.col(&["note_title"]),
+        t.col(&["note"]),
+    );
     Ok(t.records
         .iter()
         .enumerate()
         .map(|(i, rec)| {
             let row = i + 1;
-            let d = NaiveDate::parse_from_str(get(rec, Some(date)), "%Y-%m-%d")
-                .map_err(|_| RowError { row, field: "full_date".into(), reason: format!("`{}` is not a YYYY-MM-DD date", get(rec, Some(date))) })?;
+            let d = NaiveDate::parse_from_str(get(rec, Some(date)), "%Y-%m-%d").map_err(|_| {
+                RowError {
+                    row,
+                    field: "full_date".into(),
+                    reason: format!("`{}` is not a YYYY-MM-DD date", get(rec, Some(date))),
+                }
+            })?;
             let clock = match get(rec, time) {
                 "" => NaiveTime::from_hms_opt(12, 0, 0),
-                s => Some(parse_clock(s).ok_or_else(|| RowError { row, field: "time".into(), reason: format!("`{s}` is not a time of day") })?),
+                s => Some(parse_clock(s).ok_or_else(|| RowError {
+                    row,
+                    field: "time".into(),
+                    reason: format!("`{s}` is not a time of day"),
+                })?),
             };
             let occurred_at = local(cx, d.and_time(clock.unwrap_or_default()));
             let m = get(rec, Some(mood));
             if m.is_empty() {
-                return Err(RowError { row, field: "mood".into(), reason: "mood is empty".into() });
+                return Err(RowError {
+                    row,
+                    field: "mood".into(),
+                    reason: "mood is empty".into(),
+                });
             }
             let charge = daylio_charge(m);
             let note = get(rec, note).replace("<br>", "\n");
@@ -429,7 +542,8 @@ struct DayOneEntry {
 }
 
 fn read_dayone(text: &str, cx: ReadContext) -> Result<Vec<Result<RawRow, RowError>>, FileError> {
-    let export: DayOneExport = serde_json::from_str(text).map_err(|e| FileError::BadJson(e.to_string()))?;
+    let export: DayOneExport =
+        serde_json::from_str(text).map_err(|e| FileError::BadJson(e.to_string()))?;
     Ok(export
         .entries
         .into_iter()
@@ -437,13 +551,28 @@ fn read_dayone(text: &str, cx: ReadContext) -> Result<Vec<Result<RawRow, RowErro
         .map(|(i, e)| {
             let row = i + 1;
             let raw = e.creation_date.unwrap_or_default();
-            let occurred_at = parse_time(&raw, cx).ok_or_else(|| RowError { row, field: "creationDate".into(), reason: format!("`{raw}` is not an RFC 3339 time") })?;
+            let occurred_at = parse_time(&raw, cx).ok_or_else(|| RowError {
+                row,
+                field: "creationDate".into(),
+                reason: format!("`{raw}` is not an RFC 3339 time"),
+            })?;
             let body = e.text.unwrap_or_default();
             if body.trim().is_empty() {
-                return Err(RowError { row, field: "text".into(), reason: "the entry has no text".into() });
+                return Err(RowError {
+                    row,
+                    field: "text".into(),
+                    reason: "the entry has no text".into(),
+                });
             }
             let title = title_from(&body);
-            let rest: String = body.lines().skip_while(|l| l.trim().is_empty()).skip(1).collect::<Vec<_>>().join("\n").trim().to_owned();
+            let rest: String = body
+                .lines()
+                .skip_while(|l| l.trim().is_empty())
+                .skip(1)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_owned();
             Ok(RawRow {
                 row,
                 life_area: None,
@@ -473,7 +602,9 @@ pub fn isear_tone(emotion: &str) -> Option<(i64, EventTone)> {
 
 fn read_isear(text: &str, cx: ReadContext) -> Result<Vec<Result<RawRow, RowError>>, FileError> {
     let t = table(text)?;
-    let [emotion, body] = t.require(&[("emotion", &["emotion"]), ("text", &["text"])])?[..] else { return Err(FileError::MissingColumns("emotion, text".into())) };
+    let [emotion, body] = t.require(&[("emotion", &["emotion"]), ("text", &["text"])])?[..] else {
+        return Err(FileError::MissingColumns("emotion, text".into()));
+    };
     let (intensity, when) = (t.col(&["intensity"]), t.col(&["when"]));
     Ok(t.records
         .iter()
@@ -481,7 +612,11 @@ fn read_isear(text: &str, cx: ReadContext) -> Result<Vec<Result<RawRow, RowError
         .map(|(i, rec)| {
             let row = i + 1;
             let e = get(rec, Some(emotion));
-            let (sign, tone) = isear_tone(e).ok_or_else(|| RowError { row, field: "emotion".into(), reason: format!("unknown emotion `{e}`") })?;
+            let (sign, tone) = isear_tone(e).ok_or_else(|| RowError {
+                row,
+                field: "emotion".into(),
+                reason: format!("unknown emotion `{e}`"),
+            })?;
             // Intensity 0–4 (4 strongest) → magnitude 1–5.
             let magnitude = get(rec, intensity).parse::<i64>().unwrap_or(2).clamp(0, 4) + 1;
             let ago = match get(rec, when) {
@@ -493,7 +628,11 @@ fn read_isear(text: &str, cx: ReadContext) -> Result<Vec<Result<RawRow, RowError
             };
             let situation = get(rec, Some(body)).to_owned();
             if situation.is_empty() {
-                return Err(RowError { row, field: "text".into(), reason: "the situation has no text".into() });
+                return Err(RowError {
+                    row,
+                    field: "text".into(),
+                    reason: "the situation has no text".into(),
+                });
             }
             let charge = sign * magnitude;
             Ok(RawRow {
@@ -519,18 +658,30 @@ mod tests {
     use super::*;
 
     fn cx() -> ReadContext {
-        ReadContext { now: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(), tz: "Europe/Berlin".parse().unwrap() }
+        ReadContext {
+            now: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
+            tz: "Europe/Berlin".parse().unwrap(),
+        }
     }
 
     #[test]
     fn detects_formats() {
-        assert_eq!(detect(b"full_date,date,weekday,time,mood,activities,note_title,note\n").unwrap(), Format::Daylio);
+        assert_eq!(
+            detect(b"full_date,date,weekday,time,mood,activities,note_title,note\n").unwrap(),
+            Format::Daylio
+        );
         assert_eq!(detect(b"id,subject,emotion,text\n").unwrap(), Format::Isear);
         assert_eq!(detect(b"occurredAt,title\n").unwrap(), Format::Csv);
-        assert_eq!(detect(br#"{"metadata":{},"entries":[{"creationDate":"x"}]}"#).unwrap(), Format::Dayone);
+        assert_eq!(
+            detect(br#"{"metadata":{},"entries":[{"creationDate":"x"}]}"#).unwrap(),
+            Format::Dayone
+        );
         assert_eq!(detect(b"[]").unwrap(), Format::Json);
         assert_eq!(detect(b"a,b\n1,2").unwrap_err(), FileError::Unrecognised);
-        assert_eq!(detect(&[0xff, 0xfe, 0x00]).unwrap_err(), FileError::Encoding);
+        assert_eq!(
+            detect(&[0xff, 0xfe, 0x00]).unwrap_err(),
+            FileError::Encoding
+        );
         assert_eq!(detect(b"  ").unwrap_err(), FileError::Empty);
     }
 
@@ -540,13 +691,22 @@ mod tests {
         let rows = read(f.as_bytes(), Format::Csv, cx()).unwrap();
         assert_eq!(rows.len(), 4);
         let r = rows[0].as_ref().unwrap();
-        assert_eq!((r.life_area.as_deref(), r.event_type, r.emotional_charge), (Some("physical-health"), Some(EventType::Milestone), 4));
+        assert_eq!(
+            (r.life_area.as_deref(), r.event_type, r.emotional_charge),
+            (Some("physical-health"), Some(EventType::Milestone), 4)
+        );
         assert_eq!(r.tags, vec!["running", "Health"]);
         // A bare date is noon in the tenant's zone (CET, UTC+1).
-        assert_eq!(rows[1].as_ref().unwrap().occurred_at, Utc.with_ymd_and_hms(2026, 2, 2, 11, 0, 0).unwrap());
+        assert_eq!(
+            rows[1].as_ref().unwrap().occurred_at,
+            Utc.with_ymd_and_hms(2026, 2, 2, 11, 0, 0).unwrap()
+        );
         assert_eq!(rows[2].as_ref().unwrap_err().field, "occurredAt");
         assert_eq!(rows[3].as_ref().unwrap_err().field, "type");
-        assert_eq!(read(b"title,foo\nx,y\n", Format::Csv, cx()).unwrap_err(), FileError::MissingColumns("occurredAt".into()));
+        assert_eq!(
+            read(b"title,foo\nx,y\n", Format::Csv, cx()).unwrap_err(),
+            FileError::MissingColumns("occurredAt".into())
+        );
     }
 
     #[test]
@@ -554,12 +714,21 @@ mod tests {
         let f = "full_date,date,weekday,time,mood,activities,note_title,note\n2026-01-05,January 5,Monday,8:30 pm,rad,friends | gaming,,Board games with Sam<br>Great night\n2026-01-06,January 6,Tuesday,07:15,awful,work,Deadline,\n";
         let rows = read(f.as_bytes(), Format::Daylio, cx()).unwrap();
         let a = rows[0].as_ref().unwrap();
-        assert_eq!((a.emotional_charge, a.tone, a.title.as_str()), (4, Some(EventTone::Positive), "Board games with Sam"));
+        assert_eq!(
+            (a.emotional_charge, a.tone, a.title.as_str()),
+            (4, Some(EventTone::Positive), "Board games with Sam")
+        );
         assert_eq!(a.tags, vec!["friends", "gaming"]);
         assert_eq!(a.description, "Board games with Sam\nGreat night");
-        assert_eq!(a.occurred_at, Utc.with_ymd_and_hms(2026, 1, 5, 19, 30, 0).unwrap());
+        assert_eq!(
+            a.occurred_at,
+            Utc.with_ymd_and_hms(2026, 1, 5, 19, 30, 0).unwrap()
+        );
         let b = rows[1].as_ref().unwrap();
-        assert_eq!((b.emotional_charge, b.event_type, b.title.as_str()), (-4, Some(EventType::Setback), "Deadline"));
+        assert_eq!(
+            (b.emotional_charge, b.event_type, b.title.as_str()),
+            (-4, Some(EventType::Setback), "Deadline")
+        );
     }
 
     #[test]
@@ -567,10 +736,16 @@ mod tests {
         let f = r##"{"metadata":{"version":"1.0"},"entries":[{"uuid":"A","creationDate":"2025-12-24T18:00:00Z","text":"# Christmas Eve\nDinner with the whole family.","tags":["family"]},{"uuid":"B","creationDate":"soon","text":"x"}]}"##;
         let rows = read(f.as_bytes(), Format::Dayone, cx()).unwrap();
         let a = rows[0].as_ref().unwrap();
-        assert_eq!((a.title.as_str(), a.description.as_str()), ("Christmas Eve", "Dinner with the whole family."));
+        assert_eq!(
+            (a.title.as_str(), a.description.as_str()),
+            ("Christmas Eve", "Dinner with the whole family.")
+        );
         assert_eq!(a.tags, vec!["family"]);
         assert_eq!(rows[1].as_ref().unwrap_err().field, "creationDate");
-        assert!(matches!(read(b"{\"entries\": 5}", Format::Dayone, cx()).unwrap_err(), FileError::BadJson(_)));
+        assert!(matches!(
+            read(b"{\"entries\": 5}", Format::Dayone, cx()).unwrap_err(),
+            FileError::BadJson(_)
+        ));
     }
 
     #[test]
@@ -578,7 +753,14 @@ mod tests {
         let f = "id,subject,country,sex,age,emotion,intensity,when,text\n1,1,1,1,30,joy,4,2,\"When I passed my exam.\"\n2,1,1,1,30,guilt,0,4,I lied to my sister.\n3,1,1,1,30,boredom,1,1,x\n";
         let rows = read(f.as_bytes(), Format::Isear, cx()).unwrap();
         let a = rows[0].as_ref().unwrap();
-        assert_eq!((a.emotional_charge, a.tone, a.occurred_at), (5, Some(EventTone::Positive), cx().now - Duration::weeks(1) - Duration::seconds(1)));
+        assert_eq!(
+            (a.emotional_charge, a.tone, a.occurred_at),
+            (
+                5,
+                Some(EventTone::Positive),
+                cx().now - Duration::weeks(1) - Duration::seconds(1)
+            )
+        );
         let b = rows[1].as_ref().unwrap();
         assert_eq!((b.emotional_charge, b.tone), (-1, Some(EventTone::Complex)));
         assert_eq!(rows[2].as_ref().unwrap_err().field, "emotion");

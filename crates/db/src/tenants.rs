@@ -117,3 +117,10 @@ pub async fn set_status(
     tx.commit().await?;
     Ok(tenant)
 }
+
+/// The scope of a live tenant for operator commands (`wisdomos import`, `wisdomos demo`), which
+/// run with the database's own credentials rather than a member's session. Tenant data is still
+/// reached only through a [`crate::TenantTx`] as the tenant's role, under row-level security.
+pub fn operator_scope(t: &Tenant) -> crate::TenantScope {
+    crate::TenantScope::new(t.id, t.schema_name.clone())
+}

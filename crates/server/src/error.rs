@@ -60,6 +60,13 @@ pub enum ApiError {
     /// 429 `rate_limited` with `Retry-After` seconds.
     #[error("too many requests; slow down")]
     RateLimited { retry_after_secs: u64 },
+    /// 422 with its own code, message and details (e.g. `invalid_file`, `import_rows_rejected`).
+    #[error("{message}")]
+    Unprocessable {
+        code: &'static str,
+        message: String,
+        details: serde_json::Value,
+    },
     /// 500 `internal`: logged with its cause, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -86,6 +93,7 @@ impl ApiError {
             ApiError::Conflict(code) => (StatusCode::CONFLICT, code),
             ApiError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, "account_locked"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -126,6 +134,7 @@ impl IntoResponse for ApiError {
             ApiError::RateLimited { retry_after_secs } => {
                 json!({ "retryAfterSeconds": retry_after_secs })
             }
+            ApiError::Unprocessable { details, .. } => details.clone(),
             _ => serde_json::Value::Null,
         };
         let message = match &self {

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod import;
 pub mod json;
 pub mod pagination;
 pub mod routes;

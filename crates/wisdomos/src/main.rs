@@ -35,6 +35,9 @@ pub enum Command {
     /// Manage tenants (workspaces).
     #[command(subcommand)]
     Tenant(commands::tenant::TenantCommand),
+    /// Import journals into a tenant.
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
     /// Manage users.
     #[command(subcommand)]
     User(commands::user::UserCommand),

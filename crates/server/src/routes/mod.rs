@@ -10,6 +10,7 @@ pub mod docs;
 pub mod dto;
 pub mod events;
 pub mod health;
+pub mod import;
 pub mod insights;
 pub mod life_areas;
 pub mod me;
@@ -113,7 +114,12 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
             autobiography::update_entry,
             autobiography::delete_entry
         ))
-        .routes(routes!(dashboard::get));
+        .routes(routes!(dashboard::get))
+        .routes(routes!(import::suggest));
+    let import_routes = OpenApiRouter::new()
+        .routes(routes!(import::import_events))
+        .layer(DefaultBodyLimit::max(import::IMPORT_BODY_LIMIT));
+    let rest = rest.merge(import_routes);
     let (auth_router, auth_doc) = auth.split_for_parts();
     let (rest_router, rest_doc) = rest.split_for_parts();
     let mut doc = ApiDoc::openapi();

@@ -1,0 +1,277 @@
+//! Importing a journal file into a tenant's events: read (core), validate each row with the
+//! event rules, resolve or suggest its life area, and write every accepted row in one tenant
+//! transaction, recomputing scores once at the end.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use wisdomos_core::classify::{AreaProfile, Classifier, DEFAULT_THRESHOLD};
+use wisdomos_core::event::rules;
+use wisdomos_core::import::{self, Format, RawRow, ReadContext, RowError};
+use wisdomos_db::events::{self, EventFields};
+use wisdomos_db::life_areas::{self, LifeArea, LifeAreaFilter};
+use wisdomos_db::{Database, TenantScope, TenantTx};
+
+use crate::ApiError;
+
+/// Area used for rows the classifier is not confident about, unless told otherwise.
+pub const DEFAULT_AREA: &str = "personal-growth";
+/// Rows listed in a report's `rejections` at most.
+pub const MAX_LISTED_REJECTIONS: usize = 1000;
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// `None`: detect from the content.
+    pub format: Option<Format>,
+    /// Read, validate and report; write nothing.
+    pub dry_run: bool,
+    /// Refuse the whole file when any row is rejected.
+    pub strict: bool,
+    /// Id or slug of the area for rows the classifier is unsure about.
+    pub default_area: Option<String>,
+    /// Confidence under which a suggestion is not used (0–1).
+    pub threshold: f64,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        Self {
+            format: None,
+            dry_run: false,
+            strict: false,
+            default_area: None,
+            threshold: DEFAULT_THRESHOLD,
+        }
+    }
+}
+
+/// What an import did (or, dry, would do).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    pub format: Format,
+    pub dry_run: bool,
+    /// Whether rows were written (false for dry runs and refused strict imports).
+    pub written: bool,
+    pub total: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    /// The first 1,000 rejected rows with the field and reason.
+    pub rejections: Vec<RowError>,
+    /// Rows without an area that got the classifier's suggestion.
+    pub classified: usize,
+    /// Rows without an area whose best suggestion was below the threshold, put in `defaultArea`.
+    pub defaulted: usize,
+    pub default_area: String,
+    pub threshold: f64,
+    /// Accepted rows per area slug.
+    pub by_area: BTreeMap<String, usize>,
+}
+
+fn area_key<'a>(areas: &'a [LifeArea], key: &str) -> Option<&'a LifeArea> {
+    let id = Uuid::parse_str(key).ok();
+    areas.iter().find(|a| Some(a.id) == id || a.slug == key)
+}
+
+/// Imports `bytes` into the tenant of `scope`; `progress(done, total)` is called while rows are
+/// checked and written. Errors: 422 `invalid_file` for an unreadable file, 422
+/// `import_rows_rejected` (details = the report) for a strict import with rejected rows, 422
+/// naming `defaultArea` or `threshold` for bad options.
+pub async fn run(
+    db: &Database,
+    scope: &TenantScope,
+    tz: Tz,
+    bytes: &[u8],
+    opts: &ImportOptions,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ImportReport, ApiError> {
+    if !(0.0..=1.0).contains(&opts.threshold) {
+        return Err(ApiError::field(wisdomos_core::FieldError::new(
+            "threshold",
+            "out_of_range",
+            "threshold must be from 0 to 1",
+        )));
+    }
+    let invalid = |e: import::FileError| ApiError::Unprocessable {
+        code: "invalid_file",
+        message: e.to_string(),
+        details: serde_json::Value::Null,
+    };
+    let format = match opts.format {
+        Some(f) => f,
+        None => import::detect(bytes).map_err(invalid)?,
+    };
+    let rows = import::read(bytes, format, ReadContext { now, tz }).map_err(invalid)?;
+    let total = rows.len();
+    let mut tx = TenantTx::begin(db, scope).await?;
+    let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
+    let default_key = opts.default_area.as_deref().unwrap_or(DEFAULT_AREA);
+    let default_area = area_key(&areas, default_key)
+        .ok_or_else(|| {
+            ApiError::field(wisdomos_core::FieldError::new(
+                "defaultArea",
+                "unknown_life_area",
+                "defaultArea names no life area of this workspace",
+            ))
+        })?
+        .clone();
+    let profiles: Vec<AreaProfile> = areas
+        .iter()
+        .map(|a| AreaProfile {
+            slug: a.slug.clone(),
+            name: a.name.clone(),
+            description: a.description.clone().unwrap_or_default(),
+        })
+        .collect();
+    let classifier = Classifier::new(&profiles);
+    let mut report = ImportReport {
+        format,
+        dry_run: opts.dry_run,
+        written: false,
+        total,
+        accepted: 0,
+        rejected: 0,
+        rejections: Vec::new(),
+        classified: 0,
+        defaulted: 0,
+        default_area: default_area.slug.clone(),
+        threshold: opts.threshold,
+        by_area: BTreeMap::new(),
+    };
+    let mut accepted: Vec<EventFields> = Vec::with_capacity(total);
+    for (i, row) in rows.into_iter().enumerate() {
+        let checked =
+            row.and_then(|r| check(r, &areas, &classifier, &default_area, opts.threshold, now));
+        match checked {
+            Ok((fields, how)) => {
+                match how {
+                    AreaFrom::File => {}
+                    AreaFrom::Classifier => report.classified += 1,
+                    AreaFrom::Default => report.defaulted += 1,
+                }
+                if let Some(a) = areas.iter().find(|a| a.id == fields.life_area_id) {
+                    *report.by_area.entry(a.slug.clone()).or_default() += 1;
+                }
+                accepted.push(fields);
+            }
+            Err(e) => {
+                report.rejected += 1;
+                if report.rejections.len() < MAX_LISTED_REJECTIONS {
+                    report.rejections.push(e);
+                }
+            }
+        }
+        if i % 500 == 499 {
+            progress(i + 1, total * 2);
+        }
+    }
+    report.accepted = accepted.len();
+    progress(total, total * 2);
+    if opts.strict && report.rejected > 0 {
+        let details = serde_json::to_value(&report).unwrap_or_default();
+        return Err(ApiError::Unprocessable {
+            code: "import_rows_rejected",
+            message: format!(
+                "{} of {} rows were rejected; nothing was imported",
+                report.rejected, total
+            ),
+            details,
+        });
+    }
+    if opts.dry_run || accepted.is_empty() {
+        return Ok(report);
+    }
+    for (n, chunk) in accepted.chunks(1000).enumerate() {
+        events::create_many(&mut tx, chunk, now).await?;
+        progress(
+            total + ((n + 1) * 1000).min(accepted.len()) * total / accepted.len().max(1),
+            total * 2,
+        );
+    }
+    life_areas::recompute_all(&mut tx, now).await?;
+    tx.commit().await?;
+    report.written = true;
+    progress(total * 2, total * 2);
+    Ok(report)
+}
+
+enum AreaFrom {
+    File,
+    Classifier,
+    Default,
+}
+
+fn check(
+    r: RawRow,
+    areas: &[LifeArea],
+    classifier: &Classifier,
+    default_area: &LifeArea,
+    threshold: f64,
+    now: DateTime<Utc>,
+) -> Result<(EventFields, AreaFrom), RowError> {
+    let row = r.row;
+    let bad = |e: wisdomos_core::FieldError| RowError {
+        row,
+        field: e.field,
+        reason: e.message,
+    };
+    let (area, how) = match &r.life_area {
+        Some(key) => (
+            area_key(areas, key).ok_or_else(|| RowError {
+                row,
+                field: "lifeArea".into(),
+                reason: format!("`{key}` names no life area of this workspace"),
+            })?,
+            AreaFrom::File,
+        ),
+        None => {
+            let text = format!(
+                "{} {} {}",
+                r.title,
+                r.description,
+                r.narrative.as_deref().unwrap_or("")
+            );
+            match classifier
+                .classify(&text, threshold)
+                .and_then(|s| areas.iter().find(|a| a.slug == s.slug))
+            {
+                Some(a) => (a, AreaFrom::Classifier),
+                None => (default_area, AreaFrom::Default),
+            }
+        }
+    };
+    let charge = rules::charge("emotionalCharge", r.emotional_charge).map_err(bad)?;
+    let fields = EventFields {
+        life_area_id: area.id,
+        event_type: r
+            .event_type
+            .unwrap_or_else(|| import::type_for_charge(r.emotional_charge))
+            .as_str(),
+        category: r
+            .category
+            .unwrap_or_else(|| import::category_for_area(&area.slug, &area.cluster))
+            .as_str(),
+        tone: r
+            .tone
+            .unwrap_or_else(|| import::tone_for_charge(r.emotional_charge))
+            .as_str(),
+        title: rules::title("title", &r.title).map_err(bad)?,
+        description: rules::text("description", &r.description, rules::TEXT_MAX).map_err(bad)?,
+        narrative: r
+            .narrative
+            .as_deref()
+            .map(|n| rules::text("narrative", n, rules::NARRATIVE_MAX))
+            .transpose()
+            .map_err(bad)?,
+        occurred_at: rules::occurred_at("occurredAt", r.occurred_at, now).map_err(bad)?,
+        emotional_charge: charge,
+        tags: rules::tags("tags", &r.tags).map_err(bad)?,
+    };
+    Ok((fields, how))
+}
