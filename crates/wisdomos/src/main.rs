@@ -35,6 +35,8 @@ pub enum Command {
     /// Manage tenants (workspaces).
     #[command(subcommand)]
     Tenant(commands::tenant::TenantCommand),
+    /// Create a demo account whose workspace holds a lived-in year, and print how to sign in.
+    Demo(commands::demo::DemoArgs),
     /// Import journals into a tenant.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),

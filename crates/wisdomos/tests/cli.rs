@@ -335,3 +335,137 @@ fn a_missing_postgresql_is_one_clear_error() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// Counts rows of a tenant table with the owner role inside the tenant's setting.
+async fn tenant_count(tdb: &TestDatabase, slug: &str, table: &str) -> i64 {
+    let t = wisdomos_db::tenants::find(tdb.db.owner(), slug)
+        .await
+        .unwrap();
+    let mut tx = tdb.db.owner().begin().await.unwrap();
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+        .bind(t.id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {}.{table}", t.schema_name))
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_builds_a_lived_in_year_and_import_reads_files() {
+    let tdb = TestDatabase::create().await;
+    let url = tdb.url();
+    let dir = data_dir();
+    let cmd = |args: &[&str]| {
+        let mut c = wisdomos(dir.path());
+        c.env("DATABASE_URL", &url)
+            .env(
+                "WISDOMOS_DB_ROLE_PASSWORD",
+                wisdomos_db::testing::TEST_ROLE_PASSWORD,
+            )
+            .args(args);
+        c
+    };
+    let (ok, out, err) = run(cmd(&["demo"]), None);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("demo@wisdomos.local") && out.contains("password:"),
+        "{out}"
+    );
+    let password = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("password: "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let slug = "a-year-in-review";
+    assert!(tenant_count(&tdb, slug, "events").await >= 150);
+    let areas_with_events: i64 = {
+        let t = wisdomos_db::tenants::find(tdb.db.owner(), slug)
+            .await
+            .unwrap();
+        let mut tx = tdb.db.owner().begin().await.unwrap();
+        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+            .bind(t.id.to_string())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query_scalar(&format!(
+            "SELECT count(DISTINCT life_area_id) FROM {}.events",
+            t.schema_name
+        ))
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap()
+    };
+    assert_eq!(areas_with_events, 30);
+    assert!(tenant_count(&tdb, slug, "commitments").await >= 5);
+    assert!(tenant_count(&tdb, slug, "boundary_violations").await >= 5);
+    assert!(tenant_count(&tdb, slug, "metric_snapshots").await >= 30 * 52);
+    let (ok, _, err) = run(cmd(&["demo"]), None);
+    assert!(!ok && err.contains("already has an account"), "{err}");
+
+    // The printed password signs in.
+    let hasher = wisdomos_server::auth::password::PasswordHasher::new(1)
+        .await
+        .unwrap();
+    let user = wisdomos_db::users::find_by_email(tdb.db.app(), "demo@wisdomos.local")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(hasher
+        .verify(&password, Some(&user.password_hash))
+        .await
+        .unwrap());
+
+    // Import a Daylio file into the demo workspace: dry run, then for real.
+    let file = dir.path().join("daylio.csv");
+    std::fs::write(&file, "full_date,date,weekday,time,mood,activities,note_title,note\n2026-01-05,January 5,Monday,8:30 pm,rad,friends,,Board games\n2026-01-06,x,y,25:99,good,,,\n").unwrap();
+    let before = tenant_count(&tdb, slug, "events").await;
+    let (ok, out, err) = run(
+        cmd(&[
+            "import",
+            "events",
+            "--tenant",
+            slug,
+            file.to_str().unwrap(),
+            "--dry-run",
+        ]),
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("dry run of daylio: 2 rows, 1 accepted, 1 rejected"),
+        "{out}"
+    );
+    assert!(err.contains("row 2: time"), "{err}");
+    assert_eq!(tenant_count(&tdb, slug, "events").await, before);
+    let (ok, _, err) = run(
+        cmd(&[
+            "import",
+            "events",
+            "--tenant",
+            slug,
+            file.to_str().unwrap(),
+            "--strict",
+        ]),
+        None,
+    );
+    assert!(!ok && err.contains("nothing was imported"), "{err}");
+    let (ok, out, err) = run(
+        cmd(&["import", "events", "--tenant", slug, file.to_str().unwrap()]),
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(out.starts_with("imported daylio"), "{out}");
+    assert_eq!(tenant_count(&tdb, slug, "events").await, before + 1);
+    let bad = dir.path().join("bad.bin");
+    std::fs::write(&bad, [0xff, 0x00, 0xfe]).unwrap();
+    let (ok, _, err) = run(
+        cmd(&["import", "events", "--tenant", slug, bad.to_str().unwrap()]),
+        None,
+    );
+    assert!(!ok && err.contains("UTF-8"), "{err}");
+}

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod demo;
 pub mod import;
 pub mod migrate;
 pub mod serve;
@@ -24,6 +25,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args, &opened.db, &secrets).await,
         Command::Migrate(args) => migrate::run(args, &opened.db).await,
         Command::Import(c) => import::run(c, &opened.db).await,
+        Command::Demo(a) => demo::run(a, &opened.db).await,
         Command::Tenant(c) => tenant::run(c, &opened.db).await,
         Command::User(c) => user::run(c, &opened.db).await,
         Command::Openapi => Ok(()),
