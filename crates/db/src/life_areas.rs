@@ -121,69 +121,80 @@ pub async fn create(
     .await?)
 }
 
-/// Reads what an area's score depends on at `now`: its events and violations in the window,
-/// and its commitment counts.
+/// Reads, in one statement, the area's current score and what its score depends on at `now`:
+/// its events and violations in the window, and its commitment counts. With `lock`, the area's
+/// row is locked so concurrent recomputations of one area serialise.
+async fn load_inputs(
+    tx: &mut TenantTx,
+    id: Uuid,
+    now: DateTime<Utc>,
+    lock: bool,
+) -> Result<(f64, ScoreInputs), DbError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        current_score: f64,
+        events: sqlx::types::Json<Vec<(DateTime<Utc>, i32, String)>>,
+        completed: i64,
+        total: i64,
+        violations: Vec<DateTime<Utc>>,
+    }
+    let since = now - Duration::days(score::WINDOW_DAYS);
+    let sql = format!(
+        "SELECT la.current_score,
+                (SELECT coalesce(jsonb_agg(jsonb_build_array(e.occurred_at, e.emotional_charge, e.type)), '[]'::jsonb)
+                   FROM events e WHERE e.life_area_id = la.id AND e.occurred_at > $2 AND e.occurred_at <= $3) AS events,
+                (SELECT count(*) FROM commitments c WHERE c.life_area_id = la.id AND c.status IN ('COMPLETED', 'INTEGRATED')) AS completed,
+                (SELECT count(*) FROM commitments c WHERE c.life_area_id = la.id) AS total,
+                ARRAY(SELECT v.occurred_at FROM boundary_violations v
+                        JOIN boundaries b ON b.tenant_id = v.tenant_id AND b.id = v.boundary_id
+                       WHERE b.life_area_id = la.id AND v.occurred_at > $2 AND v.occurred_at <= $3) AS violations
+         FROM life_areas la WHERE la.id = $1{}",
+        if lock { " FOR UPDATE OF la" } else { "" }
+    );
+    let r: Row = sqlx::query_as(&sql)
+        .bind(id)
+        .bind(since)
+        .bind(now)
+        .fetch_one(tx.conn())
+        .await?;
+    let inputs = ScoreInputs {
+        events: r
+            .events
+            .0
+            .into_iter()
+            .filter_map(|(occurred_at, emotional_charge, t)| {
+                Some(ScoredEvent {
+                    occurred_at,
+                    emotional_charge,
+                    event_type: EventType::parse(&t)?,
+                })
+            })
+            .collect(),
+        commitments_completed: r.completed as u32,
+        commitments_total: r.total as u32,
+        violations: r.violations,
+    };
+    Ok((r.current_score, inputs))
+}
+
+/// What an area's score depends on at `now` (read-only). Errors: [`DbError::NotFound`].
 pub async fn score_inputs(
     tx: &mut TenantTx,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<ScoreInputs, DbError> {
-    let since = now - Duration::days(score::WINDOW_DAYS);
-    let events: Vec<(DateTime<Utc>, i16, String)> = sqlx::query_as(
-        "SELECT occurred_at, emotional_charge, type FROM events WHERE life_area_id = $1 AND occurred_at > $2 AND occurred_at <= $3",
-    )
-    .bind(id)
-    .bind(since)
-    .bind(now)
-    .fetch_all(tx.conn())
-    .await?;
-    let (completed, total): (i64, i64) = sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE status IN ('COMPLETED', 'INTEGRATED')), count(*) FROM commitments WHERE life_area_id = $1",
-    )
-    .bind(id)
-    .fetch_one(tx.conn())
-    .await?;
-    let violations: Vec<DateTime<Utc>> = sqlx::query_scalar(
-        "SELECT v.occurred_at FROM boundary_violations v
-         JOIN boundaries b ON b.tenant_id = v.tenant_id AND b.id = v.boundary_id
-         WHERE b.life_area_id = $1 AND v.occurred_at > $2 AND v.occurred_at <= $3",
-    )
-    .bind(id)
-    .bind(since)
-    .bind(now)
-    .fetch_all(tx.conn())
-    .await?;
-    Ok(ScoreInputs {
-        events: events
-            .into_iter()
-            .filter_map(|(occurred_at, charge, t)| {
-                Some(ScoredEvent {
-                    occurred_at,
-                    emotional_charge: i32::from(charge),
-                    event_type: EventType::parse(&t)?,
-                })
-            })
-            .collect(),
-        commitments_completed: completed as u32,
-        commitments_total: total as u32,
-        violations,
-    })
+    Ok(load_inputs(tx, id, now, false).await?.1)
 }
 
 /// Recomputes and stores one area's score; returns the previous score and the new breakdown.
-/// Locks the area's row so concurrent recomputations of one area serialise.
-/// Errors: [`DbError::NotFound`].
+/// Two round trips: the locked read of the inputs, and the update. Errors: [`DbError::NotFound`].
 pub async fn recompute(
     tx: &mut TenantTx,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(f64, ScoreBreakdown), DbError> {
-    let previous: f64 =
-        sqlx::query_scalar("SELECT current_score FROM life_areas WHERE id = $1 FOR UPDATE")
-            .bind(id)
-            .fetch_one(tx.conn())
-            .await?;
-    let breakdown = score::compute(&score_inputs(tx, id, now).await?, now);
+    let (previous, inputs) = load_inputs(tx, id, now, true).await?;
+    let breakdown = score::compute(&inputs, now);
     sqlx::query(
         "UPDATE life_areas SET current_score = $2, status = $3, updated_at = $4 WHERE id = $1",
     )

@@ -41,11 +41,15 @@ impl TenantTx {
     /// Opens a transaction on the app pool scoped to `scope`.
     pub async fn begin(db: &Database, scope: &TenantScope) -> Result<Self, DbError> {
         let schema = checked_schema(&scope.schema)?;
-        let mut tx = db.app().begin().await?;
-        crate::run_script(&mut tx, &format!(
-            "SET LOCAL ROLE {schema}; SET LOCAL search_path = {schema}; SELECT set_config('app.tenant_id', '{}', true);",
-            scope.tenant_id
-        )).await?;
+        // One round trip: the BEGIN and the scoping travel as one simple query. Should any part
+        // fail, the transaction is aborted and every later statement fails: closed, not open.
+        let tx = db
+            .app()
+            .begin_with(format!(
+                "BEGIN; SET LOCAL ROLE {schema}; SET LOCAL search_path = {schema}; SELECT set_config('app.tenant_id', '{}', true);",
+                scope.tenant_id
+            ))
+            .await?;
         Ok(Self {
             tx,
             tenant_id: scope.tenant_id,
