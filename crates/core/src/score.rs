@@ -77,46 +77,78 @@ pub fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
+/// The sums and counts a score is computed from. The database computes the same sums in SQL
+/// (`wisdomos_db::life_areas`), so a recomputation reads six numbers rather than every event.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ScoreAggregates {
+    /// Σ wᵢ × chargeᵢ / 5 over the events in the window.
+    pub weighted_charge: f64,
+    /// Σ wᵢ over the events in the window.
+    pub weight: f64,
+    pub event_count: u32,
+    pub upset_count: u32,
+    pub breakthrough_count: u32,
+    /// Violations in the window.
+    pub violation_count: u32,
+    pub commitments_completed: u32,
+    pub commitments_total: u32,
+}
+
+/// The weight of an event `age_days` old: 0.5^(age / 14).
+pub fn weight(age_days: f64) -> f64 {
+    0.5f64.powf(age_days / HALF_LIFE_DAYS)
+}
+
+impl ScoreInputs {
+    /// Applies the window and the decay at `now`.
+    pub fn aggregate(&self, now: DateTime<Utc>) -> ScoreAggregates {
+        let mut a = ScoreAggregates {
+            commitments_completed: self.commitments_completed,
+            commitments_total: self.commitments_total,
+            violation_count: self
+                .violations
+                .iter()
+                .filter(|t| in_window(**t, now))
+                .count() as u32,
+            ..Default::default()
+        };
+        for e in self.events.iter().filter(|e| in_window(e.occurred_at, now)) {
+            let age_days = (now - e.occurred_at).num_milliseconds() as f64 / 86_400_000.0;
+            let w = weight(age_days);
+            let charge = f64::from(
+                e.emotional_charge
+                    .clamp(crate::event::CHARGE_MIN, crate::event::CHARGE_MAX),
+            );
+            a.weight += w;
+            a.weighted_charge += w * charge / 5.0;
+            a.event_count += 1;
+            match e.event_type {
+                EventType::Upset => a.upset_count += 1,
+                EventType::Breakthrough => a.breakthrough_count += 1,
+                _ => {}
+            }
+        }
+        a
+    }
+}
+
 /// Computes an area's score at `now`.
 pub fn compute(inputs: &ScoreInputs, now: DateTime<Utc>) -> ScoreBreakdown {
-    let mut weight_sum = 0.0;
-    let mut weighted = 0.0;
-    let (mut event_count, mut upsets, mut breakthroughs) = (0u32, 0u32, 0u32);
-    for e in inputs
-        .events
-        .iter()
-        .filter(|e| in_window(e.occurred_at, now))
-    {
-        let age_days = (now - e.occurred_at).num_milliseconds() as f64 / 86_400_000.0;
-        let w = 0.5f64.powf(age_days / HALF_LIFE_DAYS);
-        let charge = f64::from(
-            e.emotional_charge
-                .clamp(crate::event::CHARGE_MIN, crate::event::CHARGE_MAX),
-        );
-        weight_sum += w;
-        weighted += w * charge / 5.0;
-        event_count += 1;
-        match e.event_type {
-            EventType::Upset => upsets += 1,
-            EventType::Breakthrough => breakthroughs += 1,
-            _ => {}
-        }
-    }
-    let momentum = 20.0 * weighted / weight_sum.max(1.0);
-    let commitment = if inputs.commitments_total == 0 {
+    compute_aggregates(&inputs.aggregate(now))
+}
+
+/// Computes a score from its sums and counts (see the module documentation).
+pub fn compute_aggregates(a: &ScoreAggregates) -> ScoreBreakdown {
+    let momentum = 20.0 * a.weighted_charge / a.weight.max(1.0);
+    let commitment = if a.commitments_total == 0 {
         0.0
     } else {
-        15.0 * f64::from(inputs.commitments_completed.min(inputs.commitments_total))
-            / f64::from(inputs.commitments_total)
+        15.0 * f64::from(a.commitments_completed.min(a.commitments_total))
+            / f64::from(a.commitments_total)
     };
-    let violation_count = inputs
-        .violations
-        .iter()
-        .filter(|t| in_window(**t, now))
-        .count() as u32;
-    let boundary_penalty = (10.0 * f64::from(violation_count)).min(30.0);
-    let upset_penalty = (5.0 * f64::from(upsets)).min(20.0);
-    let breakthrough_bonus = (15.0 * f64::from(breakthroughs)).min(30.0);
+    let boundary_penalty = (10.0 * f64::from(a.violation_count)).min(30.0);
+    let upset_penalty = (5.0 * f64::from(a.upset_count)).min(20.0);
+    let breakthrough_bonus = (15.0 * f64::from(a.breakthrough_count)).min(30.0);
     let raw = 50.0 + momentum + commitment - boundary_penalty - upset_penalty + breakthrough_bonus;
     let score = round1(raw.clamp(0.0, 100.0));
     ScoreBreakdown {
@@ -125,10 +157,10 @@ pub fn compute(inputs: &ScoreInputs, now: DateTime<Utc>) -> ScoreBreakdown {
         boundary_penalty,
         upset_penalty,
         breakthrough_bonus,
-        event_count,
-        upset_count: upsets,
-        breakthrough_count: breakthroughs,
-        violation_count,
+        event_count: a.event_count,
+        upset_count: a.upset_count,
+        breakthrough_count: a.breakthrough_count,
+        violation_count: a.violation_count,
         score,
         status: AreaStatus::for_score(score),
     }

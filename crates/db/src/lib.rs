@@ -71,3 +71,5 @@ pub(crate) async fn run_script(conn: &mut sqlx::PgConnection, sql: &str) -> Resu
     sqlx::Executor::execute(conn, sql).await?;
     Ok(())
 }
+#[cfg(test)]
+mod score_tests;

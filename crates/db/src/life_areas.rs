@@ -4,8 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
-use wisdomos_core::event::EventType;
-use wisdomos_core::score::{self, ScoreBreakdown, ScoreInputs, ScoredEvent};
+use wisdomos_core::score::{self, ScoreAggregates, ScoreBreakdown};
 
 use crate::{DbError, TenantTx};
 
@@ -121,35 +120,48 @@ pub async fn create(
     .await?)
 }
 
-/// Reads, in one statement, the area's current score and what its score depends on at `now`:
-/// its events and violations in the window, and its commitment counts. With `lock`, the area's
-/// row is locked so concurrent recomputations of one area serialise.
-async fn load_inputs(
+/// Reads, in one statement, the area's current score and the sums and counts its score depends
+/// on at `now` ([`ScoreAggregates`]): the decay weights 0.5^(age in days / 14) are summed here in
+/// SQL, exactly as `ScoreInputs::aggregate` does in the domain crate (a test checks they agree).
+/// With `lock`, the area's row is locked so concurrent recomputations of one area serialise.
+async fn load_aggregates(
     tx: &mut TenantTx,
     id: Uuid,
     now: DateTime<Utc>,
     lock: bool,
-) -> Result<(f64, ScoreInputs), DbError> {
+) -> Result<(f64, ScoreAggregates), DbError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         current_score: f64,
-        events: sqlx::types::Json<Vec<(DateTime<Utc>, i32, String)>>,
+        weighted_charge: f64,
+        weight: f64,
+        event_count: i64,
+        upset_count: i64,
+        breakthrough_count: i64,
+        violation_count: i64,
         completed: i64,
         total: i64,
-        violations: Vec<DateTime<Utc>>,
     }
     let since = now - Duration::days(score::WINDOW_DAYS);
     let sql = format!(
-        "SELECT la.current_score,
-                (SELECT coalesce(jsonb_agg(jsonb_build_array(e.occurred_at, e.emotional_charge, e.type)), '[]'::jsonb)
-                   FROM events e WHERE e.life_area_id = la.id AND e.occurred_at > $2 AND e.occurred_at <= $3) AS events,
+        "SELECT la.current_score, ev.weighted_charge, ev.weight, ev.event_count, ev.upset_count, ev.breakthrough_count,
+                (SELECT count(*) FROM boundary_violations v
+                   JOIN boundaries b ON b.tenant_id = v.tenant_id AND b.id = v.boundary_id
+                  WHERE b.life_area_id = la.id AND v.occurred_at > $2 AND v.occurred_at <= $3) AS violation_count,
                 (SELECT count(*) FROM commitments c WHERE c.life_area_id = la.id AND c.status IN ('COMPLETED', 'INTEGRATED')) AS completed,
-                (SELECT count(*) FROM commitments c WHERE c.life_area_id = la.id) AS total,
-                ARRAY(SELECT v.occurred_at FROM boundary_violations v
-                        JOIN boundaries b ON b.tenant_id = v.tenant_id AND b.id = v.boundary_id
-                       WHERE b.life_area_id = la.id AND v.occurred_at > $2 AND v.occurred_at <= $3) AS violations
-         FROM life_areas la WHERE la.id = $1{}",
-        if lock { " FOR UPDATE OF la" } else { "" }
+                (SELECT count(*) FROM commitments c WHERE c.life_area_id = la.id) AS total
+         FROM life_areas la,
+              LATERAL (SELECT coalesce(sum(w * greatest(-5, least(5, e.emotional_charge)) / 5.0), 0)::float8 AS weighted_charge,
+                              coalesce(sum(w), 0)::float8 AS weight,
+                              count(*) AS event_count,
+                              count(*) FILTER (WHERE e.type = 'UPSET') AS upset_count,
+                              count(*) FILTER (WHERE e.type = 'BREAKTHROUGH') AS breakthrough_count
+                         FROM events e,
+                              LATERAL (SELECT power(0.5::float8, (extract(epoch FROM ($3 - e.occurred_at)) / 86400.0 / {half_life})::float8) AS w) d
+                        WHERE e.life_area_id = la.id AND e.occurred_at > $2 AND e.occurred_at <= $3) ev
+         WHERE la.id = $1{lock}",
+        half_life = score::HALF_LIFE_DAYS,
+        lock = if lock { " FOR UPDATE OF la" } else { "" }
     );
     let r: Row = sqlx::query_as(&sql)
         .bind(id)
@@ -157,33 +169,31 @@ async fn load_inputs(
         .bind(now)
         .fetch_one(tx.conn())
         .await?;
-    let inputs = ScoreInputs {
-        events: r
-            .events
-            .0
-            .into_iter()
-            .filter_map(|(occurred_at, emotional_charge, t)| {
-                Some(ScoredEvent {
-                    occurred_at,
-                    emotional_charge,
-                    event_type: EventType::parse(&t)?,
-                })
-            })
-            .collect(),
-        commitments_completed: r.completed as u32,
-        commitments_total: r.total as u32,
-        violations: r.violations,
-    };
-    Ok((r.current_score, inputs))
+    Ok((
+        r.current_score,
+        ScoreAggregates {
+            weighted_charge: r.weighted_charge,
+            weight: r.weight,
+            event_count: r.event_count as u32,
+            upset_count: r.upset_count as u32,
+            breakthrough_count: r.breakthrough_count as u32,
+            violation_count: r.violation_count as u32,
+            commitments_completed: r.completed as u32,
+            commitments_total: r.total as u32,
+        },
+    ))
 }
 
-/// What an area's score depends on at `now` (read-only). Errors: [`DbError::NotFound`].
-pub async fn score_inputs(
+/// The score of an area as of `now`, with its factors, without storing it.
+/// Errors: [`DbError::NotFound`].
+pub async fn breakdown(
     tx: &mut TenantTx,
     id: Uuid,
     now: DateTime<Utc>,
-) -> Result<ScoreInputs, DbError> {
-    Ok(load_inputs(tx, id, now, false).await?.1)
+) -> Result<ScoreBreakdown, DbError> {
+    Ok(score::compute_aggregates(
+        &load_aggregates(tx, id, now, false).await?.1,
+    ))
 }
 
 /// Recomputes and stores one area's score; returns the previous score and the new breakdown.
@@ -193,8 +203,8 @@ pub async fn recompute(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(f64, ScoreBreakdown), DbError> {
-    let (previous, inputs) = load_inputs(tx, id, now, true).await?;
-    let breakdown = score::compute(&inputs, now);
+    let (previous, aggregates) = load_aggregates(tx, id, now, true).await?;
+    let breakdown = score::compute_aggregates(&aggregates);
     sqlx::query(
         "UPDATE life_areas SET current_score = $2, status = $3, updated_at = $4 WHERE id = $1",
     )

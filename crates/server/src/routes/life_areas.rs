@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use wisdomos_core::event::rules;
 use wisdomos_core::life_area::{AreaStatus, LifeAreaCluster};
-use wisdomos_core::score::{self, ScoreBreakdown};
+use wisdomos_core::score::ScoreBreakdown;
 use wisdomos_core::tenant::Slug;
 use wisdomos_core::validation::bounded_text;
 use wisdomos_core::ValidationErrors;
@@ -119,7 +119,7 @@ pub async fn get(
     let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let area = life_areas::get(&mut tx, &id).await?;
-    let factors = score::compute(&life_areas::score_inputs(&mut tx, area.id, now).await?, now);
+    let factors = life_areas::breakdown(&mut tx, area.id, now).await?;
     tx.commit().await?;
     Ok(Json(LifeAreaDetail {
         area: area.into(),
