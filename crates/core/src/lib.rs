@@ -8,6 +8,7 @@ pub mod account;
 pub mod classify;
 pub mod event;
 pub mod import;
+pub mod jobs;
 pub mod life_area;
 pub mod role;
 pub mod score;

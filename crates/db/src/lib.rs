@@ -16,6 +16,7 @@ pub mod embedded;
 pub mod error;
 pub mod events;
 pub mod insights;
+pub mod jobs;
 pub mod life_areas;
 pub mod login_failures;
 pub mod memberships;

@@ -33,6 +33,11 @@ pub const PLATFORM: &[Migration] = &[
         name: "privileges",
         sql: include_str!("../migrations/platform/0002_privileges.sql"),
     },
+    Migration {
+        version: 3,
+        name: "jobs",
+        sql: include_str!("../migrations/platform/0003_jobs.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.

@@ -1,0 +1,109 @@
+//! Job handlers by job type. Handlers must be idempotent: delivery is at least once, so a job
+//! whose worker died may run again.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use wisdomos_db::jobs::Job;
+use wisdomos_db::{life_areas, snapshots, tenants, Database, TenantTx};
+
+/// What a handler returns: a JSON result, or an error message kept on the job.
+pub type HandlerResult = Result<serde_json::Value, String>;
+
+type Handler = Arc<dyn Fn(Database, Job) -> BoxFuture<'static, HandlerResult> + Send + Sync>;
+
+/// Handlers by job type.
+#[derive(Clone, Default)]
+pub struct Registry {
+    handlers: HashMap<String, Handler>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers `f` for `job_type`, replacing any earlier one.
+    pub fn register<F, Fut>(&mut self, job_type: &str, f: F) -> &mut Self
+    where
+        F: Fn(Database, Job) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = HandlerResult> + Send + 'static,
+    {
+        self.handlers.insert(
+            job_type.to_owned(),
+            Arc::new(move |db, job| Box::pin(f(db, job))),
+        );
+        self
+    }
+
+    /// Runs the handler of `job.job_type`; an unknown type is an error kept on the job.
+    pub async fn run(&self, db: Database, job: Job) -> HandlerResult {
+        match self.handlers.get(&job.job_type) {
+            Some(h) => h(db, job).await,
+            None => Err(format!("no handler for job type `{}`", job.job_type)),
+        }
+    }
+
+    /// The registry with WisdomOS's handlers: `noop`, `scores.refresh`, `snapshots.record`.
+    pub fn standard() -> Self {
+        let mut r = Self::new();
+        r.register("noop", noop);
+        r.register("scores.refresh", scores_refresh);
+        r.register("snapshots.record", snapshots_record);
+        r
+    }
+}
+
+/// Does nothing, after `payload.sleepMs` milliseconds (for benchmarks and tests).
+async fn noop(_db: Database, job: Job) -> HandlerResult {
+    if let Some(ms) = job.payload.get("sleepMs").and_then(|v| v.as_u64()) {
+        tokio::time::sleep(std::time::Duration::from_millis(ms.min(600_000))).await;
+    }
+    Ok(serde_json::json!({}))
+}
+
+async fn tenant_tx(db: &Database, job: &Job) -> Result<(tenants::Tenant, TenantTx), String> {
+    let t = tenants::get(db.owner(), job.tenant_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    if t.status != "ACTIVE" {
+        return Err(format!("tenant is {}", t.status));
+    }
+    let tx = TenantTx::begin(db, &tenants::operator_scope(&t))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((t, tx))
+}
+
+/// Recomputes every area of the job's tenant (so decay shows without new events). Idempotent.
+async fn scores_refresh(db: Database, job: Job) -> HandlerResult {
+    let (_, mut tx) = tenant_tx(&db, &job).await?;
+    let changed = life_areas::recompute_all(&mut tx, chrono::Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(serde_json::json!({ "changed": changed }))
+}
+
+/// Records today's snapshot (or `payload.date`, `YYYY-MM-DD`) in the tenant's time zone.
+/// Idempotent: a repeat for the same date updates the same rows.
+async fn snapshots_record(db: Database, job: Job) -> HandlerResult {
+    let (t, mut tx) = tenant_tx(&db, &job).await?;
+    let now = chrono::Utc::now();
+    let tz: chrono_tz::Tz = t
+        .timezone
+        .parse()
+        .map_err(|_| format!("time zone {} unreadable", t.timezone))?;
+    let date = match job.payload.get("date").and_then(|d| d.as_str()) {
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|e| format!("payload.date: {e}"))?,
+        None => now.with_timezone(&tz).date_naive(),
+    };
+    let rows = snapshots::record(&mut tx, date, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(serde_json::json!({ "date": date.to_string(), "areas": rows.len() }))
+}
