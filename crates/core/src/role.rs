@@ -30,6 +30,8 @@ pub enum Permission {
     ReadAudit,
     /// Suspend, resume or delete the tenant.
     ManageLifecycle,
+    /// Run the tenant's due jobs now.
+    RunJobs,
 }
 
 impl Role {
@@ -66,9 +68,10 @@ impl Role {
         let min = match p {
             Permission::ReadData | Permission::ListMembers => Role::Viewer,
             Permission::WriteData => Role::Member,
-            Permission::ManageMembers | Permission::UpdateTenant | Permission::ReadAudit => {
-                Role::Admin
-            }
+            Permission::ManageMembers
+            | Permission::UpdateTenant
+            | Permission::ReadAudit
+            | Permission::RunJobs => Role::Admin,
             Permission::ManageLifecycle => Role::Owner,
         };
         self.rank() >= min.rank()

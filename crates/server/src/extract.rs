@@ -117,6 +117,8 @@ need!(/// Read the audit log (ADMIN and above), also while suspended.
     ReadAudit, Permission::ReadAudit, true);
 need!(/// Suspend, resume or delete (OWNER), also while suspended.
     Lifecycle, Permission::ManageLifecycle, true);
+need!(/// Run the tenant's due jobs now (ADMIN and above).
+    RunJobs, Permission::RunJobs, false);
 need!(/// See the tenant exists (every role), also while suspended.
     SeeTenant, Permission::ReadData, true);
 

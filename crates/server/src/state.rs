@@ -16,6 +16,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub hasher: PasswordHasher,
     pub tokens: Arc<TokenKeys>,
+    /// Runs a tenant's due jobs for `POST /jobs/process`.
+    pub worker: wisdomos_jobs::Worker,
 }
 
 impl AppState {
@@ -28,12 +30,18 @@ impl AppState {
     ) -> Result<Self, crate::ApiError> {
         let hasher = PasswordHasher::new(config.hash_concurrency).await?;
         let tokens = Arc::new(TokenKeys::new(&config));
+        let worker = wisdomos_jobs::Worker::new(
+            db.clone(),
+            wisdomos_jobs::Registry::standard(),
+            wisdomos_jobs::WorkerConfig::default(),
+        );
         Ok(Self {
             db,
             config: Arc::new(config),
             clock,
             hasher,
             tokens,
+            worker,
         })
     }
 }

@@ -37,6 +37,9 @@ pub enum Command {
     Tenant(commands::tenant::TenantCommand),
     /// Create a demo account whose workspace holds a lived-in year, and print how to sign in.
     Demo(commands::demo::DemoArgs),
+    /// Run workers and manage background jobs.
+    #[command(subcommand)]
+    Jobs(commands::jobs::JobsCommand),
     /// Import journals into a tenant.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),

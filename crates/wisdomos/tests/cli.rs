@@ -108,6 +108,12 @@ fn every_command_has_help() {
         vec!["user", "create", "--help"],
         vec!["user", "list", "--help"],
         vec!["openapi", "--help"],
+        vec!["demo", "--help"],
+        vec!["import", "events", "--help"],
+        vec!["jobs", "work", "--help"],
+        vec!["jobs", "list", "--help"],
+        vec!["jobs", "retry", "--help"],
+        vec!["jobs", "cancel", "--help"],
     ] {
         let out = Command::new(BIN).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -468,4 +474,87 @@ async fn demo_builds_a_lived_in_year_and_import_reads_files() {
         None,
     );
     assert!(!ok && err.contains("UTF-8"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_killed_mid_job_has_its_job_finished_by_another() {
+    let tdb = TestDatabase::create().await;
+    let user = wisdomos_db::users::NewUser {
+        email: "w@example.org",
+        password_hash: "x",
+        first_name: None,
+        last_name: None,
+    };
+    let new = wisdomos_db::provision::NewTenant {
+        name: "W",
+        slug: None,
+        timezone: "UTC",
+    };
+    let (_, tenant) = wisdomos_db::provision::register(&tdb.db, &user, &new, chrono::Utc::now())
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let job = wisdomos_db::jobs::NewJob::new("noop", json!({ "sleepMs": 3000 }), now);
+    let id = wisdomos_db::jobs::enqueue_for(tdb.db.app(), tenant.id, &job, now)
+        .await
+        .unwrap()
+        .unwrap();
+    let dir = data_dir();
+    let worker = |name: &str| {
+        let mut c = wisdomos(dir.path());
+        c.env("DATABASE_URL", tdb.url())
+            .env(
+                "WISDOMOS_DB_ROLE_PASSWORD",
+                wisdomos_db::testing::TEST_ROLE_PASSWORD,
+            )
+            .args(["jobs", "work", "--concurrency", "1", "--lease-secs", "3"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = c.spawn().unwrap();
+        eprintln!("started worker {name} (pid {})", child.id());
+        child
+    };
+    let status = |id: uuid::Uuid| {
+        let pool = tdb.db.app().clone();
+        async move {
+            sqlx::query_as::<_, (String, i32)>(
+                "SELECT status, attempts FROM platform.jobs WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let mut a = worker("A");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while status(id).await.0 != "processing" {
+        assert!(Instant::now() < deadline, "worker A never claimed the job");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(Command::new("kill")
+        .args(["-KILL", &a.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let _ = a.wait();
+    let killed_at = Instant::now();
+    let mut b = worker("B");
+    while status(id).await.0 != "completed" {
+        assert!(
+            killed_at.elapsed() < Duration::from_secs(60),
+            "the job was not finished within 60 s of the kill"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let took = killed_at.elapsed();
+    let (s, attempts) = status(id).await;
+    let _ = b.kill();
+    let _ = b.wait();
+    println!("killed worker's job completed by another worker {took:?} after the kill");
+    assert_eq!(
+        (s.as_str(), attempts),
+        ("completed", 2),
+        "claimed twice, completed once"
+    );
 }

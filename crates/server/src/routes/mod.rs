@@ -12,6 +12,7 @@ pub mod events;
 pub mod health;
 pub mod import;
 pub mod insights;
+pub mod jobs;
 pub mod life_areas;
 pub mod me;
 pub mod members;
@@ -44,6 +45,7 @@ use crate::{ApiError, AppState};
         (name = "commitments", description = "Commitments and their reviews"),
         (name = "boundaries", description = "Boundaries and violations"),
         (name = "autobiography", description = "Eras and entries of the life story"),
+        (name = "jobs", description = "Background jobs"),
     )
 )]
 struct ApiDoc;
@@ -115,7 +117,11 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
             autobiography::delete_entry
         ))
         .routes(routes!(dashboard::get))
-        .routes(routes!(import::suggest));
+        .routes(routes!(import::suggest))
+        .routes(routes!(jobs::list))
+        .routes(routes!(jobs::get))
+        .routes(routes!(jobs::cancel))
+        .routes(routes!(jobs::process));
     let import_routes = OpenApiRouter::new()
         .routes(routes!(import::import_events))
         .layer(DefaultBodyLimit::max(import::IMPORT_BODY_LIMIT));

@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod import;
+pub mod jobs;
 pub mod migrate;
 pub mod serve;
 pub mod tenant;
@@ -26,6 +27,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(args) => migrate::run(args, &opened.db).await,
         Command::Import(c) => import::run(c, &opened.db).await,
         Command::Demo(a) => demo::run(a, &opened.db).await,
+        Command::Jobs(c) => jobs::run(c, &opened.db).await,
         Command::Tenant(c) => tenant::run(c, &opened.db).await,
         Command::User(c) => user::run(c, &opened.db).await,
         Command::Openapi => Ok(()),

@@ -16,6 +16,9 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "WISDOMOS_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Serve the API only; run workers elsewhere with `wisdomos jobs work`.
+    #[arg(long)]
+    pub no_jobs: bool,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then drains requests in flight.
@@ -48,12 +51,40 @@ pub async fn run(args: ServeArgs, db: &Database, secrets: &Secrets) -> anyhow::R
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "listening");
     println!("wisdomos listening on http://{addr}");
-    wisdomos_server::serve(listener, wisdomos_server::app(state), shutdown_signal()).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = (!args.no_jobs).then(|| {
+        let worker = wisdomos_jobs::Worker::new(
+            db.clone(),
+            wisdomos_jobs::Registry::standard(),
+            wisdomos_jobs::WorkerConfig::default(),
+        );
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            worker
+                .run(async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                })
+                .await;
+        })
+    });
+    let mut stop = stop_rx;
+    let server = wisdomos_server::serve(listener, wisdomos_server::app(state), async move {
+        let _ = stop.wait_for(|s| *s).await;
+    });
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    server.await?;
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
     tracing::info!("shut down");
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
