@@ -151,8 +151,10 @@ pub async fn reap(pool: &PgPool, now: DateTime<Utc>) -> Result<u64, DbError> {
     .rows_affected())
 }
 
-/// Claims up to `limit` due jobs for `worker`, at most `per_tenant` from each tenant that has
-/// due jobs (tenants in random order), so one tenant's backlog cannot starve the others. Each
+/// Claims up to `limit` due jobs for `worker`, sharing them round-robin between the tenants that
+/// have due jobs: each tenant gets at most ⌈limit / tenants⌉ (and at least `per_tenant`), tenants
+/// in random order, so one tenant's backlog cannot starve the others while a lone tenant may
+/// fill every slot. Each
 /// claimed job is `processing`, its attempt counted and its lease running until `now + lease`.
 /// `only_tenant` restricts the claim to one tenant (`POST /jobs/process`).
 pub async fn claim(
@@ -174,7 +176,8 @@ pub async fn claim(
                  SELECT id FROM platform.jobs j
                  WHERE j.tenant_id = t.tenant_id AND j.status = 'pending' AND j.run_at <= $1
                  ORDER BY j.priority DESC, j.run_at, j.id
-                 LIMIT $2 FOR UPDATE SKIP LOCKED
+                 LIMIT (SELECT greatest($2, ceil($3::float8 / greatest(count(*), 1)))::bigint FROM tenants)
+                 FOR UPDATE SKIP LOCKED
              ) j
              LIMIT $3
          )

@@ -112,14 +112,17 @@ impl Worker {
                     true
                 }
             };
-            let pause = if idle {
-                self.config.idle_poll
-            } else {
-                StdDuration::from_millis(if free == 0 { 5 } else { 0 })
-            };
-            tokio::select! {
-                () = &mut shutdown => break,
-                () = tokio::time::sleep(pause) => {}
+            if idle {
+                tokio::select! {
+                    () = &mut shutdown => break,
+                    () = tokio::time::sleep(self.config.idle_poll) => {}
+                }
+            } else if permits.available_permits() == 0 {
+                // Every slot is busy: wait for one to free instead of polling.
+                tokio::select! {
+                    () = &mut shutdown => break,
+                    p = permits.acquire() => drop(p),
+                }
             }
         }
         let _ = permits
