@@ -11,6 +11,7 @@ pub mod import;
 pub mod jobs;
 pub mod life_area;
 pub mod role;
+pub mod schedule;
 pub mod score;
 pub mod tenant;
 pub mod text;

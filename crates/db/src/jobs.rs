@@ -62,7 +62,7 @@ impl NewJob {
     }
 }
 
-const INSERT: &str = "INSERT INTO platform.jobs (id, tenant_id, job_type, payload, priority, run_at, max_attempts, dedup_key, created_at, updated_at)
+pub(crate) const INSERT: &str = "INSERT INTO platform.jobs (id, tenant_id, job_type, payload, priority, run_at, max_attempts, dedup_key, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
      ON CONFLICT (tenant_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
      RETURNING id";

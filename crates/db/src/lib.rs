@@ -22,6 +22,7 @@ pub mod login_failures;
 pub mod memberships;
 pub mod migrate;
 pub mod provision;
+pub mod scheduler;
 pub mod sessions;
 pub mod snapshots;
 pub mod tenant_tx;

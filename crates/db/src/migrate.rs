@@ -38,6 +38,11 @@ pub const PLATFORM: &[Migration] = &[
         name: "jobs",
         sql: include_str!("../migrations/platform/0003_jobs.sql"),
     },
+    Migration {
+        version: 4,
+        name: "scheduler",
+        sql: include_str!("../migrations/platform/0004_scheduler.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.

@@ -42,20 +42,22 @@ pub async fn list(
     .await?)
 }
 
-/// Records `date`'s snapshot of every active area from a fresh score at `now`; a second call
-/// for the same date updates the rows. Returns the snapshots.
+/// Records `date`'s snapshot of every active area with its score as of `at` (computed, not
+/// stored on the area: a caught-up snapshot of a past day must not overwrite today's score); a
+/// second call for the same date updates the rows. Returns the snapshots.
 pub async fn record(
     tx: &mut TenantTx,
     date: NaiveDate,
-    now: DateTime<Utc>,
+    at: DateTime<Utc>,
 ) -> Result<Vec<Snapshot>, DbError> {
+    let now = at;
     let ids: Vec<Uuid> =
         sqlx::query_scalar("SELECT id FROM life_areas WHERE is_active ORDER BY sort_order")
             .fetch_all(tx.conn())
             .await?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        let (_, b) = life_areas::recompute(tx, id, now).await?;
+        let b = life_areas::breakdown(tx, id, at).await?;
         let s = sqlx::query_as(&format!(
             "INSERT INTO metric_snapshots (life_area_id, date, score, status, event_count, upset_count, breakthrough_count, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)

@@ -87,8 +87,9 @@ async fn scores_refresh(db: Database, job: Job) -> HandlerResult {
     Ok(serde_json::json!({ "changed": changed }))
 }
 
-/// Records today's snapshot (or `payload.date`, `YYYY-MM-DD`) in the tenant's time zone.
-/// Idempotent: a repeat for the same date updates the same rows.
+/// Records today's snapshot (or `payload.date`, `YYYY-MM-DD`) in the tenant's time zone, with
+/// scores as of `payload.at` (the occurrence's instant, so a caught-up snapshot shows that
+/// day's scores) or now. Idempotent: a repeat for the same date updates the same rows.
 async fn snapshots_record(db: Database, job: Job) -> HandlerResult {
     let (t, mut tx) = tenant_tx(&db, &job).await?;
     let now = chrono::Utc::now();
@@ -101,7 +102,14 @@ async fn snapshots_record(db: Database, job: Job) -> HandlerResult {
             .map_err(|e| format!("payload.date: {e}"))?,
         None => now.with_timezone(&tz).date_naive(),
     };
-    let rows = snapshots::record(&mut tx, date, now)
+    let at = match job.payload.get("at").and_then(|a| a.as_str()) {
+        Some(a) => a
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .map_err(|e| format!("payload.at: {e}"))?
+            .min(now),
+        None => now,
+    };
+    let rows = snapshots::record(&mut tx, date, at)
         .await
         .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;

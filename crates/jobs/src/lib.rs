@@ -3,7 +3,9 @@
 //! a handler runs, and records completion, or a failure with a backoff retry (docs/jobs.md).
 
 pub mod handlers;
+pub mod scheduler;
 pub mod worker;
 
 pub use handlers::{HandlerResult, Registry};
+pub use scheduler::Scheduler;
 pub use worker::{Worker, WorkerConfig};

@@ -277,3 +277,59 @@ async fn one_tenants_backlog_does_not_starve_the_others() {
         "the big tenant ran {big_done} jobs before the small ones finished"
     );
 }
+
+#[tokio::test]
+async fn two_schedulers_fire_each_occurrence_once_and_catch_up_after_downtime() {
+    let t = TestDatabase::create().await;
+    let a = tenant(&t.db, 1).await;
+    let now = Utc::now();
+    // The last pass was three days ago: the next one catches up three daily snapshots.
+    wisdomos_db::scheduler::set_checked_until(
+        t.db.app(),
+        wisdomos_jobs::scheduler::SCHEDULE,
+        now - Duration::days(3),
+    )
+    .await
+    .unwrap();
+    let s1 = wisdomos_jobs::Scheduler::new(t.db.clone());
+    let s2 = wisdomos_jobs::Scheduler::new(t.db.clone());
+    let (r1, r2) = tokio::join!(s1.tick(now), s2.tick(now));
+    let total = r1.unwrap() + r2.unwrap();
+    let snapshots: Vec<String> = sqlx::query_scalar(
+        "SELECT dedup_key FROM platform.jobs WHERE tenant_id = $1 AND job_type = 'snapshots.record' ORDER BY run_at",
+    )
+    .bind(a.id)
+    .fetch_all(t.db.app())
+    .await
+    .unwrap();
+    assert_eq!(snapshots.len(), 3, "{snapshots:?}");
+    let refreshes: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.jobs WHERE tenant_id = $1 AND job_type = 'scores.refresh'",
+    )
+    .bind(a.id)
+    .fetch_one(t.db.app())
+    .await
+    .unwrap();
+    assert!(
+        (11..=13).contains(&refreshes),
+        "every 6 hours for 3 days: {refreshes}"
+    );
+    assert_eq!(
+        total as i64,
+        3 + refreshes,
+        "each occurrence enqueued once by the two schedulers together"
+    );
+    // A later pass up to the same instant adds nothing; running the caught-up jobs writes
+    // snapshots dated by the tenant's local days.
+    assert_eq!(s1.tick(now).await.unwrap(), 0);
+    let worker = Worker::new(t.db.clone(), Registry::standard(), fast());
+    worker.run_due(Some(a.id)).await.unwrap();
+    let mut tx = TenantTx::begin(&t.db, &tenants::operator_scope(&a))
+        .await
+        .unwrap();
+    let work = wisdomos_db::life_areas::get(&mut tx, "work").await.unwrap();
+    let dates = wisdomos_db::snapshots::list(&mut tx, work.id, None, None)
+        .await
+        .unwrap();
+    assert_eq!(dates.len(), 3);
+}

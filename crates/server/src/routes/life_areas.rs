@@ -380,6 +380,7 @@ pub async fn record_snapshots(
     })?;
     let date = now.with_timezone(&tz).date_naive();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    life_areas::recompute_all(&mut tx, now).await?;
     let rows = snapshots::record(&mut tx, date, now).await?;
     tx.commit().await?;
     Ok((

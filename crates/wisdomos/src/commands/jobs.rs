@@ -8,7 +8,8 @@ use wisdomos_jobs::{Registry, Worker, WorkerConfig};
 /// Job subcommands.
 #[derive(Debug, Subcommand)]
 pub enum JobsCommand {
-    /// Run a worker until Ctrl-C or SIGTERM (several may share the queue, with `serve --no-jobs`).
+    /// Run a worker and the scheduler until Ctrl-C or SIGTERM (several may share the queue, with
+    /// `serve --no-jobs`).
     Work {
         /// Jobs run at once.
         #[arg(long, default_value_t = 8)]
@@ -50,7 +51,21 @@ pub async fn run(cmd: JobsCommand, db: &Database) -> anyhow::Result<()> {
             };
             let worker = Worker::new(db.clone(), Registry::standard(), config);
             println!("worker {} running with {concurrency} slots", worker.id());
-            worker.run(super::serve::shutdown_signal()).await;
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+            let scheduler = wisdomos_jobs::Scheduler::new(db.clone());
+            let mut stop = stop_rx.clone();
+            let scheduling = scheduler.run(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            });
+            let mut stop = stop_rx;
+            let working = worker.run(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            });
+            tokio::spawn(async move {
+                super::serve::shutdown_signal().await;
+                let _ = stop_tx.send(true);
+            });
+            tokio::join!(scheduling, working);
         }
         JobsCommand::List {
             tenant,
