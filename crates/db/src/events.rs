@@ -252,3 +252,20 @@ pub(crate) fn fk_as_not_found<T>(r: Result<T, sqlx::Error>) -> Result<T, DbError
         },
     )
 }
+
+/// Id, text and tags of events that occurred at or after `since` (for pattern detection), at
+/// most `limit`, newest first.
+pub async fn texts_since(
+    tx: &mut TenantTx,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(Uuid, String, Vec<String>)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT id, title || ' ' || description || ' ' || coalesce(narrative, ''), tags FROM events
+         WHERE occurred_at >= $1 ORDER BY occurred_at DESC LIMIT $2",
+    )
+    .bind(since)
+    .bind(limit)
+    .fetch_all(tx.conn())
+    .await?)
+}

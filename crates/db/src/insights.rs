@@ -142,3 +142,12 @@ pub async fn recent(tx: &mut TenantTx, n: i64) -> Result<Vec<Insight>, DbError> 
     .fetch_all(tx.conn())
     .await?)
 }
+
+/// The recurring PATTERN_RECOGNIZED insights (for matching re-detected patterns).
+pub async fn patterns(tx: &mut TenantTx) -> Result<Vec<Insight>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM insights WHERE type = 'PATTERN_RECOGNIZED' AND is_recurring ORDER BY created_at"
+    ))
+    .fetch_all(tx.conn())
+    .await?)
+}

@@ -50,8 +50,7 @@ impl Scheduler {
                     Occurrence::ScoreRefresh { at } => {
                         NewJob::new("scores.refresh", json!({}), *at)
                     }
-                    // Pattern detection arrives with its handler; until then nothing is enqueued.
-                    Occurrence::Patterns { .. } => continue,
+                    Occurrence::Patterns { at } => NewJob::new("insights.detect", json!({}), *at),
                 };
                 let job = NewJob {
                     dedup_key: Some(occ.key()),

@@ -314,9 +314,20 @@ async fn two_schedulers_fire_each_occurrence_once_and_catch_up_after_downtime() 
         (11..=13).contains(&refreshes),
         "every 6 hours for 3 days: {refreshes}"
     );
+    let detections: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.jobs WHERE tenant_id = $1 AND job_type = 'insights.detect'",
+    )
+    .bind(a.id)
+    .fetch_one(t.db.app())
+    .await
+    .unwrap();
+    assert!(
+        (2..=4).contains(&detections),
+        "nightly at 02:00 UTC for 3 days: {detections}"
+    );
     assert_eq!(
         total as i64,
-        3 + refreshes,
+        3 + refreshes + detections,
         "each occurrence enqueued once by the two schedulers together"
     );
     // A later pass up to the same instant adds nothing; running the caught-up jobs writes
@@ -332,4 +343,165 @@ async fn two_schedulers_fire_each_occurrence_once_and_catch_up_after_downtime() 
         .await
         .unwrap();
     assert_eq!(dates.len(), 3);
+}
+
+#[tokio::test]
+async fn pattern_detection_creates_and_then_updates_recurring_insights() {
+    let t = TestDatabase::create().await;
+    let a = tenant(&t.db, 1).await;
+    let scope = tenants::operator_scope(&a);
+    let now = Utc::now();
+    let add = |title: &'static str, tags: &'static [&'static str], days: i64| {
+        let db = t.db.clone();
+        let scope = scope.clone();
+        async move {
+            let mut tx = TenantTx::begin(&db, &scope).await.unwrap();
+            let area = wisdomos_db::life_areas::get(&mut tx, "work").await.unwrap();
+            let f = wisdomos_db::events::EventFields {
+                life_area_id: area.id,
+                event_type: "SETBACK",
+                category: "PROFESSIONAL",
+                tone: "NEGATIVE",
+                title: title.into(),
+                description: String::new(),
+                narrative: None,
+                occurred_at: now - Duration::days(days),
+                emotional_charge: -2,
+                tags: tags.iter().map(|s| s.to_string()).collect(),
+            };
+            wisdomos_db::events::create(&mut tx, &f, now).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    add("Stayed late before the deadline", &["overwork"], 3).await;
+    add(
+        "Late night again before the release deadline",
+        &["overwork"],
+        10,
+    )
+    .await;
+    add("Weekend lost to the deadline", &["overwork"], 20).await;
+    add("Bought new running shoes", &[], 5).await;
+    add("Old deadline crunch long ago", &["overwork"], 200).await;
+    let worker = Worker::new(t.db.clone(), Registry::standard(), fast());
+    let detect = || async {
+        jobs::enqueue_for(
+            t.db.app(),
+            a.id,
+            &NewJob::new("insights.detect", json!({}), Utc::now()),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        worker.run_due(Some(a.id)).await.unwrap();
+        let mut tx = TenantTx::begin(&t.db, &scope).await.unwrap();
+        wisdomos_db::insights::patterns(&mut tx).await.unwrap()
+    };
+    let first = detect().await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(
+        first[0].title.starts_with("Recurring: overwork"),
+        "{}",
+        first[0].title
+    );
+    assert_eq!(
+        (first[0].frequency, first[0].related_events.len()),
+        (3, 3),
+        "the 200-day-old event is outside the 90 days"
+    );
+    let again = detect().await;
+    assert_eq!(again.len(), 1, "re-running adds no duplicate");
+    assert_eq!(again[0].id, first[0].id);
+    add("Stayed late before the deadline", &["overwork"], 1).await;
+    let grown = detect().await;
+    assert_eq!(
+        (grown.len(), grown[0].id),
+        (1, first[0].id),
+        "the same pattern, updated in place"
+    );
+    assert!(grown[0].related_events.len() >= 3);
+    assert_ne!(
+        grown[0].related_events, first[0].related_events,
+        "it now holds the new event"
+    );
+}
+
+#[test]
+fn patterns_in_the_isear_corpus() {
+    use wisdomos_core::patterns::{detect, PatternInput};
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/isear/isear-events.csv");
+    assert!(
+        path.exists(),
+        "{} is missing: the tests need ../shared beside the repository",
+        path.display()
+    );
+    let mut rdr = csv::Reader::from_path(&path).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let (emotion, text) = (
+        headers.iter().position(|h| h == "emotion").unwrap(),
+        headers.iter().position(|h| h == "text").unwrap(),
+    );
+    let mut labels = Vec::new();
+    let mut inputs = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.unwrap();
+        labels.push(rec[emotion].to_owned());
+        // No tags: the emotion must not leak into the grouping it is measured against.
+        inputs.push(PatternInput {
+            id: i,
+            text: rec[text].to_owned(),
+            tags: vec![],
+        });
+    }
+    if let Ok(grid) = std::env::var("PATTERN_GRID") {
+        for cfg in grid.split(';') {
+            let (sim, min) = cfg.split_once(',').unwrap();
+            let g = wisdomos_core::patterns::detect_with(
+                &inputs,
+                sim.parse().unwrap(),
+                min.parse().unwrap(),
+            );
+            let grouped: usize = g.iter().map(|g| g.events.len()).sum();
+            let largest = g.iter().map(|g| g.events.len()).max().unwrap_or(0);
+            let majority: usize = g
+                .iter()
+                .map(|g| {
+                    let mut c = std::collections::HashMap::new();
+                    for &e in &g.events {
+                        *c.entry(labels[e].as_str()).or_insert(0usize) += 1;
+                    }
+                    c.values().copied().max().unwrap_or(0)
+                })
+                .sum();
+            println!("sim {sim} min {min}: {} groups, {grouped} grouped, largest {largest}, purity {:.1}%", g.len(), 100.0 * majority as f64 / grouped.max(1) as f64);
+        }
+    }
+    let started = std::time::Instant::now();
+    let groups = detect(&inputs);
+    let took = started.elapsed();
+    let grouped: usize = groups.iter().map(|g| g.events.len()).sum();
+    let majority: usize = groups
+        .iter()
+        .map(|g| {
+            let mut counts = std::collections::HashMap::new();
+            for &e in &g.events {
+                *counts.entry(labels[e].as_str()).or_insert(0usize) += 1;
+            }
+            counts.values().copied().max().unwrap_or(0)
+        })
+        .sum();
+    let mut by_size = groups.clone();
+    by_size.sort_by_key(|g| std::cmp::Reverse(g.events.len()));
+    println!(
+        "ISEAR: {} events, {} groups holding {grouped} events ({:.1}%), purity against the emotion labels {:.1}% (7 emotions; chance about 14%), in {took:?}",
+        inputs.len(),
+        groups.len(),
+        100.0 * grouped as f64 / inputs.len() as f64,
+        100.0 * majority as f64 / grouped.max(1) as f64
+    );
+    for g in by_size.iter().take(12) {
+        println!("  {:>4} events: {}", g.events.len(), g.theme.join(", "));
+    }
+    assert!(!groups.is_empty());
 }

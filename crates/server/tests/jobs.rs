@@ -102,6 +102,45 @@ async fn tenants_see_run_and_cancel_only_their_jobs() {
     let (_, v) = app.get("/api/v1/jobs?status=cancelled", &a.access).await;
     assert_eq!(v["items"].as_array().unwrap().len(), 1);
 
+    // Pattern detection runs as a job of the tenant.
+    for t in [
+        "Late again before the deadline",
+        "Deadline crunch, late night",
+        "Stayed late for the deadline",
+    ] {
+        let body = json!({ "lifeAreaId": "work", "type": "SETBACK", "category": "PROFESSIONAL", "tone": "NEGATIVE", "title": t, "emotionalCharge": -2, "tags": ["overwork"] });
+        app.post("/api/v1/events", Some(&a.access), body).await;
+    }
+    let (s, v) = app
+        .post("/api/v1/insights/detect", Some(&a.access), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let job = v["jobId"].as_str().unwrap().to_owned();
+    app.post("/api/v1/jobs/process", Some(&a.access), json!({}))
+        .await;
+    let (_, v) = app.get(&format!("/api/v1/jobs/{job}"), &a.access).await;
+    assert_eq!(
+        (v["status"].as_str(), v["result"]["patterns"].as_u64()),
+        (Some("completed"), Some(1)),
+        "{v}"
+    );
+    let (_, v) = app.get("/api/v1/insights?recurring=true", &a.access).await;
+    assert!(
+        v["items"][0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Recurring: overwork"),
+        "{v}"
+    );
+    let (_, v) = app.post("/api/v1/events", Some(&a.access), json!({ "lifeAreaId": "work", "type": "SETBACK", "category": "PROFESSIONAL", "tone": "NEGATIVE", "title": "Deadline again", "emotionalCharge": -2, "tags": ["overwork"] })).await;
+    assert!(
+        v["suggestedInsights"][0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Recurring"),
+        "the pattern is suggested: {v}"
+    );
+
     // A viewer may look but not run.
     app.post(
         &format!("/api/v1/tenants/{}/members", a.tenant_id),

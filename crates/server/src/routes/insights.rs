@@ -311,3 +311,29 @@ pub async fn delete(
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Answer of `POST /insights/detect`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DetectQueued {
+    /// Follow it at `GET /jobs/{jobId}`.
+    pub job_id: Uuid,
+}
+
+/// Runs pattern detection for this tenant now, as a job (docs/patterns.md); recurring themes in
+/// the last 90 days become PATTERN_RECOGNIZED insights.
+#[utoipa::path(post, path = "/insights/detect", tag = "insights", security(("bearer" = [])),
+    responses((status = 202, body = DetectQueued)))]
+pub async fn detect(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Write>,
+) -> Result<(StatusCode, Json<DetectQueued>), ApiError> {
+    let now = st.clock.now();
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let job = wisdomos_db::jobs::NewJob::new("insights.detect", serde_json::json!({}), now);
+    let id = wisdomos_db::jobs::enqueue(&mut tx, &job, now)
+        .await?
+        .ok_or_else(|| ApiError::Internal("job not enqueued".into()))?;
+    tx.commit().await?;
+    Ok((StatusCode::ACCEPTED, Json(DetectQueued { job_id: id })))
+}

@@ -93,6 +93,7 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::list, events::create))
         .routes(routes!(events::get, events::update, events::delete))
         .routes(routes!(insights::list, insights::create))
+        .routes(routes!(insights::detect))
         .routes(routes!(insights::get, insights::update, insights::delete))
         .routes(routes!(commitments::list, commitments::create))
         .routes(routes!(
