@@ -17,5 +17,6 @@ pub mod score;
 pub mod tenant;
 pub mod text;
 pub mod validation;
+pub mod widgets;
 
 pub use validation::{FieldError, ValidationErrors};

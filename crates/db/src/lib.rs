@@ -30,6 +30,7 @@ pub mod tenants;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
+pub mod widgets;
 
 pub use bootstrap::{Database, DbConfig};
 pub use error::DbError;

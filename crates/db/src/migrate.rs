@@ -57,6 +57,11 @@ pub const TENANT: &[Migration] = &[
         name: "life_domain",
         sql: include_str!("../migrations/tenant/0002_life_domain.sql"),
     },
+    Migration {
+        version: 3,
+        name: "dashboard_widgets",
+        sql: include_str!("../migrations/tenant/0003_dashboard_widgets.sql"),
+    },
 ];
 
 /// The version a migration list brings a schema to.

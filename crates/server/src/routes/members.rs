@@ -187,5 +187,9 @@ pub async fn remove(
         st.clock.now(),
     )
     .await?;
+    // Their dashboard layout goes with them.
+    let mut tx = wisdomos_db::TenantTx::begin(&st.db, &ctx.scope).await?;
+    wisdomos_db::widgets::delete_for_user(&mut tx, user_id).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

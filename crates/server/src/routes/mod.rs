@@ -17,6 +17,7 @@ pub mod life_areas;
 pub mod me;
 pub mod members;
 pub mod tenants;
+pub mod widgets;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -118,6 +119,9 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
             autobiography::delete_entry
         ))
         .routes(routes!(dashboard::get))
+        .routes(routes!(widgets::list, widgets::create))
+        .routes(routes!(widgets::update, widgets::delete))
+        .routes(routes!(widgets::move_widget))
         .routes(routes!(import::suggest))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::get))

@@ -1,0 +1,294 @@
+//! `/dashboard/widgets`: the caller's dashboard layout (seed 004 §2).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use wisdomos_core::role::Permission;
+use wisdomos_core::widgets::{self, WidgetSize};
+use wisdomos_core::FieldError;
+use wisdomos_db::widgets::{self as repo, Widget};
+use wisdomos_db::{life_areas, DbError, TenantTx};
+
+use super::events::parse_id;
+use crate::extract::{Read, TenantCtx};
+use crate::json::ApiJson;
+use crate::{ApiError, AppState};
+
+/// A widget as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WidgetDto {
+    pub id: Uuid,
+    /// `null` for a tenant default.
+    pub user_id: Option<Uuid>,
+    /// `tenant` (a default) or `user` (the caller's own).
+    pub scope: &'static str,
+    pub widget_type: String,
+    pub position: i32,
+    pub size: String,
+    pub is_visible: bool,
+    pub config: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Widget> for WidgetDto {
+    fn from(w: Widget) -> Self {
+        Self {
+            id: w.id,
+            user_id: w.user_id,
+            scope: if w.user_id.is_some() {
+                "user"
+            } else {
+                "tenant"
+            },
+            widget_type: w.widget_type,
+            position: w.position,
+            size: w.size,
+            is_visible: w.is_visible,
+            config: w.config,
+            created_at: w.created_at,
+            updated_at: w.updated_at,
+        }
+    }
+}
+
+/// The caller's effective layout: their own widgets over the tenant defaults, by position.
+#[utoipa::path(get, path = "/dashboard/widgets", tag = "life-areas", security(("bearer" = [])), responses((status = 200, body = Vec<WidgetDto>)))]
+pub async fn list(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+) -> Result<Json<Vec<WidgetDto>>, ApiError> {
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let ws = repo::effective(&mut tx, ctx.user_id).await?;
+    tx.commit().await?;
+    Ok(Json(ws.into_iter().map(Into::into).collect()))
+}
+
+/// Whose widget a request is about.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WidgetScope {
+    /// The caller's own widget (default).
+    #[default]
+    User,
+    /// A tenant default (ADMIN and above).
+    Tenant,
+}
+
+/// Body of `POST /dashboard/widgets`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateWidget {
+    pub widget_type: String,
+    #[serde(default)]
+    pub scope: WidgetScope,
+    /// Default: at the end.
+    pub position: Option<i32>,
+    pub size: Option<WidgetSize>,
+    pub is_visible: Option<bool>,
+    /// Per type: `limit` (1–20), `days` (7–365), `lifeArea` (id or slug; required for area_trend).
+    pub config: Option<serde_json::Value>,
+}
+
+async fn check_config(
+    tx: &mut TenantTx,
+    widget_type: &str,
+    config: &serde_json::Value,
+) -> Result<(), ApiError> {
+    widgets::config(widget_type, config).map_err(ApiError::field)?;
+    if let Some(a) = config.get("lifeArea").and_then(|v| v.as_str()) {
+        match life_areas::get(tx, a).await {
+            Ok(_) => {}
+            Err(DbError::NotFound) => {
+                return Err(ApiError::field(FieldError::new(
+                    "config.lifeArea",
+                    "unknown_life_area",
+                    "config.lifeArea names no life area of this workspace",
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// May the caller change `w`? Their own, or a tenant default when ADMIN and above.
+fn may_edit<N: crate::extract::Need>(ctx: &TenantCtx<N>, w: &Widget) -> bool {
+    match w.user_id {
+        Some(u) => u == ctx.user_id,
+        None => ctx.role.can(Permission::UpdateTenant),
+    }
+}
+
+/// Adds a widget to the caller's layout, or (`scope: tenant`, ADMIN) to the tenant defaults.
+/// One widget per type per owner: a second answers 409 `widget_exists`.
+#[utoipa::path(post, path = "/dashboard/widgets", tag = "life-areas", security(("bearer" = [])), request_body = CreateWidget,
+    responses((status = 201, body = WidgetDto), (status = 409, description = "widget_exists")))]
+pub async fn create(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    ApiJson(req): ApiJson<CreateWidget>,
+) -> Result<(StatusCode, Json<WidgetDto>), ApiError> {
+    let widget_type =
+        widgets::widget_type("widgetType", &req.widget_type).map_err(ApiError::field)?;
+    if req.scope == WidgetScope::Tenant && !ctx.role.can(Permission::UpdateTenant) {
+        return Err(ApiError::Forbidden);
+    }
+    if req.position.is_some_and(|p| !(0..=1000).contains(&p)) {
+        return Err(ApiError::field(FieldError::new(
+            "position",
+            "out_of_range",
+            "position must be from 0 to 1000",
+        )));
+    }
+    let config = req.config.unwrap_or_else(|| serde_json::json!({}));
+    let now = st.clock.now();
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    check_config(&mut tx, widget_type, &config).await?;
+    let w = Widget {
+        id: Uuid::nil(),
+        user_id: (req.scope == WidgetScope::User).then_some(ctx.user_id),
+        widget_type: widget_type.to_owned(),
+        position: 0,
+        size: req.size.unwrap_or(WidgetSize::Medium).as_str().to_owned(),
+        is_visible: req.is_visible.unwrap_or(true),
+        config,
+        created_at: now,
+        updated_at: now,
+    };
+    let w = repo::create(&mut tx, &w, None, now).await?;
+    let w = match req.position {
+        Some(p) => repo::move_to(&mut tx, w.id, p, now)
+            .await?
+            .into_iter()
+            .find(|x| x.id == w.id)
+            .ok_or(ApiError::NotFound)?,
+        None => w,
+    };
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(w.into())))
+}
+
+/// Body of `PATCH /dashboard/widgets/{id}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateWidget {
+    /// Moves the widget and renumbers the rest of its layout.
+    pub position: Option<i32>,
+    pub size: Option<WidgetSize>,
+    pub is_visible: Option<bool>,
+    pub config: Option<serde_json::Value>,
+}
+
+/// Changes one of the caller's widgets (or a tenant default, ADMIN and above).
+#[utoipa::path(patch, path = "/dashboard/widgets/{id}", tag = "life-areas", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = UpdateWidget, responses((status = 200, body = WidgetDto)))]
+pub async fn update(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<UpdateWidget>,
+) -> Result<Json<WidgetDto>, ApiError> {
+    let id = parse_id(&id)?;
+    let now = st.clock.now();
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let mut w = repo::get(&mut tx, id).await?;
+    if w.user_id.is_some_and(|u| u != ctx.user_id) {
+        return Err(ApiError::NotFound);
+    }
+    if !may_edit(&ctx, &w) {
+        return Err(ApiError::Forbidden);
+    }
+    if let Some(c) = req.config {
+        check_config(&mut tx, &w.widget_type, &c).await?;
+        w.config = c;
+    }
+    if let Some(s) = req.size {
+        w.size = s.as_str().to_owned();
+    }
+    if let Some(v) = req.is_visible {
+        w.is_visible = v;
+    }
+    let mut w = repo::save(&mut tx, &w, now).await?;
+    if let Some(p) = req.position {
+        if !(0..=1000).contains(&p) {
+            return Err(ApiError::field(FieldError::new(
+                "position",
+                "out_of_range",
+                "position must be from 0 to 1000",
+            )));
+        }
+        w = repo::move_to(&mut tx, id, p, now)
+            .await?
+            .into_iter()
+            .find(|x| x.id == id)
+            .ok_or(ApiError::NotFound)?;
+    }
+    tx.commit().await?;
+    Ok(Json(w.into()))
+}
+
+/// Body of `POST /dashboard/widgets/{id}/move`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveWidget {
+    /// 0-based; past the end means last.
+    pub position: i32,
+}
+
+/// Moves one widget and renumbers the others of its layout; answers that layout in order.
+#[utoipa::path(post, path = "/dashboard/widgets/{id}/move", tag = "life-areas", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = MoveWidget, responses((status = 200, body = Vec<WidgetDto>)))]
+pub async fn move_widget(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<MoveWidget>,
+) -> Result<Json<Vec<WidgetDto>>, ApiError> {
+    let id = parse_id(&id)?;
+    if !(0..=1000).contains(&req.position) {
+        return Err(ApiError::field(FieldError::new(
+            "position",
+            "out_of_range",
+            "position must be from 0 to 1000",
+        )));
+    }
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let w = repo::get(&mut tx, id).await?;
+    if w.user_id.is_some_and(|u| u != ctx.user_id) {
+        return Err(ApiError::NotFound);
+    }
+    if !may_edit(&ctx, &w) {
+        return Err(ApiError::Forbidden);
+    }
+    let layout = repo::move_to(&mut tx, id, req.position, st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Json(layout.into_iter().map(Into::into).collect()))
+}
+
+/// Removes one of the caller's widgets (or a tenant default, ADMIN and above).
+#[utoipa::path(delete, path = "/dashboard/widgets/{id}", tag = "life-areas", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204, description = "Removed")))]
+pub async fn delete(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let w = repo::get(&mut tx, id).await?;
+    if w.user_id.is_some_and(|u| u != ctx.user_id) {
+        return Err(ApiError::NotFound);
+    }
+    if !may_edit(&ctx, &w) {
+        return Err(ApiError::Forbidden);
+    }
+    repo::delete(&mut tx, id, st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
