@@ -10,6 +10,7 @@ pub mod event;
 pub mod import;
 pub mod jobs;
 pub mod life_area;
+pub mod metrics;
 pub mod patterns;
 pub mod role;
 pub mod schedule;

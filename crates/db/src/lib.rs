@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod life_areas;
 pub mod login_failures;
 pub mod memberships;
+pub mod metrics;
 pub mod migrate;
 pub mod provision;
 pub mod scheduler;

@@ -62,6 +62,11 @@ pub const TENANT: &[Migration] = &[
         name: "dashboard_widgets",
         sql: include_str!("../migrations/tenant/0003_dashboard_widgets.sql"),
     },
+    Migration {
+        version: 4,
+        name: "metric_definitions",
+        sql: include_str!("../migrations/tenant/0004_metric_definitions.sql"),
+    },
 ];
 
 /// The version a migration list brings a schema to.

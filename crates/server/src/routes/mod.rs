@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod life_areas;
 pub mod me;
 pub mod members;
+pub mod metrics;
 pub mod tenants;
 pub mod widgets;
 
@@ -47,6 +48,7 @@ use crate::{ApiError, AppState};
         (name = "boundaries", description = "Boundaries and violations"),
         (name = "autobiography", description = "Eras and entries of the life story"),
         (name = "jobs", description = "Background jobs"),
+        (name = "metrics", description = "Versioned metric definitions"),
     )
 )]
 struct ApiDoc;
@@ -119,6 +121,9 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
             autobiography::delete_entry
         ))
         .routes(routes!(dashboard::get))
+        .routes(routes!(metrics::list, metrics::create))
+        .routes(routes!(metrics::get, metrics::update, metrics::deprecate))
+        .routes(routes!(metrics::evaluate))
         .routes(routes!(widgets::list, widgets::create))
         .routes(routes!(widgets::update, widgets::delete))
         .routes(routes!(widgets::move_widget))
