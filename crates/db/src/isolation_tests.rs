@@ -323,3 +323,58 @@ async fn platform_migrations_run_once() {
     let again = Database::connect(&t.config).await.unwrap();
     assert!(again.ping().await);
 }
+
+#[tokio::test]
+async fn provisioning_claims_a_spare_schema_when_one_is_ready() {
+    let t = TestDatabase::create().await;
+    let a = provision::create_spare(&t.db, Utc::now()).await.unwrap();
+    let b = provision::create_spare(&t.db, Utc::now()).await.unwrap();
+    assert_eq!(provision::spare_count(&t.db).await.unwrap(), 2);
+    let (id, scope) = new_tenant(&t.db, "a@example.org").await;
+    assert!(id == a || id == b, "the tenant took a spare's id");
+    assert_eq!(provision::spare_count(&t.db).await.unwrap(), 1);
+    let mut tx = TenantTx::begin(&t.db, &scope).await.unwrap();
+    assert_eq!(
+        life_areas::list(&mut tx, &Default::default())
+            .await
+            .unwrap()
+            .len(),
+        30
+    );
+    let eras: i64 = sqlx::query_scalar("SELECT count(*) FROM autobiography_eras")
+        .fetch_one(tx.conn())
+        .await
+        .unwrap();
+    assert_eq!(eras, 4);
+    tx.commit().await.unwrap();
+    // The other spare is still private: the new tenant's role cannot read it.
+    let mut tx = TenantTx::begin(&t.db, &scope).await.unwrap();
+    let other = if id == a { b } else { a };
+    let err = sqlx::query(&format!(
+        "SELECT count(*) FROM {}.life_areas",
+        wisdomos_core::tenant::schema_name(other)
+    ))
+    .fetch_one(tx.conn())
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.as_database_error().and_then(|d| d.code()).as_deref(),
+        Some("42501")
+    );
+    drop(tx);
+    // A spare of an older version is not used, and is cleaned away.
+    sqlx::query("UPDATE platform.spare_schemas SET schema_version = 0")
+        .execute(t.db.owner())
+        .await
+        .unwrap();
+    let (id2, _) = new_tenant(&t.db, "b@example.org").await;
+    assert_ne!(id2, other);
+    assert_eq!(provision::drop_stale_spares(&t.db).await.unwrap(), 1);
+    let left: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)")
+            .bind(wisdomos_core::tenant::schema_name(other))
+            .fetch_one(t.db.owner())
+            .await
+            .unwrap();
+    assert!(!left);
+}

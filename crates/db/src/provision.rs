@@ -23,9 +23,10 @@ pub struct NewTenant<'a> {
     pub timezone: &'a str,
 }
 
-/// Creates, inside the caller's owner transaction, the tenant row, its role and schema, every
-/// tenant table at the current version with indexes and row-level security, the 30 seeded life
-/// areas and the OWNER membership of `owner_id`.
+/// Creates, inside the caller's owner transaction, the tenant row and the OWNER membership of
+/// `owner_id`, and the tenant's role, schema, tables (at the last version of `migrations`, with
+/// indexes and row-level security) and seed rows (30 life areas, eras, widgets, metrics): from a
+/// spare schema when one is ready at that version (no DDL, a few milliseconds), else built now.
 ///
 /// Errors: [`DbError::Conflict`]`("slug_taken")` when a given slug is in use.
 pub async fn provision(
@@ -35,12 +36,22 @@ pub async fn provision(
     migrations: &[Migration],
     now: DateTime<Utc>,
 ) -> Result<Tenant, DbError> {
-    let id = Uuid::new_v4();
-    let schema = schema_name(id);
     let slug = match new.slug {
         Some(s) => s.as_str().to_owned(),
         None => free_slug(&mut *conn, &Slug::derive(new.name)).await?,
     };
+    let target = migrate::target_version(migrations);
+    // A ready-made schema at the current version makes this a few inserts, no DDL.
+    let spare: Option<Uuid> = sqlx::query_scalar(
+        "DELETE FROM platform.spare_schemas WHERE id = (
+             SELECT id FROM platform.spare_schemas WHERE schema_version = $1 ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING id",
+    )
+    .bind(target)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let id = spare.unwrap_or_else(Uuid::new_v4);
+    let schema = schema_name(id);
     let tenant: Tenant = sqlx::query_as(&format!(
         "INSERT INTO platform.tenants (id, slug, name, schema_name, owner_id, status, timezone, schema_version, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 'ACTIVE', $6, $7, $8, $8) RETURNING {}",
@@ -52,13 +63,35 @@ pub async fn provision(
     .bind(&schema)
     .bind(owner_id)
     .bind(new.timezone)
-    .bind(migrate::target_version(migrations))
+    .bind(target)
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
+    if spare.is_none() {
+        build_schema(&mut *conn, id, migrations, now).await?;
+    }
+    sqlx::query("INSERT INTO platform.memberships (tenant_id, user_id, role, created_at, updated_at) VALUES ($1, $2, 'OWNER', $3, $3)")
+        .bind(id)
+        .bind(owner_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(tenant)
+}
+
+/// Creates, in the caller's owner transaction, the role and schema of tenant id `id`, every
+/// tenant table at the last version of `migrations` with its indexes and row-level security,
+/// and the seed rows (30 life areas; the migrations seed eras, widgets and metrics).
+async fn build_schema(
+    conn: &mut PgConnection,
+    id: Uuid,
+    migrations: &[Migration],
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let schema = schema_name(id);
     // Citus-compatible: the schema is created on its own, never with CREATE SCHEMA … CREATE TABLE.
     crate::run_script(
-        conn,
+        &mut *conn,
         &format!(
             "CREATE ROLE {schema} NOLOGIN;
          GRANT {TENANT_GROUP_ROLE} TO {schema};
@@ -85,13 +118,62 @@ pub async fn provision(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO platform.memberships (tenant_id, user_id, role, created_at, updated_at) VALUES ($1, $2, 'OWNER', $3, $3)")
-        .bind(id)
-        .bind(owner_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    Ok(tenant)
+    Ok(())
+}
+
+/// Builds one spare schema at the current version (a background task keeps a few ready, so
+/// registration claims one instead of running DDL). Returns its id.
+pub async fn create_spare(db: &Database, now: DateTime<Utc>) -> Result<Uuid, DbError> {
+    let id = Uuid::new_v4();
+    let mut tx = db.owner().begin().await?;
+    build_schema(&mut tx, id, migrate::TENANT, now).await?;
+    sqlx::query(
+        "INSERT INTO platform.spare_schemas (id, schema_version, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(id)
+    .bind(migrate::target_version(migrate::TENANT))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Spare schemas ready at the current version.
+pub async fn spare_count(db: &Database) -> Result<i64, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT count(*) FROM platform.spare_schemas WHERE schema_version = $1")
+            .bind(migrate::target_version(migrate::TENANT))
+            .fetch_one(db.owner())
+            .await?,
+    )
+}
+
+/// Drops spare schemas built at an older version (after an upgrade); returns how many.
+pub async fn drop_stale_spares(db: &Database) -> Result<usize, DbError> {
+    let stale: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM platform.spare_schemas WHERE schema_version <> $1")
+            .bind(migrate::target_version(migrate::TENANT))
+            .fetch_all(db.owner())
+            .await?;
+    for id in &stale {
+        let mut tx = db.owner().begin().await?;
+        let gone = sqlx::query("DELETE FROM platform.spare_schemas WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if gone == 1 {
+            let schema = schema_name(*id);
+            crate::run_script(
+                &mut tx,
+                &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; DROP ROLE IF EXISTS {schema};"),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(stale.len())
 }
 
 async fn free_slug(conn: &mut PgConnection, base: &Slug) -> Result<String, DbError> {

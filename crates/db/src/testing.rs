@@ -96,7 +96,8 @@ impl Drop for TestDatabase {
                     return;
                 };
                 let roles: Vec<String> = sqlx::query_scalar(
-                    "SELECT schema_name FROM platform.tenants WHERE status <> 'DELETED'",
+                    "SELECT schema_name FROM platform.tenants WHERE status <> 'DELETED'
+                     UNION ALL SELECT 't_' || replace(id::text, '-', '') FROM platform.spare_schemas",
                 )
                 .fetch_all(&mut c)
                 .await

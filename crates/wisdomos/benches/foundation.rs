@@ -90,6 +90,21 @@ async fn main() {
         .await
         .unwrap();
     }
+    // Building a tenant schema (role, schema, every table, indexes, RLS, seeds): what a spare
+    // costs the background keeper, and what provisioning costs when no spare is ready.
+    let mut builds = Vec::with_capacity(tenants);
+    for _ in 0..tenants {
+        let t = Instant::now();
+        provision::create_spare(db, chrono::Utc::now())
+            .await
+            .unwrap();
+        builds.push(t.elapsed());
+    }
+    report(
+        &format!("build one tenant schema ({tenants} spares, sequential)"),
+        builds,
+    );
+    // Provisioning as registration meets it: claiming a ready spare.
     let mut samples = Vec::with_capacity(tenants);
     for i in 0..tenants {
         let name = format!("Bench tenant {i}");
@@ -110,8 +125,32 @@ async fn main() {
         samples.push(t.elapsed());
     }
     report(
-        &format!("provision one tenant ({tenants} tenants, sequential)"),
+        &format!("provision one tenant from a spare ({tenants} tenants, sequential)"),
         samples,
+    );
+    // And without a spare, building the schema in the same transaction.
+    let mut cold = Vec::new();
+    for i in 0..(tenants / 5).max(10) {
+        let name = format!("Cold tenant {i}");
+        let t = Instant::now();
+        provision::create_tenant(
+            db,
+            owner.id,
+            &NewTenant {
+                name: &name,
+                slug: None,
+                timezone: "UTC",
+            },
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        cold.push(t.elapsed());
+    }
+    report(
+        "provision one tenant without a spare (builds its schema)",
+        cold,
     );
 
     // 2. Migration of an additive change over every tenant, then a run with nothing to do.
@@ -135,7 +174,7 @@ async fn main() {
         .unwrap();
     println!(
         "migrate with nothing to do over {} tenants: {:.3} s ({} behind)",
-        tenants + 5,
+        tenants + 5 + (tenants / 5).max(10),
         t.elapsed().as_secs_f64(),
         r.behind
     );
@@ -166,12 +205,17 @@ async fn main() {
     report(
         &format!(
             "`wisdomos migrate` process with nothing to do over {} tenants",
-            tenants + 5
+            tenants + 5 + (tenants / 5).max(10)
         ),
         runs,
     );
 
-    // 3. Registration end to end over HTTP.
+    // 3. Registration end to end over HTTP, with spares ready as `serve` keeps them.
+    for _ in 0..registrations + 3 {
+        provision::create_spare(db, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
     let mut config = ServerConfig::new(b"bench-secret-bench-secret-bench-secret".to_vec());
     config.auth_rate_burst = 1_000_000;
     config.auth_rate_period_ms = 1;

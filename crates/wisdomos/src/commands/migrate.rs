@@ -40,6 +40,10 @@ pub async fn run(args: MigrateArgs, db: &Database) -> anyhow::Result<()> {
     )
     .await?;
     bar.finish_and_clear();
+    let stale = wisdomos_db::provision::drop_stale_spares(db).await?;
+    if stale > 0 {
+        println!("dropped {stale} spare schema(s) of an older version");
+    }
     println!(
         "platform schema current; tenant schema version {target}: {} behind, {} migrated, {} failed",
         report.behind,

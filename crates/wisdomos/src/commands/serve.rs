@@ -38,6 +38,10 @@ pub async fn run(args: ServeArgs, db: &Database, secrets: &Secrets) -> anyhow::R
             Err(e) => tracing::error!(error = %e, "background tenant migration failed"),
         }
     });
+    // Keep a few ready-made tenant schemas so registration does no DDL.
+    let spares = env_or("WISDOMOS_SPARE_SCHEMAS", 4i64)?;
+    let keeper_db = db.clone();
+    tokio::spawn(async move { keep_spares(keeper_db, spares).await });
     let mut config = ServerConfig::new(secrets.jwt_secret.as_bytes().to_vec());
     config.auth_rate_burst = env_or("WISDOMOS_AUTH_RATE_BURST", config.auth_rate_burst)?;
     config.auth_rate_period_ms =
@@ -101,4 +105,26 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down");
+}
+
+/// Drops spare schemas of older versions, then keeps `target` spares ready.
+async fn keep_spares(db: Database, target: i64) {
+    use wisdomos_db::provision;
+    if let Err(e) = provision::drop_stale_spares(&db).await {
+        tracing::error!(error = %e, "dropping stale spare schemas failed");
+    }
+    loop {
+        match provision::spare_count(&db).await {
+            Ok(n) if n < target => {
+                if let Err(e) = provision::create_spare(&db, chrono::Utc::now()).await {
+                    tracing::error!(error = %e, "creating a spare schema failed");
+                    tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+                }
+                continue;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "counting spare schemas failed"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
 }
