@@ -410,6 +410,10 @@ async fn demo_builds_a_lived_in_year_and_import_reads_files() {
     assert!(tenant_count(&tdb, slug, "commitments").await >= 5);
     assert!(tenant_count(&tdb, slug, "boundary_violations").await >= 5);
     assert!(tenant_count(&tdb, slug, "metric_snapshots").await >= 30 * 52);
+    assert!(
+        tenant_count(&tdb, slug, "insights").await >= 5,
+        "the demo's insights and at least one detected pattern"
+    );
     let (ok, _, err) = run(cmd(&["demo"]), None);
     assert!(!ok && err.contains("already has an account"), "{err}");
 

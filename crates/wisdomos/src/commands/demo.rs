@@ -14,7 +14,7 @@ use wisdomos_db::{autobiography, boundaries, events, snapshots, tenants, Databas
 use wisdomos_server::auth::password::PasswordHasher;
 use wisdomos_server::import::{self, ImportOptions};
 
-/// The year of journal events the project ships (written by us: 162 events over 12 months,
+/// The year of journal events the project ships (written by us: 171 events over 12 months,
 /// touching all 30 areas, with recurring themes such as overwork before deadlines).
 const JOURNAL: &str = include_str!("../../demo/journal.json");
 
@@ -346,6 +346,16 @@ pub async fn run(args: DemoArgs, db: &Database) -> anyhow::Result<()> {
     snapshots::record(&mut tx, today, now).await?;
     life_areas::recompute_all(&mut tx, now).await?;
     tx.commit().await?;
+
+    // Run the nightly pattern detection once, so recurring themes show as insights at once.
+    let detect = wisdomos_db::jobs::NewJob::new("insights.detect", serde_json::json!({}), now);
+    wisdomos_db::jobs::enqueue_for(db.app(), tenant.id, &detect, now).await?;
+    let worker = wisdomos_jobs::Worker::new(
+        db.clone(),
+        wisdomos_jobs::Registry::standard(),
+        wisdomos_jobs::WorkerConfig::default(),
+    );
+    worker.run_due(Some(tenant.id)).await?;
 
     println!(
         "Demo workspace \"{}\" ({}) is ready: {} events imported, {} rejected.",
