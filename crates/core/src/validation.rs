@@ -48,6 +48,12 @@ impl ValidationErrors {
         }
     }
 
+    /// For an optional input: records the error of `result`, if any, and passes its value
+    /// through (`None` when the input was absent or invalid).
+    pub fn optional<T>(&mut self, result: Option<Result<T, FieldError>>) -> Option<T> {
+        self.check(result.transpose()).flatten()
+    }
+
     /// `Ok(())` when no error was recorded.
     pub fn finish(self) -> Result<(), ValidationErrors> {
         if self.0.is_empty() {

@@ -50,7 +50,6 @@ pub async fn record(
     date: NaiveDate,
     at: DateTime<Utc>,
 ) -> Result<Vec<Snapshot>, DbError> {
-    let now = at;
     let ids: Vec<Uuid> =
         sqlx::query_scalar("SELECT id FROM life_areas WHERE is_active ORDER BY sort_order")
             .fetch_all(tx.conn())
@@ -73,7 +72,7 @@ pub async fn record(
         .bind(b.event_count as i32)
         .bind(b.upset_count as i32)
         .bind(b.breakthrough_count as i32)
-        .bind(now)
+        .bind(at)
         .fetch_one(tx.conn())
         .await?;
         out.push(s);

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use wisdomos_core::tenant::TenantStatus;
+
 use crate::audit::{self, NewAuditEvent};
 use crate::{Database, DbError};
 
@@ -95,21 +97,32 @@ pub async fn update(
     Ok(tenant)
 }
 
-/// Moves a live tenant to `ACTIVE` or `SUSPENDED`, audited in the same transaction.
-/// Errors: [`DbError::NotFound`].
+/// Suspends or resumes a live tenant (`status` ACTIVE or SUSPENDED), audited in the same
+/// transaction as `tenant.suspended` / `tenant.resumed` with `audit_ev`'s actor and metadata.
+/// Errors: [`DbError::NotFound`], [`DbError::Refused`]`("invalid_status")` for DELETED.
 pub async fn set_status(
     db: &Database,
     id: Uuid,
-    status: &str,
+    status: TenantStatus,
     audit_ev: NewAuditEvent,
     now: DateTime<Utc>,
 ) -> Result<Tenant, DbError> {
+    let event_type = match status {
+        TenantStatus::Active => "tenant.resumed",
+        TenantStatus::Suspended => "tenant.suspended",
+        TenantStatus::Deleted => return Err(DbError::Refused("invalid_status")),
+    };
+    let audit_ev = NewAuditEvent {
+        event_type,
+        tenant_id: Some(id),
+        ..audit_ev
+    };
     let mut tx = db.app().begin().await?;
     let tenant = sqlx::query_as(&format!(
         "UPDATE platform.tenants SET status = $2, updated_at = $3 WHERE id = $1 AND status <> 'DELETED' RETURNING {COLUMNS}"
     ))
     .bind(id)
-    .bind(status)
+    .bind(status.as_str())
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;

@@ -70,7 +70,7 @@ async fn tenant_tx(db: &Database, job: &Job) -> Result<(tenants::Tenant, TenantT
     let t = tenants::get(db.owner(), job.tenant_id)
         .await
         .map_err(|e| e.to_string())?;
-    if t.status != "ACTIVE" {
+    if t.status != wisdomos_core::tenant::TenantStatus::Active.as_str() {
         return Err(format!("tenant is {}", t.status));
     }
     let tx = TenantTx::begin(db, &tenants::operator_scope(&t))

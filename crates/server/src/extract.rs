@@ -9,6 +9,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use uuid::Uuid;
 use wisdomos_core::role::{Permission, Role};
+use wisdomos_core::tenant::TenantStatus;
 use wisdomos_db::memberships::{self, Access};
 use wisdomos_db::migrate;
 use wisdomos_db::tenants::Tenant;
@@ -170,7 +171,7 @@ impl<N: Need> FromRequestParts<AppState> for TenantCtx<N> {
             scope,
         } = access;
         tracing::Span::current().record("tenant_id", tracing::field::display(tenant.id));
-        if tenant.status == "SUSPENDED" && !N::WHEN_SUSPENDED {
+        if tenant.status == TenantStatus::Suspended.as_str() && !N::WHEN_SUSPENDED {
             return Err(ApiError::TenantSuspended);
         }
         let role = Role::parse(&role)

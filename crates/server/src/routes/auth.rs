@@ -215,7 +215,10 @@ pub async fn login(
     };
     audit::append(st.db.app(), &ev, now).await?;
     let tokens = start_session(&st, user.id, chosen.tenant.id, &chosen.role, now).await?;
-    let user = users::get(st.db.app(), user.id).await?;
+    let user = users::User {
+        last_login_at: Some(now),
+        ..user
+    };
     Ok(Json(AuthResponse {
         user: user.into(),
         tenant: chosen.tenant.into(),

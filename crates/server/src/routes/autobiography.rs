@@ -113,26 +113,14 @@ pub async fn update_era(
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let mut era = autobiography::era(&mut tx, id).await?;
     let mut errs = ValidationErrors::default();
-    if let Some(n) = errs
-        .check(
-            req.name
-                .as_deref()
-                .map(|n| bounded_text("name", n, 1, 100))
-                .transpose(),
-        )
-        .flatten()
-    {
+    if let Some(n) = errs.optional(req.name.as_deref().map(|n| bounded_text("name", n, 1, 100))) {
         era.name = n;
     }
-    if let Some(d) = errs
-        .check(
-            req.description
-                .as_deref()
-                .map(|d| rules::text("description", d, 2000))
-                .transpose(),
-        )
-        .flatten()
-    {
+    if let Some(d) = errs.optional(
+        req.description
+            .as_deref()
+            .map(|d| rules::text("description", d, 2000)),
+    ) {
         era.description = (!d.is_empty()).then_some(d);
     }
     era.start_year = req.start_year.unwrap_or(era.start_year);
@@ -252,15 +240,11 @@ async fn apply(
         None if creating => errs.0.push(required("title")),
         None => {}
     }
-    if let Some(n) = errs
-        .check(
-            req.narrative
-                .as_deref()
-                .map(|n| rules::text("narrative", n, rules::NARRATIVE_MAX))
-                .transpose(),
-        )
-        .flatten()
-    {
+    if let Some(n) = errs.optional(
+        req.narrative
+            .as_deref()
+            .map(|n| rules::text("narrative", n, rules::NARRATIVE_MAX)),
+    ) {
         e.narrative = n;
     }
     if let Some(p) = req.is_public {

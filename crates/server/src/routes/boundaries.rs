@@ -107,14 +107,11 @@ pub async fn create(
         req.reason.as_deref().unwrap_or(""),
         rules::TEXT_MAX,
     ));
-    let consequence = errs
-        .check(
-            req.consequence
-                .as_deref()
-                .map(|c| rules::text("consequence", c, rules::TEXT_MAX))
-                .transpose(),
-        )
-        .flatten();
+    let consequence = errs.optional(
+        req.consequence
+            .as_deref()
+            .map(|c| rules::text("consequence", c, rules::TEXT_MAX)),
+    );
     errs.finish()?;
     let (Some(stmt), Some(reason)) = (stmt, reason) else {
         return Err(ApiError::Internal(
@@ -224,30 +221,21 @@ pub async fn update(
 ) -> Result<Json<BoundaryDto>, ApiError> {
     let id = parse_id(&id)?;
     let mut errs = ValidationErrors::default();
-    let stmt = errs
-        .check(
-            req.statement
-                .as_deref()
-                .map(|s| wisdomos_core::validation::bounded_text("statement", s, 1, 2000))
-                .transpose(),
-        )
-        .flatten();
-    let reason = errs
-        .check(
-            req.reason
-                .as_deref()
-                .map(|r| rules::text("reason", r, rules::TEXT_MAX))
-                .transpose(),
-        )
-        .flatten();
-    let consequence = errs
-        .check(
-            req.consequence
-                .as_deref()
-                .map(|c| rules::text("consequence", c, rules::TEXT_MAX))
-                .transpose(),
-        )
-        .flatten();
+    let stmt = errs.optional(
+        req.statement
+            .as_deref()
+            .map(|s| wisdomos_core::validation::bounded_text("statement", s, 1, 2000)),
+    );
+    let reason = errs.optional(
+        req.reason
+            .as_deref()
+            .map(|r| rules::text("reason", r, rules::TEXT_MAX)),
+    );
+    let consequence = errs.optional(
+        req.consequence
+            .as_deref()
+            .map(|c| rules::text("consequence", c, rules::TEXT_MAX)),
+    );
     errs.finish()?;
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let mut b = boundaries::get(&mut tx, id).await?;
@@ -326,14 +314,7 @@ pub async fn add_violation(
         req.occurred_at.unwrap_or(now),
         now,
     ));
-    let note = errs
-        .check(
-            req.note
-                .as_deref()
-                .map(|n| rules::text("note", n, 2000))
-                .transpose(),
-        )
-        .flatten();
+    let note = errs.optional(req.note.as_deref().map(|n| rules::text("note", n, 2000)));
     errs.finish()?;
     let at = at.ok_or_else(|| {
         ApiError::field(FieldError::new(

@@ -109,14 +109,11 @@ pub async fn create(
         req.intention.as_deref().unwrap_or(""),
         rules::TEXT_MAX,
     ));
-    let measurable = errs
-        .check(
-            req.measurable
-                .as_deref()
-                .map(|m| rules::text("measurable", m, rules::TEXT_MAX))
-                .transpose(),
-        )
-        .flatten();
+    let measurable = errs.optional(
+        req.measurable
+            .as_deref()
+            .map(|m| rules::text("measurable", m, rules::TEXT_MAX)),
+    );
     errs.finish()?;
     let (Some(stmt), Some(intention)) = (stmt, intention) else {
         return Err(ApiError::Internal(
@@ -236,25 +233,17 @@ pub async fn update(
 ) -> Result<Json<CommitmentDto>, ApiError> {
     let id = parse_id(&id)?;
     let mut errs = ValidationErrors::default();
-    let stmt = errs
-        .check(req.statement.as_deref().map(statement).transpose())
-        .flatten();
-    let intention = errs
-        .check(
-            req.intention
-                .as_deref()
-                .map(|i| rules::text("intention", i, rules::TEXT_MAX))
-                .transpose(),
-        )
-        .flatten();
-    let measurable = errs
-        .check(
-            req.measurable
-                .as_deref()
-                .map(|m| rules::text("measurable", m, rules::TEXT_MAX))
-                .transpose(),
-        )
-        .flatten();
+    let stmt = errs.optional(req.statement.as_deref().map(statement));
+    let intention = errs.optional(
+        req.intention
+            .as_deref()
+            .map(|i| rules::text("intention", i, rules::TEXT_MAX)),
+    );
+    let measurable = errs.optional(
+        req.measurable
+            .as_deref()
+            .map(|m| rules::text("measurable", m, rules::TEXT_MAX)),
+    );
     errs.finish()?;
     let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;

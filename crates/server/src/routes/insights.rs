@@ -116,15 +116,11 @@ async fn apply_request(
         None if creating => errs.0.push(required("title")),
         None => {}
     }
-    if let Some(d) = errs
-        .check(
-            req.description
-                .as_deref()
-                .map(|d| rules::text("description", d, rules::TEXT_MAX))
-                .transpose(),
-        )
-        .flatten()
-    {
+    if let Some(d) = errs.optional(
+        req.description
+            .as_deref()
+            .map(|d| rules::text("description", d, rules::TEXT_MAX)),
+    ) {
         i.description = d;
     }
     if let Some(r) = req.is_recurring {
@@ -141,15 +137,7 @@ async fn apply_request(
             ));
         }
     }
-    if let Some(t) = errs
-        .check(
-            req.tags
-                .as_deref()
-                .map(|t| rules::tags("tags", t))
-                .transpose(),
-        )
-        .flatten()
-    {
+    if let Some(t) = errs.optional(req.tags.as_deref().map(|t| rules::tags("tags", t))) {
         i.tags = t;
     }
     if let Some(ids) = req.related_events {

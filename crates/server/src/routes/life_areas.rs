@@ -163,25 +163,13 @@ pub async fn update(
 ) -> Result<Json<LifeAreaDto>, ApiError> {
     let mut errs = ValidationErrors::default();
     let patch = LifeAreaPatch {
-        name: errs
-            .check(
-                req.name
-                    .as_deref()
-                    .map(|n| bounded_text("name", n, 1, 100))
-                    .transpose(),
-            )
-            .flatten(),
-        description: errs
-            .check(
-                req.description
-                    .as_deref()
-                    .map(|d| rules::text("description", d, 1000))
-                    .transpose(),
-            )
-            .flatten(),
-        sort_order: errs
-            .check(req.sort_order.map(sort_order).transpose())
-            .flatten(),
+        name: errs.optional(req.name.as_deref().map(|n| bounded_text("name", n, 1, 100))),
+        description: errs.optional(
+            req.description
+                .as_deref()
+                .map(|d| rules::text("description", d, 1000)),
+        ),
+        sort_order: errs.optional(req.sort_order.map(sort_order)),
         is_active: req.is_active,
     };
     errs.finish()?;
@@ -216,25 +204,13 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<LifeAreaDto>), ApiError> {
     let mut errs = ValidationErrors::default();
     let name = errs.check(bounded_text("name", &req.name, 1, 100));
-    let slug = errs
-        .check(
-            req.slug
-                .as_deref()
-                .map(|s| Slug::parse("slug", s))
-                .transpose(),
-        )
-        .flatten();
-    let description = errs
-        .check(
-            req.description
-                .as_deref()
-                .map(|d| rules::text("description", d, 1000))
-                .transpose(),
-        )
-        .flatten();
-    let order = errs
-        .check(req.sort_order.map(sort_order).transpose())
-        .flatten();
+    let slug = errs.optional(req.slug.as_deref().map(|s| Slug::parse("slug", s)));
+    let description = errs.optional(
+        req.description
+            .as_deref()
+            .map(|d| rules::text("description", d, 1000)),
+    );
+    let order = errs.optional(req.sort_order.map(sort_order));
     errs.finish()?;
     let Some(name) = name else {
         return Err(ApiError::Internal(

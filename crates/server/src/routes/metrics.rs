@@ -158,22 +158,12 @@ pub async fn update(
     ApiJson(req): ApiJson<UpdateDefinition>,
 ) -> Result<Json<DefinitionDto>, ApiError> {
     let mut errs = ValidationErrors::default();
-    let name = errs
-        .check(
-            req.name
-                .as_deref()
-                .map(|n| bounded_text("name", n, 1, 120))
-                .transpose(),
-        )
-        .flatten();
-    let description = errs
-        .check(
-            req.description
-                .as_deref()
-                .map(|d| wisdomos_core::event::rules::text("description", d, 2000))
-                .transpose(),
-        )
-        .flatten();
+    let name = errs.optional(req.name.as_deref().map(|n| bounded_text("name", n, 1, 120)));
+    let description = errs.optional(
+        req.description
+            .as_deref()
+            .map(|d| wisdomos_core::event::rules::text("description", d, 2000)),
+    );
     if let Some(f) = &req.formula {
         errs.check(metrics::parse(f));
     }

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use wisdomos_core::tenant::{self, Slug};
+use wisdomos_core::tenant::{self, Slug, TenantStatus};
 use wisdomos_core::{FieldError, ValidationErrors};
 use wisdomos_db::audit::NewAuditEvent;
 use wisdomos_db::provision::{self, NewTenant};
@@ -60,14 +60,7 @@ pub async fn create(
         "timezone",
         req.timezone.as_deref().unwrap_or("UTC"),
     ));
-    let slug = errs
-        .check(
-            req.slug
-                .as_deref()
-                .map(|s| Slug::parse("slug", s))
-                .transpose(),
-        )
-        .flatten();
+    let slug = errs.optional(req.slug.as_deref().map(|s| Slug::parse("slug", s)));
     errs.finish()?;
     let (Some(name), Some(tz)) = (name, tz) else {
         return Err(ApiError::Internal(
@@ -107,22 +100,16 @@ pub async fn update(
     ApiJson(req): ApiJson<UpdateTenantRequest>,
 ) -> Result<Json<TenantDto>, ApiError> {
     let mut errs = ValidationErrors::default();
-    let name = errs
-        .check(
-            req.name
-                .as_deref()
-                .map(|n| tenant::workspace_name("name", n))
-                .transpose(),
-        )
-        .flatten();
-    let tz = errs
-        .check(
-            req.timezone
-                .as_deref()
-                .map(|t| tenant::timezone("timezone", t))
-                .transpose(),
-        )
-        .flatten();
+    let name = errs.optional(
+        req.name
+            .as_deref()
+            .map(|n| tenant::workspace_name("name", n)),
+    );
+    let tz = errs.optional(
+        req.timezone
+            .as_deref()
+            .map(|t| tenant::timezone("timezone", t)),
+    );
     errs.finish()?;
     let ev = audit_event(
         &ctx,
@@ -148,7 +135,7 @@ pub async fn suspend(
     State(st): State<AppState>,
     ctx: TenantCtx<Lifecycle>,
 ) -> Result<Json<TenantDto>, ApiError> {
-    set_status(&st, &ctx, "SUSPENDED", "tenant.suspended").await
+    set_status(&st, &ctx, TenantStatus::Suspended).await
 }
 
 /// Resumes a suspended workspace (OWNER).
@@ -158,18 +145,17 @@ pub async fn resume(
     State(st): State<AppState>,
     ctx: TenantCtx<Lifecycle>,
 ) -> Result<Json<TenantDto>, ApiError> {
-    set_status(&st, &ctx, "ACTIVE", "tenant.resumed").await
+    set_status(&st, &ctx, TenantStatus::Active).await
 }
 
 async fn set_status(
     st: &AppState,
     ctx: &TenantCtx<Lifecycle>,
-    status: &str,
-    event: &'static str,
+    status: TenantStatus,
 ) -> Result<Json<TenantDto>, ApiError> {
     let ev = audit_event(
         ctx,
-        event,
+        "tenant.status_changed",
         serde_json::json!({ "previousStatus": ctx.tenant.status }),
     );
     Ok(Json(

@@ -55,7 +55,7 @@ pub async fn run(cmd: ImportCommand, db: &Database) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("no tenant {}", args.tenant))?;
     anyhow::ensure!(
-        tenant.status == "ACTIVE",
+        tenant.status == wisdomos_core::tenant::TenantStatus::Active.as_str(),
         "tenant {} is {}",
         tenant.slug,
         tenant.status

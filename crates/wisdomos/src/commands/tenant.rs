@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::Subcommand;
 use wisdomos_core::account::Email;
-use wisdomos_core::tenant::{self, Slug};
+use wisdomos_core::tenant::{self, Slug, TenantStatus};
 use wisdomos_db::audit::NewAuditEvent;
 use wisdomos_db::provision::{self, NewTenant};
 use wisdomos_db::{tenants, users, Database};
@@ -100,11 +100,9 @@ pub async fn run(cmd: TenantCommand, db: &Database) -> anyhow::Result<()> {
             );
         }
         TenantCommand::Suspend { tenant } => {
-            set_status(db, &tenant, "SUSPENDED", "tenant.suspended").await?
+            set_status(db, &tenant, TenantStatus::Suspended).await?
         }
-        TenantCommand::Resume { tenant } => {
-            set_status(db, &tenant, "ACTIVE", "tenant.resumed").await?
-        }
+        TenantCommand::Resume { tenant } => set_status(db, &tenant, TenantStatus::Active).await?,
         TenantCommand::Delete { tenant, confirm } => {
             let t = tenants::find(db.owner(), &tenant)
                 .await
@@ -121,18 +119,13 @@ pub async fn run(cmd: TenantCommand, db: &Database) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn set_status(
-    db: &Database,
-    tenant: &str,
-    status: &str,
-    event_type: &'static str,
-) -> anyhow::Result<()> {
+async fn set_status(db: &Database, tenant: &str, status: TenantStatus) -> anyhow::Result<()> {
     let t = tenants::find(db.owner(), tenant)
         .await
         .with_context(|| format!("no tenant {tenant}"))?;
     let ev = NewAuditEvent {
         tenant_id: Some(t.id),
-        event_type,
+        event_type: "tenant.status_changed",
         metadata: serde_json::json!({ "via": "cli", "previousStatus": t.status }),
         ..Default::default()
     };
