@@ -180,3 +180,25 @@ pub async fn owner_of_token(
         family_id,
     }))
 }
+
+/// The owner of a live token: known, never rotated, not revoked, not expired at `now`. The
+/// web UI's session cookie is such a token, presented on every request rather than rotated.
+pub async fn live_owner(
+    pool: &PgPool,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Option<SessionOwner>, DbError> {
+    let row: Option<(Uuid, Uuid, Uuid)> = sqlx::query_as(
+        "SELECT user_id, tenant_id, family_id FROM platform.sessions
+         WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(user_id, tenant_id, family_id)| SessionOwner {
+        user_id,
+        tenant_id,
+        family_id,
+    }))
+}

@@ -154,11 +154,33 @@ impl<N: Need> FromRequestParts<AppState> for TenantCtx<N> {
             Some(raw) => Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)?,
             None => claims.tid,
         };
-        let Some(access) =
-            memberships::authorize(state.db.app(), claims.sub, tenant_id, claims.sid).await?
+        Self::authorize(
+            state,
+            claims.sub,
+            tenant_id,
+            claims.sid,
+            from_path.is_some(),
+        )
+        .await
+    }
+}
+
+impl<N: Need> TenantCtx<N> {
+    /// The caller's standing in `tenant_id` for session family `sid`: 401 when the session is
+    /// not live, 404 (`named` tenants, i.e. from a path) or 401 when the user is not a member,
+    /// 403 when the role lacks `N`'s permission or the tenant is suspended. Migrates a lagging
+    /// tenant first.
+    pub async fn authorize(
+        state: &AppState,
+        user_id: Uuid,
+        tenant_id: Uuid,
+        sid: Uuid,
+        named: bool,
+    ) -> Result<Self, ApiError> {
+        let Some(access) = memberships::authorize(state.db.app(), user_id, tenant_id, sid).await?
         else {
-            let live = memberships::session_live(state.db.app(), claims.sub, claims.sid).await?;
-            return Err(if live && from_path.is_some() {
+            let live = memberships::session_live(state.db.app(), user_id, sid).await?;
+            return Err(if live && named {
                 ApiError::NotFound
             } else {
                 ApiError::Unauthorized
@@ -171,25 +193,50 @@ impl<N: Need> FromRequestParts<AppState> for TenantCtx<N> {
             scope,
         } = access;
         tracing::Span::current().record("tenant_id", tracing::field::display(tenant.id));
-        if tenant.status == TenantStatus::Suspended.as_str() && !N::WHEN_SUSPENDED {
-            return Err(ApiError::TenantSuspended);
-        }
         let role = Role::parse(&role)
             .ok_or_else(|| ApiError::Internal(format!("unknown stored role {role}")))?;
-        if !role.can(N::PERMISSION) {
-            return Err(ApiError::Forbidden);
-        }
-        if tenant.schema_version < migrate::target_version(migrate::TENANT) {
-            // `serve` migrates lagging tenants in the background; a request that gets there
-            // first migrates its own tenant (idempotent under the tenant's row lock).
-            migrate::migrate_tenant(state.db.owner(), tenant.id, migrate::TENANT).await?;
-        }
-        Ok(Self {
+        let ctx = TenantCtx {
             user_id,
             role,
             tenant,
             scope,
             _need: PhantomData,
-        })
+        };
+        ctx.check()?;
+        if ctx.tenant.schema_version < migrate::target_version(migrate::TENANT) {
+            // `serve` migrates lagging tenants in the background; a request that gets there
+            // first migrates its own tenant (idempotent under the tenant's row lock).
+            migrate::migrate_tenant(state.db.owner(), ctx.tenant.id, migrate::TENANT).await?;
+        }
+        Ok(ctx)
+    }
+
+    /// 403 unless the role has `N`'s permission and the tenant's status allows `N`.
+    fn check(&self) -> Result<(), ApiError> {
+        if self.tenant.status == TenantStatus::Suspended.as_str() && !N::WHEN_SUSPENDED {
+            return Err(ApiError::TenantSuspended);
+        }
+        if !self.role.can(N::PERMISSION) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(())
+    }
+
+    /// The same standing, checked for another need `M` (a page that reads and writes).
+    pub fn to<M: Need>(&self) -> Result<TenantCtx<M>, ApiError> {
+        let ctx = TenantCtx {
+            user_id: self.user_id,
+            role: self.role,
+            tenant: self.tenant.clone(),
+            scope: self.scope.clone(),
+            _need: PhantomData,
+        };
+        ctx.check()?;
+        Ok(ctx)
+    }
+
+    /// Whether the caller's role also has `M`'s permission here (to show or hide controls).
+    pub fn allows<M: Need>(&self) -> bool {
+        self.to::<M>().is_ok()
     }
 }

@@ -375,7 +375,7 @@ pub async fn switch_tenant(
 }
 
 /// Starts a new session family and returns its first tokens.
-async fn start_session(
+pub(crate) async fn start_session(
     st: &AppState,
     user_id: Uuid,
     tenant_id: Uuid,

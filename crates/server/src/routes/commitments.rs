@@ -10,7 +10,7 @@ use uuid::Uuid;
 use wisdomos_core::event::{rules, CommitmentStatus};
 use wisdomos_core::{FieldError, ValidationErrors};
 use wisdomos_db::commitments::{self, Commitment, CommitmentFields};
-use wisdomos_db::{life_areas, DbError, TenantTx};
+use wisdomos_db::{insights, life_areas, DbError, TenantTx};
 
 use super::events::parse_id;
 use crate::extract::{Read, TenantCtx, Write};
@@ -94,7 +94,8 @@ fn statement(s: &str) -> Result<String, FieldError> {
     wisdomos_core::validation::bounded_text("statement", s, 1, 2000)
 }
 
-/// Records an ACTIVE commitment and recomputes its area.
+/// Records an ACTIVE commitment and recomputes its area. A commitment made from an insight
+/// (`insightId`) marks that insight applied in the same transaction.
 #[utoipa::path(post, path = "/commitments", tag = "commitments", security(("bearer" = [])), request_body = CreateCommitment,
     responses((status = 201, body = CommitmentDto), (status = 422, description = "validation_failed")))]
 pub async fn create(
@@ -143,6 +144,15 @@ pub async fn create(
         })?;
     if let Some(a) = c.life_area_id {
         life_areas::recompute(&mut tx, a, now).await?;
+    }
+    if let Some(insight_id) = c.insight_id {
+        // Seed 001 InsightIntegrationFlow: applying an insight is making a commitment of it.
+        let mut i = insights::get(&mut tx, insight_id).await?;
+        if !i.applied {
+            i.applied = true;
+            i.applied_at = Some(now);
+            insights::save(&mut tx, &i, now).await?;
+        }
     }
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(c.into())))

@@ -160,7 +160,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api().2
 }
 
-/// The whole router: API (with the per-IP limit on `/api/v1/auth/*`), docs and health.
+/// The whole router: API (with the per-IP limit on `/api/v1/auth/*` and the web sign-in and
+/// sign-up), docs, health and the web UI.
 pub fn router(state: AppState) -> Router {
     let (auth_router, rest_router, doc) = api();
     let governor = GovernorConfigBuilder::default()
@@ -176,7 +177,8 @@ pub fn router(state: AppState) -> Router {
             })
         })
         .finish();
-    let auth_router = match governor {
+    let web_auth = crate::web::auth_router();
+    let (auth_router, web_auth) = match governor {
         Some(cfg) => {
             let cfg = Arc::new(cfg);
             let limiter = cfg.limiter().clone();
@@ -188,14 +190,21 @@ pub fn router(state: AppState) -> Router {
                     limiter.retain_recent();
                 }
             });
-            auth_router.layer(GovernorLayer { config: cfg })
+            (
+                auth_router.layer(GovernorLayer {
+                    config: cfg.clone(),
+                }),
+                web_auth.layer(GovernorLayer { config: cfg }),
+            )
         }
-        None => auth_router,
+        None => (auth_router, web_auth),
     };
+    let web = crate::web::page_headers(web_auth.merge(crate::web::router()));
     Router::new()
         .nest("/api/v1", auth_router.merge(rest_router))
         .merge(docs::router(Arc::new(doc)))
         .merge(health::router())
+        .merge(web)
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .with_state(state)

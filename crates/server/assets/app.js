@@ -1,0 +1,22 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("click", (e) => {
+  const pick = e.target.closest("[data-pick-area]");
+  if (pick) {
+    const select = document.getElementById("lifeAreaId");
+    if (select) { select.value = pick.dataset.pickArea; select.focus(); }
+  }
+  const confirmer = e.target.closest("[data-confirm]");
+  if (confirmer && !window.confirm(confirmer.dataset.confirm)) e.preventDefault();
+});
+document.addEventListener("input", (e) => {
+  if (e.target.id === "emotionalCharge") {
+    const out = document.getElementById("charge-value");
+    if (out) out.textContent = (e.target.value > 0 ? "+" : "") + e.target.value;
+  }
+});
+document.addEventListener("DOMContentLoaded", () => {
+  const tz = document.querySelector("[data-detect-timezone]");
+  if (tz && (tz.value === "" || tz.value === "UTC")) {
+    try { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || tz.value; } catch (_) {}
+  }
+});

@@ -1,0 +1,186 @@
+//! The life area page: the score's trend from snapshots, its factors explained, the area's
+//! events, commitments and boundaries, and buttons to refresh or log a violation.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Duration;
+use wisdomos_core::score::WINDOW_DAYS;
+use wisdomos_db::events::EventFilter;
+use wisdomos_db::life_areas::{self, LifeAreaFilter};
+use wisdomos_db::{boundaries, commitments, events, snapshots, TenantTx};
+
+use super::error::{render, WebError};
+use super::session::{CsrfForm, Nav, NoFields, Web};
+use super::view::{self, AreaCard, EventRow};
+use crate::extract::{Read, Write};
+use crate::AppState;
+
+/// One factor of the score, signed as it enters the sum.
+pub struct Factor {
+    pub name: &'static str,
+    /// Signed points, e.g. `+12.4` or `−10.0`.
+    pub points: String,
+    pub explain: String,
+}
+
+/// A commitment in a short list.
+pub struct CommitmentRow {
+    pub statement: String,
+    pub status: String,
+}
+
+/// A boundary with its violation button.
+pub struct BoundaryRow {
+    pub id: uuid::Uuid,
+    pub statement: String,
+    pub status: String,
+    pub violations: i32,
+    pub last: String,
+}
+
+#[derive(Template)]
+#[template(path = "area.html")]
+struct AreaPage {
+    nav: Option<Nav>,
+    area: AreaCard,
+    description: String,
+    can_write: bool,
+    chart: String,
+    factors: Vec<Factor>,
+    computed: String,
+    events: Vec<EventRow>,
+    commitments: Vec<CommitmentRow>,
+    boundaries: Vec<BoundaryRow>,
+}
+
+fn signed(x: f64) -> String {
+    if x < 0.0 {
+        format!("−{:.1}", -x)
+    } else {
+        format!("+{x:.1}")
+    }
+}
+
+/// `GET /areas/{slug}`.
+pub async fn page(
+    State(st): State<AppState>,
+    web: Web<Read>,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let now = st.clock.now();
+    let tz = view::zone(&web.ctx.tenant.timezone);
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let area = life_areas::get(&mut tx, &slug).await?;
+    let b = life_areas::breakdown(&mut tx, area.id, now).await?;
+    let today = now.with_timezone(&tz).date_naive();
+    let points: Vec<_> = snapshots::list(&mut tx, area.id, Some(today - Duration::days(365)), None)
+        .await?
+        .into_iter()
+        .map(|s| (s.date, s.score))
+        .collect();
+    let all_areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
+    let filter = EventFilter {
+        life_area_id: Some(area.id),
+        ..Default::default()
+    };
+    let evs = events::list(&mut tx, &filter, None, 20).await?;
+    let cs = commitments::list(&mut tx, None, Some(area.id), None, 50).await?;
+    let bs = boundaries::list(&mut tx, Some(area.id), None, 50).await?;
+    tx.commit().await?;
+    let chart = super::chart::trend(&points, &format!("{} score over the last year", area.name))
+        .unwrap_or_default();
+    let w = WINDOW_DAYS;
+    let factors = vec![
+        Factor {
+            name: "Base",
+            points: "+50.0".into(),
+            explain: "Every area starts from 50.".into(),
+        },
+        Factor {
+            name: "Momentum",
+            points: signed(b.momentum),
+            explain: format!(
+                "{} events in the last {w} days, their emotional charge weighted by recency (half-life 14 days); range −20 to +20.",
+                b.event_count
+            ),
+        },
+        Factor {
+            name: "Commitments",
+            points: signed(b.commitment),
+            explain: "15 × the share of this area's commitments completed or integrated.".into(),
+        },
+        Factor {
+            name: "Boundary violations",
+            points: signed(-b.boundary_penalty),
+            explain: format!(
+                "{} violations in the last {w} days, 10 points each, at most 30.",
+                b.violation_count
+            ),
+        },
+        Factor {
+            name: "Upsets",
+            points: signed(-b.upset_penalty),
+            explain: format!(
+                "{} upsets in the last {w} days, 5 points each, at most 20.",
+                b.upset_count
+            ),
+        },
+        Factor {
+            name: "Breakthroughs",
+            points: signed(b.breakthrough_bonus),
+            explain: format!(
+                "{} breakthroughs in the last {w} days, 15 points each, at most 30.",
+                b.breakthrough_count
+            ),
+        },
+    ];
+    let can_write = web.ctx.allows::<Write>();
+    render(&AreaPage {
+        nav: Some(web.nav),
+        area: AreaCard::from(&area),
+        description: area.description.clone().unwrap_or_default(),
+        can_write,
+        chart,
+        factors,
+        computed: format!("{:.1} ({})", b.score, view::words(b.status.as_str())),
+        events: evs
+            .items
+            .iter()
+            .map(|e| EventRow::new(e, &all_areas, tz))
+            .collect(),
+        commitments: cs
+            .items
+            .into_iter()
+            .map(|c| CommitmentRow {
+                statement: c.statement,
+                status: view::words(&c.status),
+            })
+            .collect(),
+        boundaries: bs
+            .items
+            .into_iter()
+            .map(|b| BoundaryRow {
+                id: b.id,
+                statement: b.statement,
+                status: view::words(&b.status),
+                violations: b.violation_count,
+                last: b
+                    .last_violated_at
+                    .map(|t| view::date(t, tz))
+                    .unwrap_or_else(|| "never".into()),
+            })
+            .collect(),
+    })
+}
+
+/// `POST /areas/{slug}/refresh`: recomputes the score now (the API's refresh).
+pub async fn refresh(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    Path(slug): Path<String>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, WebError> {
+    let _ = crate::routes::life_areas::refresh_one(State(st), web.ctx, Path(slug.clone())).await?;
+    Ok(Redirect::to(&format!("/areas/{slug}")).into_response())
+}

@@ -1,0 +1,310 @@
+//! Sign-up, sign-in, sign-out and the workspace switcher. The API's register and login do the
+//! work (same rules, lock-out and audit); the page keeps the session's refresh token in the
+//! session cookie.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+use uuid::Uuid;
+use wisdomos_db::audit::{self, NewAuditEvent};
+use wisdomos_db::memberships;
+use wisdomos_db::sessions;
+
+use super::error::{render, WebError};
+use super::session::{
+    cookie, csrf_basis, csrf_token, over_tls, removal, CsrfForm, NoFields, WebUser, PRE_COOKIE,
+    SESSION_COOKIE,
+};
+use super::view::FieldErrors;
+use crate::auth::token::new_refresh_token;
+use crate::json::ApiJson;
+use crate::routes::auth::{self as api, LoginRequest, RegisterRequest};
+use crate::{ApiError, AppState};
+
+/// The sign-in form.
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    nav: Option<super::session::Nav>,
+    csrf: String,
+    email: String,
+    error: String,
+    errors: FieldErrors,
+}
+
+/// The sign-up form.
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignUpPage {
+    nav: Option<super::session::Nav>,
+    csrf: String,
+    form: SignUpForm,
+    error: String,
+    errors: FieldErrors,
+}
+
+/// Fields of the sign-up form.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignUpForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub workspace_name: String,
+    #[serde(default)]
+    pub timezone: String,
+}
+
+/// Fields of the sign-in form.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// The CSRF token for an anonymous form, setting the pre-session cookie when missing.
+fn anonymous_csrf(st: &AppState, jar: CookieJar, headers: &HeaderMap) -> (CookieJar, String) {
+    match csrf_basis(&jar) {
+        Some(basis) => {
+            let token = csrf_token(&st.config.jwt_secret, &basis);
+            (jar, token)
+        }
+        None => {
+            let basis = new_refresh_token();
+            let token = csrf_token(&st.config.jwt_secret, &basis);
+            (
+                jar.add(cookie(PRE_COOKIE, basis, over_tls(headers), 2 * 60 * 60)),
+                token,
+            )
+        }
+    }
+}
+
+/// `GET /signin`.
+pub async fn signin_page(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let (jar, csrf) = anonymous_csrf(&st, jar, &headers);
+    let page = SignInPage {
+        nav: None,
+        csrf,
+        email: String::new(),
+        error: String::new(),
+        errors: FieldErrors::default(),
+    };
+    Ok((jar, render(&page)?).into_response())
+}
+
+/// `GET /signup`.
+pub async fn signup_page(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let (jar, csrf) = anonymous_csrf(&st, jar, &headers);
+    let page = SignUpPage {
+        nav: None,
+        csrf,
+        form: SignUpForm {
+            timezone: "UTC".into(),
+            ..Default::default()
+        },
+        error: String::new(),
+        errors: FieldErrors::default(),
+    };
+    Ok((jar, render(&page)?).into_response())
+}
+
+/// Starts the browser's session with `refresh_token` and goes home.
+fn signed_in(
+    jar: CookieJar,
+    headers: &HeaderMap,
+    st: &AppState,
+    refresh_token: String,
+) -> Response {
+    let max_age = st.config.refresh_ttl.num_seconds();
+    let jar = jar
+        .add(cookie(
+            SESSION_COOKIE,
+            refresh_token,
+            over_tls(headers),
+            max_age,
+        ))
+        .add(removal(PRE_COOKIE));
+    (jar, Redirect::to("/")).into_response()
+}
+
+/// A failed form's message and field errors.
+fn failure(e: ApiError) -> Result<(String, FieldErrors), WebError> {
+    Ok(match e {
+        ApiError::Validation(errs) => (String::new(), FieldErrors::from(&errs)),
+        e @ (ApiError::InvalidCredentials
+        | ApiError::Locked { .. }
+        | ApiError::RateLimited { .. }
+        | ApiError::Conflict(_)) => {
+            let msg = match &e {
+                ApiError::Locked { retry_after_secs } => format!(
+                    "Too many failed sign-ins. Try again in {} minutes.",
+                    (retry_after_secs + 59) / 60
+                ),
+                ApiError::Conflict("email_taken") => {
+                    "An account with this e-mail already exists; sign in instead.".to_owned()
+                }
+                ApiError::Conflict("slug_taken") => {
+                    "A workspace with this name exists; choose another name.".to_owned()
+                }
+                other => other.to_string(),
+            };
+            (msg, FieldErrors::default())
+        }
+        other => return Err(other.into()),
+    })
+}
+
+/// `POST /signin`: the API's login; a failure shows the form again with the reason.
+pub async fn signin(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<SignInForm>,
+) -> Result<Response, WebError> {
+    let req = LoginRequest {
+        email: form.email.clone(),
+        password: form.password,
+        tenant_id: None,
+    };
+    match api::login(State(st.clone()), ApiJson(req)).await {
+        Ok(axum::Json(auth)) => Ok(signed_in(jar, &headers, &st, auth.tokens.refresh_token)),
+        Err(e) => {
+            let status = e.status_and_code().0;
+            let (error, errors) = failure(e)?;
+            let (jar, csrf) = anonymous_csrf(&st, jar, &headers);
+            let page = SignInPage {
+                nav: None,
+                csrf,
+                email: form.email,
+                error,
+                errors,
+            };
+            Ok((status, jar, render(&page)?).into_response())
+        }
+    }
+}
+
+/// `POST /signup`: the API's register (user, provisioned workspace, OWNER membership).
+pub async fn signup(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<SignUpForm>,
+) -> Result<Response, WebError> {
+    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let req = RegisterRequest {
+        email: form.email.clone(),
+        password: form.password.clone(),
+        first_name: opt(&form.first_name),
+        last_name: None,
+        workspace_name: form.workspace_name.clone(),
+        timezone: opt(&form.timezone),
+        slug: None,
+    };
+    match api::register(State(st.clone()), ApiJson(req)).await {
+        Ok((_, axum::Json(auth))) => Ok(signed_in(jar, &headers, &st, auth.tokens.refresh_token)),
+        Err(e) => {
+            let status = e.status_and_code().0;
+            let (error, errors) = failure(e)?;
+            let (jar, csrf) = anonymous_csrf(&st, jar, &headers);
+            let page = SignUpPage {
+                nav: None,
+                csrf,
+                form: SignUpForm {
+                    password: String::new(),
+                    ..form
+                },
+                error,
+                errors,
+            };
+            Ok((status, jar, render(&page)?).into_response())
+        }
+    }
+}
+
+/// `POST /signout`: ends the session family (every token of this sign-in) and forgets the cookie.
+pub async fn signout(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    user: WebUser,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, WebError> {
+    let now = st.clock.now();
+    let o = user.owner;
+    if sessions::revoke_family(st.db.app(), o.family_id, now)
+        .await
+        .map_err(ApiError::from)?
+        > 0
+    {
+        let ev = NewAuditEvent {
+            tenant_id: Some(o.tenant_id),
+            actor_user_id: Some(o.user_id),
+            event_type: "auth.logout",
+            target_type: Some("session"),
+            target_id: Some(o.family_id.to_string()),
+            ..Default::default()
+        };
+        audit::append(st.db.app(), &ev, now)
+            .await
+            .map_err(ApiError::from)?;
+    }
+    Ok((jar.add(removal(SESSION_COOKIE)), Redirect::to("/signin")).into_response())
+}
+
+/// Fields of the workspace switcher.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SwitchForm {
+    pub tenant_id: Uuid,
+}
+
+/// `POST /switch`: a new session in another workspace of the user's; the old one ends.
+pub async fn switch(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    user: WebUser,
+    CsrfForm(form): CsrfForm<SwitchForm>,
+) -> Result<Response, WebError> {
+    let o = user.owner;
+    let access = memberships::authorize(st.db.app(), o.user_id, form.tenant_id, o.family_id)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or(ApiError::NotFound)?;
+    let now = st.clock.now();
+    sessions::revoke_family(st.db.app(), o.family_id, now)
+        .await
+        .map_err(ApiError::from)?;
+    let tokens = api::start_session(&st, o.user_id, access.tenant.id, &access.role, now).await?;
+    let ev = NewAuditEvent {
+        tenant_id: Some(access.tenant.id),
+        actor_user_id: Some(o.user_id),
+        actor_role: Some(access.role.clone()),
+        event_type: "auth.tenant_switched",
+        target_type: Some("tenant"),
+        target_id: Some(access.tenant.id.to_string()),
+        metadata: serde_json::json!({ "fromTenantId": o.tenant_id }),
+    };
+    audit::append(st.db.app(), &ev, now)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(signed_in(jar, &headers, &st, tokens.refresh_token))
+}

@@ -1,0 +1,217 @@
+//! Boundaries: the list with a form to set one, and each boundary's violation history with a
+//! form to log a violation.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+use wisdomos_db::life_areas::{self, LifeAreaFilter};
+use wisdomos_db::{boundaries, TenantTx};
+
+use super::error::{render, WebError};
+use super::session::{CsrfForm, Nav, Web};
+use super::view::{self, Choice, FieldErrors};
+use crate::extract::{Read, Write};
+use crate::json::ApiJson;
+use crate::routes::boundaries::{self as api, CreateBoundary};
+use crate::{ApiError, AppState};
+
+/// A boundary as a row.
+pub struct BoundaryCard {
+    pub id: Uuid,
+    pub statement: String,
+    pub reason: String,
+    pub consequence: String,
+    pub status: String,
+    pub area: String,
+    pub area_slug: String,
+    pub violations: i32,
+    pub last: String,
+}
+
+/// Fields of the new-boundary form.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoundaryForm {
+    #[serde(default)]
+    pub life_area_id: String,
+    #[serde(default)]
+    pub statement: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub consequence: String,
+}
+
+#[derive(Template)]
+#[template(path = "boundaries.html")]
+struct BoundariesPage {
+    nav: Option<Nav>,
+    can_write: bool,
+    items: Vec<BoundaryCard>,
+    areas: Vec<Choice>,
+    form: BoundaryForm,
+    errors: FieldErrors,
+}
+
+fn card(
+    b: &boundaries::Boundary,
+    areas: &[wisdomos_db::life_areas::LifeArea],
+    tz: chrono_tz::Tz,
+) -> BoundaryCard {
+    let area = areas.iter().find(|a| a.id == b.life_area_id);
+    BoundaryCard {
+        id: b.id,
+        statement: b.statement.clone(),
+        reason: b.reason.clone(),
+        consequence: b.consequence.clone().unwrap_or_default(),
+        status: view::words(&b.status),
+        area: area.map(|a| a.name.clone()).unwrap_or_default(),
+        area_slug: area.map(|a| a.slug.clone()).unwrap_or_default(),
+        violations: b.violation_count,
+        last: b
+            .last_violated_at
+            .map(|t| view::date_time(t, tz))
+            .unwrap_or_else(|| "never".into()),
+    }
+}
+
+async fn show(
+    st: &AppState,
+    web: Web<Read>,
+    form: BoundaryForm,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let tz = view::zone(&web.ctx.tenant.timezone);
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let all = boundaries::list(&mut tx, None, None, 200).await?;
+    let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
+    tx.commit().await?;
+    let status = if errors.any() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let page = BoundariesPage {
+        can_write: web.ctx.allows::<Write>(),
+        nav: Some(web.nav),
+        items: all.items.iter().map(|b| card(b, &areas, tz)).collect(),
+        areas: view::area_choices(&areas, &form.life_area_id),
+        form,
+        errors,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// `GET /boundaries`.
+pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response, WebError> {
+    show(&st, web, BoundaryForm::default(), FieldErrors::default()).await
+}
+
+/// `POST /boundaries`.
+pub async fn create(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    CsrfForm(form): CsrfForm<BoundaryForm>,
+) -> Result<Response, WebError> {
+    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let req = CreateBoundary {
+        life_area_id: form.life_area_id.clone(),
+        statement: form.statement.clone(),
+        reason: opt(&form.reason),
+        consequence: opt(&form.consequence),
+    };
+    match api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
+        Ok(_) => Ok(Redirect::to("/boundaries").into_response()),
+        Err(ApiError::Validation(errs)) => {
+            let read = Web {
+                ctx: web.ctx.to::<Read>()?,
+                user: web.user,
+                nav: web.nav,
+            };
+            show(&st, read, form, FieldErrors::from(&errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A violation in the history.
+pub struct ViolationRow {
+    pub when: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "boundary.html")]
+struct BoundaryPage {
+    nav: Option<Nav>,
+    can_write: bool,
+    b: BoundaryCard,
+    violations: Vec<ViolationRow>,
+    now_local: String,
+}
+
+/// `GET /boundaries/{id}`: the boundary and its 50 latest violations.
+pub async fn detail(
+    State(st): State<AppState>,
+    web: Web<Read>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let tz = view::zone(&web.ctx.tenant.timezone);
+    let axum::Json(d) = api::get(State(st.clone()), web.ctx.to::<Read>()?, Path(id)).await?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let b = boundaries::get(&mut tx, d.boundary.id).await?;
+    let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
+    tx.commit().await?;
+    render(&BoundaryPage {
+        can_write: web.ctx.allows::<Write>(),
+        nav: Some(web.nav),
+        b: card(&b, &areas, tz),
+        violations: d
+            .violations
+            .iter()
+            .map(|v| ViolationRow {
+                when: view::date_time(v.occurred_at, tz),
+                note: v.note.clone().unwrap_or_default(),
+            })
+            .collect(),
+        now_local: view::local_input(st.clock.now(), tz),
+    })
+}
+
+/// Fields of the violation form; `back` is where to return (a path of this site).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ViolationForm {
+    #[serde(default)]
+    pub occurred_at: String,
+    #[serde(default)]
+    pub note: String,
+    pub back: Option<String>,
+}
+
+/// `POST /boundaries/{id}/violations`: logs one violation; the area's score drops.
+pub async fn violation(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ViolationForm>,
+) -> Result<Response, WebError> {
+    let tz = view::zone(&web.ctx.tenant.timezone);
+    let occurred_at = match form.occurred_at.trim() {
+        "" => None,
+        s => Some(view::parse_local(s, tz).ok_or_else(|| {
+            ApiError::field(wisdomos_core::FieldError::new(
+                "occurredAt",
+                "invalid",
+                "occurredAt must be a date and time",
+            ))
+        })?),
+    };
+    let note = (!form.note.trim().is_empty()).then(|| form.note.trim().to_owned());
+    let body = serde_json::json!({ "occurredAt": occurred_at, "note": note }).to_string();
+    let back = view::local_path(form.back.as_deref(), &format!("/boundaries/{id}"));
+    let _ = api::add_violation(State(st), web.ctx, Path(id), body.into()).await?;
+    Ok(Redirect::to(&back).into_response())
+}

@@ -1,0 +1,99 @@
+//! The web UI's error type: every failure becomes an HTML page (or a redirect to sign-in),
+//! mapped once here; causes of 500s are logged, never shown.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use wisdomos_db::DbError;
+
+use crate::ApiError;
+
+/// Every way a page can fail.
+#[derive(Debug)]
+pub enum WebError {
+    /// No live session: 303 to `/signin`.
+    SignIn,
+    /// 403 `csrf_failed`: the form's CSRF token is missing or wrong.
+    Csrf,
+    /// 400 `bad_form`: the form could not be read (a field of the wrong shape).
+    BadForm(String),
+    /// Any API-level failure, shown with its status and stable code.
+    Api(ApiError),
+}
+
+impl From<ApiError> for WebError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::Unauthorized => WebError::SignIn,
+            other => WebError::Api(other),
+        }
+    }
+}
+
+impl From<DbError> for WebError {
+    fn from(e: DbError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Api(ApiError::Internal(format!("template: {e}")))
+    }
+}
+
+/// The page shown for an error.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    nav: Option<super::session::Nav>,
+    status: u16,
+    code: &'static str,
+    message: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            WebError::SignIn => return Redirect::to("/signin").into_response(),
+            WebError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "csrf_failed",
+                "This form has expired or did not come from this site. Reload the page and try again.".to_owned(),
+            ),
+            WebError::BadForm(m) => (
+                StatusCode::BAD_REQUEST,
+                "bad_form",
+                format!("The form could not be read: {m}"),
+            ),
+            WebError::Api(e) => {
+                let (status, code) = e.status_and_code();
+                let message = match &e {
+                    ApiError::Internal(cause) => {
+                        tracing::error!(error = %cause, "internal error");
+                        "Something went wrong on our side; it has been logged.".to_owned()
+                    }
+                    ApiError::NotFound => "There is nothing here.".to_owned(),
+                    ApiError::Forbidden => "Your role in this workspace does not allow this.".to_owned(),
+                    other => other.to_string(),
+                };
+                (status, code, message)
+            }
+        };
+        let page = ErrorPage {
+            nav: None,
+            status: status.as_u16(),
+            code,
+            message,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, code).into_response(),
+        }
+    }
+}
+
+/// Renders a template as a 200 page.
+pub fn render<T: Template>(t: &T) -> Result<Response, WebError> {
+    Ok(Html(t.render()?).into_response())
+}

@@ -1,0 +1,494 @@
+//! Events: the form (with an area proposed as you type), the saved page with the new score and
+//! suggested insights, the timeline with filters and full-text search, edit and delete.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use wisdomos_core::event::{EventCategory, EventTone, EventType};
+use wisdomos_core::{FieldError, ValidationErrors};
+use wisdomos_db::life_areas::LifeArea;
+use wisdomos_db::life_areas::{self, LifeAreaFilter};
+use wisdomos_db::TenantTx;
+
+use super::error::{render, WebError};
+use super::session::{CsrfForm, Nav, NoFields, Web};
+use super::view::{self, AreaCard, Choice, EventRow, FieldErrors};
+use crate::extract::{Read, Write};
+use crate::json::{ApiJson, ApiQuery};
+use crate::routes::events::{self as api, EventQuery, EventRequest, SuggestedInsight};
+use crate::routes::import::{self as import_api, SuggestRequest};
+use crate::{ApiError, AppState};
+
+/// The fields of the event form, as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventForm {
+    #[serde(default)]
+    pub life_area_id: String,
+    #[serde(default, rename = "type")]
+    pub event_type: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub tone: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub narrative: String,
+    /// `datetime-local` in the workspace's zone; empty means now.
+    #[serde(default)]
+    pub occurred_at: String,
+    #[serde(default)]
+    pub emotional_charge: String,
+    /// Comma-separated.
+    #[serde(default)]
+    pub tags: String,
+}
+
+impl EventForm {
+    /// The API request, or the fields that cannot even be read. `editing` keeps an emptied
+    /// narrative as "clear it".
+    fn request(&self, tz: Tz, editing: bool) -> Result<EventRequest, ValidationErrors> {
+        let mut errs = ValidationErrors::default();
+        let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        fn pick<T: Copy>(
+            errs: &mut ValidationErrors,
+            field: &str,
+            raw: &str,
+            parse: fn(&str) -> Option<T>,
+        ) -> Option<T> {
+            if raw.trim().is_empty() {
+                return None;
+            }
+            let v = parse(raw.trim());
+            if v.is_none() {
+                errs.0.push(FieldError::new(
+                    field,
+                    "invalid",
+                    format!("choose a {field} from the list"),
+                ));
+            }
+            v
+        }
+        let event_type = pick(&mut errs, "type", &self.event_type, EventType::parse);
+        let category = pick(&mut errs, "category", &self.category, EventCategory::parse);
+        let tone = pick(&mut errs, "tone", &self.tone, EventTone::parse);
+        let occurred_at = match nonempty(&self.occurred_at) {
+            None => None,
+            Some(s) => {
+                let t = view::parse_local(&s, tz);
+                if t.is_none() {
+                    errs.0.push(FieldError::new(
+                        "occurredAt",
+                        "invalid",
+                        "occurredAt must be a date and time",
+                    ));
+                }
+                t
+            }
+        };
+        let emotional_charge = match self.emotional_charge.trim() {
+            "" => None,
+            s => match s.parse::<i64>() {
+                Ok(c) => Some(c),
+                Err(_) => {
+                    errs.0.push(FieldError::new(
+                        "emotionalCharge",
+                        "invalid",
+                        "emotionalCharge must be a whole number from −5 to +5",
+                    ));
+                    None
+                }
+            },
+        };
+        errs.finish()?;
+        Ok(EventRequest {
+            life_area_id: nonempty(&self.life_area_id),
+            event_type,
+            category,
+            tone,
+            title: Some(self.title.clone()),
+            description: Some(self.description.clone()),
+            narrative: if editing {
+                Some(self.narrative.clone())
+            } else {
+                nonempty(&self.narrative)
+            },
+            occurred_at,
+            emotional_charge,
+            tags: Some(view::split_tags(&self.tags)),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "event_form.html")]
+struct FormPage {
+    nav: Option<Nav>,
+    /// `None` for a new event.
+    editing: Option<uuid::Uuid>,
+    form: EventForm,
+    errors: FieldErrors,
+    areas: Vec<Choice>,
+    types: Vec<Choice>,
+    categories: Vec<Choice>,
+    tones: Vec<Choice>,
+    charge: i64,
+}
+
+async fn areas(
+    st: &AppState,
+    web: &Web<impl crate::extract::Need>,
+) -> Result<Vec<LifeArea>, WebError> {
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let a = life_areas::list(
+        &mut tx,
+        &LifeAreaFilter {
+            is_active: Some(true),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+fn form_page(
+    nav: Nav,
+    editing: Option<uuid::Uuid>,
+    form: EventForm,
+    errors: FieldErrors,
+    areas: &[LifeArea],
+) -> FormPage {
+    let types: Vec<&str> = EventType::ALL.iter().map(|v| v.as_str()).collect();
+    let cats: Vec<&str> = EventCategory::ALL.iter().map(|v| v.as_str()).collect();
+    let tones: Vec<&str> = EventTone::ALL.iter().map(|v| v.as_str()).collect();
+    FormPage {
+        nav: Some(nav),
+        editing,
+        areas: view::area_choices(areas, &form.life_area_id),
+        types: view::choices(&types, &form.event_type),
+        categories: view::choices(&cats, &form.category),
+        tones: view::choices(&tones, &form.tone),
+        charge: form.emotional_charge.trim().parse().unwrap_or(0),
+        form,
+        errors,
+    }
+}
+
+/// Query of `GET /events/new`: an area to preselect.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewQuery {
+    pub life_area: Option<String>,
+}
+
+/// `GET /events/new`.
+pub async fn new_form(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, WebError> {
+    let tz = view::zone(&web.ctx.tenant.timezone);
+    let areas = areas(&st, &web).await?;
+    let form = EventForm {
+        life_area_id: q.life_area.unwrap_or_default(),
+        event_type: "PROGRESS".into(),
+        category: "PERSONAL".into(),
+        tone: "NEUTRAL".into(),
+        occurred_at: view::local_input(st.clock.now(), tz),
+        emotional_charge: "0".into(),
+        ..Default::default()
+    };
+    render(&form_page(
+        web.nav,
+        None,
+        form,
+        FieldErrors::default(),
+        &areas,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "event_saved.html")]
+struct SavedPage {
+    nav: Option<Nav>,
+    event_id: uuid::Uuid,
+    title: String,
+    area: AreaCard,
+    previous: f64,
+    updated: f64,
+    suggested: Vec<SuggestedInsight>,
+}
+
+/// Shows the form again with the errors beside the fields (422).
+async fn refused(
+    st: &AppState,
+    web: Web<Write>,
+    editing: Option<uuid::Uuid>,
+    form: EventForm,
+    e: ApiError,
+) -> Result<Response, WebError> {
+    let errors = match e {
+        ApiError::Validation(errs) => FieldErrors::from(&errs),
+        other => return Err(other.into()),
+    };
+    let areas = areas(st, &web).await?;
+    let page = form_page(web.nav, editing, form, errors, &areas);
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+}
+
+/// `POST /events`: the API's create; shows the area's new score and suggested insights.
+pub async fn create(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    CsrfForm(form): CsrfForm<EventForm>,
+) -> Result<Response, WebError> {
+    let tz = view::zone(&web.ctx.tenant.timezone);
+    let req = match form.request(tz, false) {
+        Ok(r) => r,
+        Err(errs) => return refused(&st, web, None, form, ApiError::Validation(errs)).await,
+    };
+    let created = match api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
+        Ok((_, axum::Json(c))) => c,
+        Err(e) => return refused(&st, web, None, form, e).await,
+    };
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let area = life_areas::get(&mut tx, &created.event.life_area_id.to_string()).await?;
+    tx.commit().await?;
+    render(&SavedPage {
+        nav: Some(web.nav),
+        event_id: created.event.id,
+        title: created.event.title,
+        area: AreaCard::from(&area),
+        previous: created.previous_score,
+        updated: created.updated_score,
+        suggested: created.suggested_insights,
+    })
+}
+
+/// `GET /events/{id}/edit`.
+pub async fn edit_form(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let tz = view::zone(&web.ctx.tenant.timezone);
+    let axum::Json(e) = api::get(State(st.clone()), web.ctx.to::<Read>()?, Path(id)).await?;
+    let areas = areas(&st, &web).await?;
+    let form = EventForm {
+        life_area_id: e.life_area_id.to_string(),
+        event_type: e.event_type,
+        category: e.category,
+        tone: e.tone,
+        title: e.title,
+        description: e.description,
+        narrative: e.narrative.unwrap_or_default(),
+        occurred_at: view::local_input(e.occurred_at, tz),
+        emotional_charge: e.emotional_charge.to_string(),
+        tags: e.tags.join(", "),
+    };
+    render(&form_page(
+        web.nav,
+        Some(e.id),
+        form,
+        FieldErrors::default(),
+        &areas,
+    ))
+}
+
+/// `POST /events/{id}`: the API's update; back to the area.
+pub async fn update(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<EventForm>,
+) -> Result<Response, WebError> {
+    let tz = view::zone(&web.ctx.tenant.timezone);
+    let editing = api::parse_id(&id).ok();
+    let req = match form.request(tz, true) {
+        Ok(r) => r,
+        Err(errs) => return refused(&st, web, editing, form, ApiError::Validation(errs)).await,
+    };
+    match api::update(
+        State(st.clone()),
+        web.ctx.to::<Write>()?,
+        Path(id),
+        ApiJson(req),
+    )
+    .await
+    {
+        Ok(axum::Json(changed)) => {
+            let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+            let area = life_areas::get(&mut tx, &changed.event.life_area_id.to_string()).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/areas/{}", area.slug)).into_response())
+        }
+        Err(e) => refused(&st, web, editing, form, e).await,
+    }
+}
+
+/// `POST /events/{id}/delete`.
+pub async fn delete(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, WebError> {
+    let _ = api::delete(State(st), web.ctx, Path(id)).await?;
+    Ok(Redirect::to("/events").into_response())
+}
+
+/// Filters of the timeline, as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineQuery {
+    #[serde(default)]
+    pub life_area: String,
+    #[serde(default, rename = "type")]
+    pub event_type: String,
+    #[serde(default)]
+    pub tone: String,
+    #[serde(default)]
+    pub tag: String,
+    #[serde(default)]
+    pub q: String,
+    /// `YYYY-MM-DD`, inclusive, in the workspace's zone.
+    #[serde(default)]
+    pub from: String,
+    /// `YYYY-MM-DD`, inclusive.
+    #[serde(default)]
+    pub to: String,
+    pub cursor: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "events.html")]
+struct TimelinePage {
+    nav: Option<Nav>,
+    q: TimelineQuery,
+    areas: Vec<Choice>,
+    types: Vec<Choice>,
+    tones: Vec<Choice>,
+    events: Vec<EventRow>,
+    /// Query string of the next page, empty on the last.
+    next: String,
+    error: String,
+}
+
+fn day_start(s: &str, tz: Tz, plus_days: i64) -> Option<chrono::DateTime<chrono::Utc>> {
+    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?
+        + chrono::Duration::days(plus_days);
+    view::parse_local(&format!("{d}T00:00"), tz)
+}
+
+/// `GET /events`: newest first, filtered; `q` is PostgreSQL full-text search.
+pub async fn timeline(
+    State(st): State<AppState>,
+    web: Web<Read>,
+    Query(q): Query<TimelineQuery>,
+) -> Result<Response, WebError> {
+    let tz = view::zone(&web.ctx.tenant.timezone);
+    let all = areas(&st, &web).await?;
+    let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let query = EventQuery {
+        life_area: nonempty(&q.life_area),
+        event_type: EventType::parse(q.event_type.trim()),
+        category: None,
+        tone: EventTone::parse(q.tone.trim()),
+        tag: nonempty(&q.tag),
+        from: day_start(&q.from, tz, 0),
+        to: day_start(&q.to, tz, 1),
+        q: nonempty(&q.q),
+        limit: Some(25),
+        cursor: q.cursor.clone().filter(|c| !c.is_empty()),
+    };
+    let (events, next, error) =
+        match api::list(State(st.clone()), web.ctx.to::<Read>()?, ApiQuery(query)).await {
+            Ok(axum::Json(page)) => {
+                let next = page.next_cursor.clone().map_or(String::new(), |c| {
+                    let mut params: Vec<(&str, &str)> = vec![
+                        ("lifeArea", q.life_area.as_str()),
+                        ("type", q.event_type.as_str()),
+                        ("tone", q.tone.as_str()),
+                        ("tag", q.tag.as_str()),
+                        ("q", q.q.as_str()),
+                        ("from", q.from.as_str()),
+                        ("to", q.to.as_str()),
+                    ];
+                    params.retain(|(_, v)| !v.is_empty());
+                    params.push(("cursor", c.as_str()));
+                    serde_html_form::to_string(&params).unwrap_or_default()
+                });
+                let rows = page
+                    .items
+                    .iter()
+                    .map(|e| EventRow::from_dto(e, &all, tz))
+                    .collect();
+                (rows, next, String::new())
+            }
+            Err(ApiError::Validation(errs)) => (
+                Vec::new(),
+                String::new(),
+                errs.0
+                    .first()
+                    .map(|f| f.message.clone())
+                    .unwrap_or_default(),
+            ),
+            Err(ApiError::InvalidQuery(m)) => (Vec::new(), String::new(), m),
+            Err(e) => return Err(e.into()),
+        };
+    let types: Vec<&str> = EventType::ALL.iter().map(|v| v.as_str()).collect();
+    let tones: Vec<&str> = EventTone::ALL.iter().map(|v| v.as_str()).collect();
+    render(&TimelinePage {
+        nav: Some(web.nav),
+        areas: view::area_choices(&all, &q.life_area),
+        types: view::choices(&types, &q.event_type),
+        tones: view::choices(&tones, &q.tone),
+        q,
+        events,
+        next,
+        error,
+    })
+}
+
+/// Body of the area suggestion request (the form's title and description).
+#[derive(Debug, Default, Deserialize)]
+pub struct SuggestForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Template)]
+#[template(path = "area_suggestions.html")]
+struct Suggestions {
+    items: Vec<(String, String, u32)>,
+}
+
+/// `POST /events/suggest-area` (htmx, as the user types): the classifier's best areas.
+pub async fn suggest_area(
+    State(st): State<AppState>,
+    web: Web<Read>,
+    CsrfForm(form): CsrfForm<SuggestForm>,
+) -> Result<Response, WebError> {
+    let text = format!("{} {}", form.title, form.description);
+    let items = if text.trim().chars().count() < 3 {
+        Vec::new()
+    } else {
+        let req = SuggestRequest {
+            text: text.chars().take(10_000).collect(),
+        };
+        let axum::Json(r) = import_api::suggest(State(st), web.ctx, ApiJson(req)).await?;
+        r.suggestions
+            .into_iter()
+            .map(|s| (s.slug, s.name, (s.confidence * 100.0).round() as u32))
+            .collect()
+    };
+    render(&Suggestions { items })
+}

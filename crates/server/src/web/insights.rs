@@ -1,0 +1,262 @@
+//! The insights panel: recurring patterns and insights, a form to record one, pattern detection
+//! on demand, and the integration flow that turns an insight into a commitment (seed 001
+//! `InsightIntegrationFlow`).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+use wisdomos_core::event::InsightType;
+use wisdomos_db::life_areas::{self, LifeAreaFilter};
+use wisdomos_db::{events, insights, TenantTx};
+
+use super::error::{render, WebError};
+use super::session::{CsrfForm, Nav, NoFields, Web};
+use super::view::{self, Choice, FieldErrors};
+use crate::extract::{Read, Write};
+use crate::json::ApiJson;
+use crate::routes::commitments::{self as commitments_api, CreateCommitment};
+use crate::routes::insights::{self as api, InsightRequest};
+use crate::{ApiError, AppState};
+
+/// An insight as a card.
+pub struct InsightCard {
+    pub id: Uuid,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub recurring: bool,
+    pub frequency: i32,
+    pub tags: Vec<String>,
+    pub applied: String,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "insights.html")]
+struct InsightsPage {
+    nav: Option<Nav>,
+    can_write: bool,
+    patterns: Vec<InsightCard>,
+    others: Vec<InsightCard>,
+    types: Vec<Choice>,
+    form: InsightForm,
+    errors: FieldErrors,
+}
+
+/// Fields of the new-insight form.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InsightForm {
+    #[serde(default, rename = "type")]
+    pub insight_type: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tags: String,
+}
+
+fn card(i: &insights::Insight, tz: chrono_tz::Tz) -> InsightCard {
+    InsightCard {
+        id: i.id,
+        kind: view::words(&i.insight_type),
+        title: i.title.clone(),
+        description: i.description.clone(),
+        recurring: i.is_recurring,
+        frequency: i.frequency,
+        tags: i.tags.clone(),
+        applied: i.applied_at.map(|t| view::date(t, tz)).unwrap_or_default(),
+        created: view::date(i.created_at, tz),
+    }
+}
+
+async fn show(
+    st: &AppState,
+    web: Web<Read>,
+    form: InsightForm,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let tz = view::zone(&web.ctx.tenant.timezone);
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let all = insights::list(&mut tx, None, None, 200).await?;
+    tx.commit().await?;
+    let (patterns, others): (Vec<_>, Vec<_>) = all.items.iter().partition(|i| i.is_recurring);
+    let types: Vec<&str> = InsightType::ALL.iter().map(|t| t.as_str()).collect();
+    let status = if errors.any() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let page = InsightsPage {
+        can_write: web.ctx.allows::<Write>(),
+        nav: Some(web.nav),
+        patterns: patterns.iter().map(|i| card(i, tz)).collect(),
+        others: others.iter().map(|i| card(i, tz)).collect(),
+        types: view::choices(&types, &form.insight_type),
+        form,
+        errors,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// `GET /insights`.
+pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response, WebError> {
+    show(
+        &st,
+        web,
+        InsightForm {
+            insight_type: "TRUTH_REVEALED".into(),
+            ..Default::default()
+        },
+        FieldErrors::default(),
+    )
+    .await
+}
+
+/// `POST /insights`: records an insight by hand.
+pub async fn create(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    CsrfForm(form): CsrfForm<InsightForm>,
+) -> Result<Response, WebError> {
+    let req = InsightRequest {
+        insight_type: InsightType::parse(form.insight_type.trim()),
+        title: Some(form.title.clone()),
+        description: Some(form.description.clone()),
+        tags: Some(view::split_tags(&form.tags)),
+        ..Default::default()
+    };
+    match api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
+        Ok(_) => Ok(Redirect::to("/insights").into_response()),
+        Err(ApiError::Validation(errs)) => {
+            let read = Web {
+                ctx: web.ctx.to::<Read>()?,
+                user: web.user,
+                nav: web.nav,
+            };
+            show(&st, read, form, FieldErrors::from(&errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /insights/detect`: queues pattern detection now (the nightly job's work).
+pub async fn detect(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, WebError> {
+    let _ = api::detect(State(st), web.ctx).await?;
+    Ok(Redirect::to("/settings#jobs").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "insight_apply.html")]
+struct ApplyPage {
+    nav: Option<Nav>,
+    insight: InsightCard,
+    areas: Vec<Choice>,
+    form: ApplyForm,
+    errors: FieldErrors,
+}
+
+/// Fields of the apply flow: the commitment to make of the insight.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyForm {
+    #[serde(default)]
+    pub statement: String,
+    #[serde(default)]
+    pub intention: String,
+    #[serde(default)]
+    pub measurable: String,
+    #[serde(default)]
+    pub life_area_id: String,
+}
+
+async fn apply_page(
+    st: &AppState,
+    web: Web<Write>,
+    id: Uuid,
+    form: Option<ApplyForm>,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let tz = view::zone(&web.ctx.tenant.timezone);
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let i = insights::get(&mut tx, id).await?;
+    let areas = life_areas::list(
+        &mut tx,
+        &LifeAreaFilter {
+            is_active: Some(true),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let event_area = match i.event_id.or(i.related_events.first().copied()) {
+        Some(e) => events::get(&mut tx, e)
+            .await
+            .ok()
+            .map(|e| e.life_area_id.to_string()),
+        None => None,
+    };
+    tx.commit().await?;
+    let form = form.unwrap_or_else(|| ApplyForm {
+        statement: format!("I will act on this: {}", i.title),
+        intention: i.description.clone(),
+        measurable: String::new(),
+        life_area_id: event_area.unwrap_or_default(),
+    });
+    let status = if errors.any() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let page = ApplyPage {
+        nav: Some(web.nav),
+        insight: card(&i, tz),
+        areas: view::area_choices(&areas, &form.life_area_id),
+        form,
+        errors,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// `GET /insights/{id}/apply`.
+pub async fn apply_form(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = crate::routes::events::parse_id(&id)?;
+    apply_page(&st, web, id, None, FieldErrors::default()).await
+}
+
+/// `POST /insights/{id}/apply`: makes the commitment and marks the insight applied, in one
+/// transaction (the API's create with `insightId`).
+pub async fn apply(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ApplyForm>,
+) -> Result<Response, WebError> {
+    let id = crate::routes::events::parse_id(&id)?;
+    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let req = CreateCommitment {
+        life_area_id: opt(&form.life_area_id),
+        event_id: None,
+        insight_id: Some(id),
+        statement: form.statement.clone(),
+        intention: Some(form.intention.clone()),
+        measurable: opt(&form.measurable),
+    };
+    match commitments_api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
+        Ok(_) => Ok(Redirect::to("/commitments").into_response()),
+        Err(ApiError::Validation(errs)) => {
+            apply_page(&st, web, id, Some(form), FieldErrors::from(&errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,153 @@
+//! The server-rendered web UI (DESIGN.md §4): askama templates, htmx for partial updates, assets
+//! embedded in the binary, signed in with an HttpOnly cookie and CSRF-checked forms.
+//!
+//! Pages are a presentation layer over the API: reads go through the tenant transaction like
+//! every API handler, writes call the API's handlers, so the rules, validation, audit and
+//! score recomputation are the same whichever way a person comes in.
+
+pub mod areas;
+pub mod auth;
+pub mod autobiography;
+pub mod boundaries;
+pub mod chart;
+pub mod commitments;
+pub mod error;
+pub mod events;
+pub mod home;
+pub mod import;
+pub mod insights;
+pub mod session;
+pub mod settings;
+pub mod view;
+
+use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use error::WebError;
+
+use crate::AppState;
+
+/// The content security policy of every page: nothing from other origins, no inline script.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Sign-in and sign-up (rate-limited per IP with the API's auth routes by the caller).
+pub fn auth_router() -> Router<AppState> {
+    Router::new()
+        .route("/signin", get(auth::signin_page).post(auth::signin))
+        .route("/signup", get(auth::signup_page).post(auth::signup))
+}
+
+/// Every other page and the embedded assets.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signout", post(auth::signout))
+        .route("/switch", post(auth::switch))
+        .route("/", get(home::page))
+        .route("/areas/{slug}", get(areas::page))
+        .route("/areas/{slug}/refresh", post(areas::refresh))
+        .route("/events", get(events::timeline).post(events::create))
+        .route("/events/new", get(events::new_form))
+        .route("/events/suggest-area", post(events::suggest_area))
+        .route("/events/{id}", post(events::update))
+        .route("/events/{id}/edit", get(events::edit_form))
+        .route("/events/{id}/delete", post(events::delete))
+        .route("/insights", get(insights::page).post(insights::create))
+        .route("/insights/detect", post(insights::detect))
+        .route(
+            "/insights/{id}/apply",
+            get(insights::apply_form).post(insights::apply),
+        )
+        .route(
+            "/commitments",
+            get(commitments::page).post(commitments::create),
+        )
+        .route("/commitments/{id}/status", post(commitments::set_status))
+        .route("/commitments/{id}/review", post(commitments::review))
+        .route(
+            "/boundaries",
+            get(boundaries::page).post(boundaries::create),
+        )
+        .route("/boundaries/{id}", get(boundaries::detail))
+        .route("/boundaries/{id}/violations", post(boundaries::violation))
+        .route("/autobiography", get(autobiography::page))
+        .route("/autobiography/entries", post(autobiography::create))
+        .route(
+            "/autobiography/entries/{id}/edit",
+            get(autobiography::edit_form),
+        )
+        .route("/autobiography/entries/{id}", post(autobiography::update))
+        .route(
+            "/autobiography/entries/{id}/delete",
+            post(autobiography::delete),
+        )
+        .route("/settings", get(settings::page))
+        .route("/settings/workspace", post(settings::workspace))
+        .route("/settings/members", post(settings::add_member))
+        .route("/settings/members/{user_id}", post(settings::change_member))
+        .route("/settings/widgets/{id}/move", post(settings::move_widget))
+        .route(
+            "/settings/widgets/{id}/visibility",
+            post(settings::toggle_widget),
+        )
+        .route("/settings/jobs/process", post(settings::process_jobs))
+        .merge(
+            // The file travels twice: uploaded, then base64 in the confirming form.
+            Router::new()
+                .route("/import", get(import::page).post(import::upload))
+                .route("/import/confirm", post(import::confirm))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::routes::import::IMPORT_BODY_LIMIT * 2,
+                )),
+        )
+        .merge(assets())
+}
+
+/// Security headers for every page.
+pub fn page_headers<S: Clone + Send + Sync + 'static>(r: Router<S>) -> Router<S> {
+    r.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    ))
+}
+
+fn asset(body: &'static str, content_type: &'static str) -> impl IntoResponse + Clone {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+}
+
+fn assets() -> Router<AppState> {
+    let css = asset(
+        include_str!("../../assets/app.css"),
+        "text/css; charset=utf-8",
+    );
+    let htmx = asset(
+        include_str!("../../assets/htmx.min.js"),
+        "text/javascript; charset=utf-8",
+    );
+    let js = asset(
+        include_str!("../../assets/app.js"),
+        "text/javascript; charset=utf-8",
+    );
+    let icon = asset(include_str!("../../assets/favicon.svg"), "image/svg+xml");
+    Router::new()
+        .route("/assets/app.css", get(move || async move { css }))
+        .route("/assets/htmx.min.js", get(move || async move { htmx }))
+        .route("/assets/app.js", get(move || async move { js }))
+        .route("/assets/favicon.svg", get(move || async move { icon }))
+}

@@ -1,0 +1,265 @@
+//! Formatting shared by the pages: words for stored enums, status colours, dates in the
+//! workspace's time zone, select options.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use uuid::Uuid;
+use wisdomos_db::events::Event;
+use wisdomos_db::life_areas::LifeArea;
+
+/// `INNER_PERSONAL` → `Inner personal`: a stored enum value in words.
+pub fn words(stored: &str) -> String {
+    let lower = stored.replace('_', " ").to_lowercase();
+    let mut chars = lower.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A cluster's display name: `INNER_PERSONAL` → `Inner & Personal`.
+pub fn cluster_name(stored: &str) -> String {
+    stored
+        .split('_')
+        .map(|w| words(w))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// CSS class of a status band (the five colours of seed 001 §V `LifeAreaCard`).
+pub fn status_class(status: &str) -> String {
+    format!("s-{}", status.to_lowercase())
+}
+
+/// The workspace's zone, UTC when the stored name is unknown.
+pub fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or(Tz::UTC)
+}
+
+/// `22 Nov 2026` in `tz`.
+pub fn date(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%-d %b %Y").to_string()
+}
+
+/// `22 Nov 2026, 14:05` in `tz`.
+pub fn date_time(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%-d %b %Y, %H:%M").to_string()
+}
+
+/// A calendar date: `22 Nov 2026`.
+pub fn day(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+/// The value of an `<input type="datetime-local">` for `at` in `tz`: `2026-11-22T14:05`.
+pub fn local_input(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// One `<option>` of a select.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Options for stored enum values, labelled in words, `selected` marked.
+pub fn choices(values: &[&str], selected: &str) -> Vec<Choice> {
+    values
+        .iter()
+        .map(|v| Choice {
+            value: (*v).to_owned(),
+            label: words(v),
+            selected: *v == selected,
+        })
+        .collect()
+}
+
+/// Options for the workspace's areas (by slug), `selected` marked (slug or id).
+pub fn area_choices(areas: &[LifeArea], selected: &str) -> Vec<Choice> {
+    areas
+        .iter()
+        .map(|a| Choice {
+            value: a.slug.clone(),
+            label: a.name.clone(),
+            selected: a.slug == selected || a.id.to_string() == selected,
+        })
+        .collect()
+}
+
+/// A life area as a card: name, score, status in words and colour.
+#[derive(Debug, Clone)]
+pub struct AreaCard {
+    pub slug: String,
+    pub name: String,
+    /// 0–100, one decimal.
+    pub score: f64,
+    pub status: String,
+    pub status_words: String,
+    pub class: String,
+}
+
+impl From<&LifeArea> for AreaCard {
+    fn from(a: &LifeArea) -> Self {
+        Self {
+            slug: a.slug.clone(),
+            name: a.name.clone(),
+            score: a.current_score,
+            status: a.status.clone(),
+            status_words: words(&a.status),
+            class: status_class(&a.status),
+        }
+    }
+}
+
+/// An event as a row of a timeline.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub area_name: String,
+    pub area_slug: String,
+    pub when: String,
+    pub kind: String,
+    pub tone: String,
+    /// Signed, e.g. `+3`.
+    pub charge: String,
+    pub tags: Vec<String>,
+}
+
+impl EventRow {
+    /// The row of `e`, naming its area from `areas`.
+    pub fn new(e: &Event, areas: &[LifeArea], tz: Tz) -> Self {
+        let area = areas.iter().find(|a| a.id == e.life_area_id);
+        Self {
+            id: e.id,
+            title: e.title.clone(),
+            description: e.description.clone(),
+            area_name: area.map(|a| a.name.clone()).unwrap_or_default(),
+            area_slug: area.map(|a| a.slug.clone()).unwrap_or_default(),
+            when: date_time(e.occurred_at, tz),
+            kind: words(&e.event_type),
+            tone: words(&e.tone),
+            charge: format!("{:+}", e.emotional_charge),
+            tags: e.tags.clone(),
+        }
+    }
+}
+
+impl EventRow {
+    /// The row of an API event, naming its area from `areas`.
+    pub fn from_dto(e: &crate::routes::events::EventDto, areas: &[LifeArea], tz: Tz) -> Self {
+        let area = areas.iter().find(|a| a.id == e.life_area_id);
+        Self {
+            id: e.id,
+            title: e.title.clone(),
+            description: e.description.clone(),
+            area_name: area.map(|a| a.name.clone()).unwrap_or_default(),
+            area_slug: area.map(|a| a.slug.clone()).unwrap_or_default(),
+            when: date_time(e.occurred_at, tz),
+            kind: words(&e.event_type),
+            tone: words(&e.tone),
+            charge: format!("{:+}", e.emotional_charge),
+            tags: e.tags.clone(),
+        }
+    }
+}
+
+/// `back` when it is a path of this site, else `fallback` (no open redirects).
+pub fn local_path(back: Option<&str>, fallback: &str) -> String {
+    match back {
+        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.to_owned(),
+        _ => fallback.to_owned(),
+    }
+}
+
+/// Parses a `datetime-local` value (`2026-11-22T14:05`, seconds optional) as a time in `tz`.
+/// In a gap (clocks jumping forward) the later instant is taken; in an overlap the earlier.
+pub fn parse_local(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    let naive = chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    match tz.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        chrono::LocalResult::Ambiguous(a, _) => Some(a.with_timezone(&Utc)),
+        chrono::LocalResult::None => tz
+            .from_local_datetime(&(naive + chrono::Duration::hours(1)))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc)),
+    }
+}
+
+/// Comma-separated tags as typed → the list the API validates.
+pub fn split_tags(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A link with a line of detail, for short lists (reviews, patterns, commitments).
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub href: String,
+    pub text: String,
+    pub meta: String,
+}
+
+/// Field errors of a failed form by field name, to show beside the fields.
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors(pub Vec<(String, String)>);
+
+impl FieldErrors {
+    /// The message for `field`, empty when it has none.
+    pub fn of(&self, field: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field || f.starts_with(&format!("{field}[")))
+            .map_or("", |(_, m)| m.as_str())
+    }
+
+    /// Whether there is any error.
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+impl From<&wisdomos_core::ValidationErrors> for FieldErrors {
+    fn from(e: &wisdomos_core::ValidationErrors) -> Self {
+        FieldErrors(
+            e.0.iter()
+                .map(|f| (f.field.clone(), f.message.clone()))
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_cluster_names() {
+        assert_eq!(words("TRUTH_REVEALED"), "Truth revealed");
+        assert_eq!(words(""), "");
+        assert_eq!(cluster_name("INNER_PERSONAL"), "Inner & Personal");
+        assert_eq!(status_class("THRIVING"), "s-thriving");
+    }
+
+    #[test]
+    fn dates_in_the_workspace_zone() {
+        let at = DateTime::parse_from_rfc3339("2026-11-21T23:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(date(at, zone("Asia/Kathmandu")), "22 Nov 2026");
+        assert_eq!(
+            local_input(at, zone("America/St_Johns")),
+            "2026-11-21T20:00"
+        );
+        assert_eq!(date(at, zone("Not/AZone")), "21 Nov 2026");
+    }
+}
