@@ -17,3 +17,5 @@ DO $$ DECLARE r text; BEGIN
 END $$;
 SQL
 cargo test --workspace --locked "$@"
+# Browser tests of the web UI in headless Chromium (installed by the script when missing).
+scripts/e2e.sh
