@@ -54,11 +54,12 @@ struct AreaPage {
     boundaries: Vec<BoundaryRow>,
 }
 
+/// `+12.4`, `−10.0`, and `+0.0` for both zeros.
 fn signed(x: f64) -> String {
-    if x < 0.0 {
+    if x < -0.05 {
         format!("−{:.1}", -x)
     } else {
-        format!("+{x:.1}")
+        format!("+{:.1}", x.abs())
     }
 }
 

@@ -180,7 +180,7 @@ pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response
             }
             "recurring_patterns" => {
                 let mut patterns = insights::patterns(&mut tx).await?;
-                patterns.sort_by(|a, b| b.frequency.cmp(&a.frequency));
+                patterns.sort_by_key(|p| std::cmp::Reverse(p.frequency));
                 v.items = patterns
                     .iter()
                     .take(limit(&w.config, 5))

@@ -19,11 +19,7 @@ pub fn words(stored: &str) -> String {
 
 /// A cluster's display name: `INNER_PERSONAL` → `Inner & Personal`.
 pub fn cluster_name(stored: &str) -> String {
-    stored
-        .split('_')
-        .map(|w| words(w))
-        .collect::<Vec<_>>()
-        .join(" & ")
+    stored.split('_').map(words).collect::<Vec<_>>().join(" & ")
 }
 
 /// CSS class of a status band (the five colours of seed 001 §V `LifeAreaCard`).

@@ -1,0 +1,286 @@
+//! The web UI's handlers without a browser: each page's status and key content, sessions by
+//! cookie, CSRF refusal, errors as pages, and a form's errors beside its fields.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{TestApp, PASSWORD};
+use reqwest::StatusCode;
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html
+        .find(r#"name="_csrf" value=""#)
+        .expect("a form with a CSRF token");
+    let rest = &html[at + r#"name="_csrf" value=""#.len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+async fn get(app: &TestApp, c: &reqwest::Client, path: &str) -> (StatusCode, String) {
+    let r = c.get(format!("{}{}", app.base, path)).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn post(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let r = c
+        .post(format!("{}{}", app.base, path))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (r.status(), location, r.text().await.unwrap())
+}
+
+async fn signed_up(app: &TestApp, email: &str) -> (reqwest::Client, String) {
+    let c = browser();
+    let (s, html) = get(app, &c, "/signup").await;
+    assert_eq!(s, StatusCode::OK);
+    let token = csrf_of(&html);
+    let (s, location, _) = post(
+        app,
+        &c,
+        "/signup",
+        &[
+            ("_csrf", &token),
+            ("email", email),
+            ("password", PASSWORD),
+            ("workspaceName", "Pages"),
+            ("timezone", "Europe/Berlin"),
+        ],
+    )
+    .await;
+    assert_eq!((s, location.as_str()), (StatusCode::SEE_OTHER, "/"));
+    let (s, home) = get(app, &c, "/").await;
+    assert_eq!(s, StatusCode::OK);
+    let token = csrf_of(&home);
+    (c, token)
+}
+
+#[tokio::test]
+async fn every_page_answers_with_its_content() {
+    let app = TestApp::spawn().await;
+    let (c, token) = signed_up(&app, "pages@example.com").await;
+    let (_, home) = get(&app, &c, "/").await;
+    assert_eq!(home.matches("data-life-area=").count(), 30);
+    assert_eq!(home.matches("class=\"cluster\"").count(), 6);
+    assert!(home.contains("Phoenix Fulfillment Display"));
+
+    // An event through the form moves the score: +15 breakthrough, +20 momentum.
+    let (s, _, saved) = post(
+        &app,
+        &c,
+        "/events",
+        &[
+            ("_csrf", &token),
+            ("title", "Finished the marathon"),
+            ("lifeAreaId", "physical-health"),
+            ("type", "BREAKTHROUGH"),
+            ("category", "HEALTH"),
+            ("tone", "POSITIVE"),
+            ("emotionalCharge", "5"),
+            ("tags", "Running, health"),
+            ("occurredAt", ""),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        saved.contains("85.0") && saved.contains("was 50.0"),
+        "{saved}"
+    );
+
+    for (path, needle) in [
+        ("/areas/physical-health", "Why the score is what it is"),
+        ("/events", "Finished the marathon"),
+        ("/events?q=marathon", "Finished the marathon"),
+        ("/events?tag=running", "Finished the marathon"),
+        ("/events/new", "Emotional charge"),
+        ("/insights", "Record an insight"),
+        ("/commitments", "Make a commitment"),
+        ("/boundaries", "Set a boundary"),
+        ("/autobiography", "1975–2025"),
+        ("/import", "Upload a file"),
+        ("/settings", "pages@example.com"),
+    ] {
+        let (s, html) = get(&app, &c, path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert!(html.contains(needle), "{path} lacks {needle}");
+    }
+    let (_, area) = get(&app, &c, "/areas/physical-health").await;
+    assert!(area.contains("data-status=\"THRIVING\""));
+    assert!(area.contains("+15.0"));
+    let (_, none) = get(&app, &c, "/events?q=zebra").await;
+    assert!(none.contains("No events match"));
+}
+
+#[tokio::test]
+async fn sessions_csrf_and_errors() {
+    let app = TestApp::spawn().await;
+    let anonymous = browser();
+    let r = anonymous
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/signin");
+    let r = anonymous
+        .get(format!("{}/signin", app.base))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'self'"));
+
+    let (c, token) = signed_up(&app, "csrf@example.com").await;
+    let (s, _, body) = post(
+        &app,
+        &c,
+        "/events",
+        &[
+            ("title", "forged"),
+            ("lifeAreaId", "work"),
+            ("emotionalCharge", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(body.contains("csrf_failed"));
+    let (s, _, _) = post(
+        &app,
+        &c,
+        "/events",
+        &[
+            ("_csrf", "x"),
+            ("title", "forged"),
+            ("lifeAreaId", "work"),
+            ("emotionalCharge", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, html) = get(&app, &c, "/events").await;
+    assert!(!html.contains("forged"), "nothing written");
+
+    // Errors beside the fields, the form kept, status 422.
+    let (s, _, html) = post(
+        &app,
+        &c,
+        "/events",
+        &[
+            ("_csrf", &token),
+            ("title", ""),
+            ("lifeAreaId", "work"),
+            ("emotionalCharge", "9"),
+            ("tags", "keep me"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("id=\"title-error\"") && html.contains("id=\"emotionalCharge-error\""),
+        "{html}"
+    );
+    assert!(html.contains("keep me"));
+
+    // Unknown and foreign ids are 404 pages.
+    let (s, html) = get(&app, &c, &format!("/events/{}/edit", uuid::Uuid::new_v4())).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(html.contains("not_found"));
+    let (s, _) = get(&app, &c, "/areas/no-such-area").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // A wrong password shows the form again; after sign-out the cookie is dead.
+    let c2 = browser();
+    let (_, html) = get(&app, &c2, "/signin").await;
+    let t2 = csrf_of(&html);
+    let (s, _, html) = post(
+        &app,
+        &c2,
+        "/signin",
+        &[
+            ("_csrf", &t2),
+            ("email", "csrf@example.com"),
+            ("password", "wrong password here"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(html.contains("invalid e-mail or password"));
+    let (s, location, _) = post(&app, &c, "/signout", &[("_csrf", &token)]).await;
+    assert_eq!((s, location.as_str()), (StatusCode::SEE_OTHER, "/signin"));
+    let r = c.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn viewer_pages_hide_writes_and_refuse_them() {
+    let app = TestApp::spawn().await;
+    let (owner, owner_token) = signed_up(&app, "owner@example.com").await;
+    let (viewer, _) = signed_up(&app, "viewer@example.com").await;
+    let (s, _, _) = post(
+        &app,
+        &owner,
+        "/settings/members",
+        &[
+            ("_csrf", &owner_token),
+            ("email", "viewer@example.com"),
+            ("role", "VIEWER"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    // The viewer switches to the owner's workspace with the switcher.
+    let (_, home) = get(&app, &viewer, "/").await;
+    assert!(home.contains("workspace-switch"));
+    let owner_tenant = home
+        .split("<option value=\"")
+        .skip(1)
+        .map(|s| &s[..36])
+        .find(|id| !home.contains(&format!("<option value=\"{id}\" selected")))
+        .unwrap()
+        .to_owned();
+    let token = csrf_of(&home);
+    let (s, _, _) = post(
+        &app,
+        &viewer,
+        "/switch",
+        &[("_csrf", &token), ("tenantId", &owner_tenant)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, home) = get(&app, &viewer, "/").await;
+    let token = csrf_of(&home);
+    assert!(home.contains("viewer"));
+    let (_, area) = get(&app, &viewer, "/areas/work").await;
+    assert!(!area.contains("Refresh score"));
+    let (s, _, _) = post(&app, &viewer, "/areas/work/refresh", &[("_csrf", &token)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = get(&app, &viewer, "/events/new").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
