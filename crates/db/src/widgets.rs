@@ -75,6 +75,37 @@ pub async fn create(
     })
 }
 
+/// Makes `user_id`'s effective layout their own: the tenant defaults they see are copied into
+/// widgets of theirs, and the whole layout is numbered 0..n−1 in its current order, so that
+/// arranging their dashboard changes nobody else's. Returns the layout.
+pub async fn personalize(
+    tx: &mut TenantTx,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<Widget>, DbError> {
+    let layout = effective(tx, user_id).await?;
+    for (i, w) in layout.iter().enumerate() {
+        let position = i as i32;
+        if w.user_id.is_none() {
+            let own = Widget {
+                user_id: Some(user_id),
+                ..w.clone()
+            };
+            create(tx, &own, Some(position), now).await?;
+        } else if w.position != position {
+            sqlx::query(
+                "UPDATE dashboard_widgets SET position = $2, updated_at = $3 WHERE id = $1",
+            )
+            .bind(w.id)
+            .bind(position)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+        }
+    }
+    effective(tx, user_id).await
+}
+
 /// Stores size, visibility and config.
 pub async fn save(tx: &mut TenantTx, w: &Widget, now: DateTime<Utc>) -> Result<Widget, DbError> {
     Ok(sqlx::query_as(&format!(

@@ -283,4 +283,220 @@ async fn viewer_pages_hide_writes_and_refuse_them() {
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = get(&app, &viewer, "/events/new").await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // The viewer hides a widget of their dashboard; the owner's dashboard keeps it.
+    let (_, settings) = get(&app, &viewer, "/settings").await;
+    let at = settings.find("data-widget-row=\"").unwrap() + "data-widget-row=\"".len();
+    let first = settings[at..at + 36].to_owned();
+    let (s, _, _) = post(
+        &app,
+        &viewer,
+        &format!("/settings/widgets/{first}"),
+        &[("_csrf", &token), ("visible", "false")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, mine) = get(&app, &viewer, "/").await;
+    let (_, owners) = get(&app, &owner, "/").await;
+    assert_eq!(owners.matches("data-widget=").count(), 6);
+    assert_eq!(mine.matches("data-widget=").count(), 5);
+}
+
+#[tokio::test]
+async fn boundaries_commitments_autobiography_and_widgets_through_forms() {
+    let app = TestApp::spawn().await;
+    let (c, t) = signed_up(&app, "forms@example.com").await;
+
+    // A boundary, a violation refused beside its field, then one logged: the area drops by 10.
+    let (s, _, _) = post(
+        &app,
+        &c,
+        "/boundaries",
+        &[
+            ("_csrf", &t),
+            ("lifeAreaId", "work"),
+            ("statement", "No e-mail after 20:00"),
+            ("reason", "Evenings are mine"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, list) = get(&app, &c, "/boundaries").await;
+    let at = list.find("/boundaries/").unwrap() + "/boundaries/".len();
+    let id = list[at..at + 36].to_owned();
+    let (s, _, html) = post(
+        &app,
+        &c,
+        &format!("/boundaries/{id}/violations"),
+        &[("_csrf", &t), ("occurredAt", "yesterday"), ("note", "kept")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("id=\"occurredAt-error\"") && html.contains("value=\"kept\""),
+        "{html}"
+    );
+    let (s, location, _) = post(
+        &app,
+        &c,
+        &format!("/boundaries/{id}/violations"),
+        &[
+            ("_csrf", &t),
+            ("occurredAt", ""),
+            ("note", "Answered the boss"),
+            ("back", "/areas/work"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (s, location.as_str()),
+        (StatusCode::SEE_OTHER, "/areas/work")
+    );
+    let (_, area) = get(&app, &c, "/areas/work").await;
+    assert!(
+        area.contains("data-score=\"40\"") && area.contains("−10.0"),
+        "{area}"
+    );
+    let (_, detail) = get(&app, &c, &format!("/boundaries/{id}")).await;
+    assert!(detail.contains("Answered the boss"));
+    // Off-site `back` is ignored.
+    let (_, location, _) = post(
+        &app,
+        &c,
+        &format!("/boundaries/{id}/violations"),
+        &[("_csrf", &t), ("back", "//evil.example/")],
+    )
+    .await;
+    assert_eq!(location, format!("/boundaries/{id}"));
+
+    // A commitment through its lifecycle.
+    post(
+        &app,
+        &c,
+        "/commitments",
+        &[
+            ("_csrf", &t),
+            ("statement", "Walk daily"),
+            ("lifeAreaId", "physical-health"),
+        ],
+    )
+    .await;
+    let (_, page) = get(&app, &c, "/commitments").await;
+    let at = page.find("data-commitment-id=\"").unwrap() + "data-commitment-id=\"".len();
+    let cid = page[at..at + 36].to_owned();
+    let (s, _, _) = post(
+        &app,
+        &c,
+        &format!("/commitments/{cid}/status"),
+        &[("_csrf", &t), ("status", "COMPLETED")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, _, html) = post(
+        &app,
+        &c,
+        &format!("/commitments/{cid}/status"),
+        &[("_csrf", &t), ("status", "PAUSED")],
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "COMPLETED → PAUSED is not a transition"
+    );
+    assert!(html.contains("invalid_transition"));
+    let (_, page) = get(&app, &c, "/commitments").await;
+    assert!(page.contains("data-status=\"COMPLETED\"") && page.contains("Mark integrated"));
+
+    // An autobiography entry linking an area; a month out of range is refused beside the field.
+    let (_, auto) = get(&app, &c, "/autobiography").await;
+    let select = &auto[auto.find("id=\"eraId\"").unwrap()..];
+    let era = select
+        .split("<option value=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .find(|v| !v.is_empty())
+        .unwrap()
+        .to_owned();
+    let at =
+        auto.find("name=\"lifeAreaIds\" value=\"").unwrap() + "name=\"lifeAreaIds\" value=\"".len();
+    let area_id = auto[at..at + 36].to_owned();
+    let bad = [
+        ("_csrf", t.as_str()),
+        ("eraId", era.as_str()),
+        ("year", "2001"),
+        ("month", "13"),
+        ("title", "Moved to Berlin"),
+        ("narrative", "A new start."),
+        ("lifeAreaIds", area_id.as_str()),
+    ];
+    let (s, _, html) = post(&app, &c, "/autobiography/entries", &bad).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"month-error\""), "{html}");
+    let mut good = bad;
+    good[3] = ("month", "9");
+    let (s, _, _) = post(&app, &c, "/autobiography/entries", &good).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, auto) = get(&app, &c, "/autobiography").await;
+    assert!(
+        auto.contains("Sep 2001 · Moved to Berlin") && auto.contains("Work &#38; Purpose"),
+        "{auto}"
+    );
+
+    // Widgets: add an area trend, resize it, move it first, hide recent activity.
+    let (s, _, _) = post(
+        &app,
+        &c,
+        "/settings/widgets",
+        &[
+            ("_csrf", &t),
+            ("widgetType", "area_trend"),
+            ("size", "large"),
+            ("lifeArea", "work"),
+            ("days", "30"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, settings) = get(&app, &c, "/settings").await;
+    let rows: Vec<String> = settings
+        .match_indices("data-widget-row=\"")
+        .map(|(i, m)| settings[i + m.len()..i + m.len() + 36].to_owned())
+        .collect();
+    let trend = rows.last().unwrap().clone();
+    let (s, _, html) = post(
+        &app,
+        &c,
+        &format!("/settings/widgets/{trend}"),
+        &[("_csrf", &t), ("size", "small")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    post(
+        &app,
+        &c,
+        &format!("/settings/widgets/{trend}/move"),
+        &[("_csrf", &t), ("position", "0")],
+    )
+    .await;
+    let (_, home) = get(&app, &c, "/").await;
+    let first = home.find("data-widget=").unwrap();
+    assert!(
+        home[first..].starts_with("data-widget=\"area_trend\""),
+        "moved first"
+    );
+    assert!(
+        home[..first].ends_with("size-small\" "),
+        "resized: {}",
+        &home[first - 60..first + 40]
+    );
+    assert!(home.contains("Work &#38; Purpose trend"));
+    let (s, _, _) = post(
+        &app,
+        &c,
+        &format!("/settings/widgets/{trend}"),
+        &[("_csrf", &t), ("size", "huge")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }

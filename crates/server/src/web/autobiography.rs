@@ -10,7 +10,7 @@ use wisdomos_db::events::EventFilter;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
 use wisdomos_db::{autobiography, events, TenantTx};
 
-use super::error::{render, WebError};
+use super::error::{render_form, WebError};
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, FieldErrors};
 use crate::extract::{Read, Write};
@@ -179,11 +179,7 @@ async fn show(
                 .collect(),
         })
         .collect();
-    let status = if errors.any() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let failed = errors.any();
     let page = AutobiographyPage {
         can_write: web.ctx.allows::<Write>(),
         nav: Some(web.nav),
@@ -217,7 +213,7 @@ async fn show(
         form,
         errors,
     };
-    Ok((status, render(&page)?).into_response())
+    render_form(&page, failed)
 }
 
 /// `GET /autobiography`.
@@ -253,11 +249,7 @@ pub async fn edit_form(
         life_area_ids: e.life_area_ids,
         is_public: e.is_public.then(|| "on".to_owned()),
     };
-    let read = Web {
-        ctx: web.ctx.to::<Read>()?,
-        user: web.user,
-        nav: web.nav,
-    };
+    let read = web.to::<Read>()?;
     show(&st, read, Some(e.id), form, FieldErrors::default()).await
 }
 
@@ -270,11 +262,7 @@ async fn refused(
 ) -> Result<Response, WebError> {
     match e {
         ApiError::Validation(errs) => {
-            let read = Web {
-                ctx: web.ctx.to::<Read>()?,
-                user: web.user,
-                nav: web.nav,
-            };
+            let read = web.to::<Read>()?;
             show(st, read, editing, form, FieldErrors::from(&errs)).await
         }
         other => Err(other.into()),

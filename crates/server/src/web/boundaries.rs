@@ -9,7 +9,7 @@ use uuid::Uuid;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
 use wisdomos_db::{boundaries, TenantTx};
 
-use super::error::{render, WebError};
+use super::error::{render_form, WebError};
 use super::session::{CsrfForm, Nav, Web};
 use super::view::{self, Choice, FieldErrors};
 use crate::extract::{Read, Write};
@@ -88,11 +88,7 @@ async fn show(
     let all = boundaries::list(&mut tx, None, None, 200).await?;
     let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
     tx.commit().await?;
-    let status = if errors.any() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let failed = errors.any();
     let page = BoundariesPage {
         can_write: web.ctx.allows::<Write>(),
         nav: Some(web.nav),
@@ -101,7 +97,7 @@ async fn show(
         form,
         errors,
     };
-    Ok((status, render(&page)?).into_response())
+    render_form(&page, failed)
 }
 
 /// `GET /boundaries`.
@@ -125,11 +121,7 @@ pub async fn create(
     match api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
         Ok(_) => Ok(Redirect::to("/boundaries").into_response()),
         Err(ApiError::Validation(errs)) => {
-            let read = Web {
-                ctx: web.ctx.to::<Read>()?,
-                user: web.user,
-                nav: web.nav,
-            };
+            let read = web.to::<Read>()?;
             show(&st, read, form, FieldErrors::from(&errs)).await
         }
         Err(e) => Err(e.into()),
@@ -150,6 +142,8 @@ struct BoundaryPage {
     b: BoundaryCard,
     violations: Vec<ViolationRow>,
     now_local: String,
+    note: String,
+    errors: FieldErrors,
 }
 
 /// `GET /boundaries/{id}`: the boundary and its 50 latest violations.
@@ -158,13 +152,25 @@ pub async fn detail(
     web: Web<Read>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    show_detail(&st, web, id, String::new(), FieldErrors::default()).await
+}
+
+/// The boundary page, with the violation form's `errors` and typed `note` when it was refused.
+async fn show_detail(
+    st: &AppState,
+    web: Web<Read>,
+    id: String,
+    note: String,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
     let axum::Json(d) = api::get(State(st.clone()), web.ctx.to::<Read>()?, Path(id)).await?;
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
     let b = boundaries::get(&mut tx, d.boundary.id).await?;
     let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
     tx.commit().await?;
-    render(&BoundaryPage {
+    let failed = errors.any();
+    let page = BoundaryPage {
         can_write: web.ctx.allows::<Write>(),
         nav: Some(web.nav),
         b: card(&b, &areas, tz),
@@ -177,7 +183,10 @@ pub async fn detail(
             })
             .collect(),
         now_local: view::local_input(st.clock.now(), tz),
-    })
+        note,
+        errors,
+    };
+    render_form(&page, failed)
 }
 
 /// Fields of the violation form; `back` is where to return (a path of this site).
@@ -191,7 +200,8 @@ pub struct ViolationForm {
     pub back: Option<String>,
 }
 
-/// `POST /boundaries/{id}/violations`: logs one violation; the area's score drops.
+/// `POST /boundaries/{id}/violations`: logs one violation; the area's score drops. A refused
+/// form comes back on the boundary's page with the errors beside the fields.
 pub async fn violation(
     State(st): State<AppState>,
     web: Web<Write>,
@@ -199,19 +209,35 @@ pub async fn violation(
     CsrfForm(form): CsrfForm<ViolationForm>,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
+    let note = form.note.trim().to_owned();
     let occurred_at = match form.occurred_at.trim() {
         "" => None,
-        s => Some(view::parse_local(s, tz).ok_or_else(|| {
-            ApiError::field(wisdomos_core::FieldError::new(
-                "occurredAt",
-                "invalid",
-                "occurredAt must be a date and time",
-            ))
-        })?),
+        s => match view::parse_local(s, tz) {
+            Some(t) => Some(t),
+            None => {
+                let errs = FieldErrors(vec![(
+                    "occurredAt".into(),
+                    "occurredAt must be a date and time".into(),
+                )]);
+                return show_detail(&st, web.to::<Read>()?, id, note, errs).await;
+            }
+        },
     };
-    let note = (!form.note.trim().is_empty()).then(|| form.note.trim().to_owned());
-    let body = serde_json::json!({ "occurredAt": occurred_at, "note": note }).to_string();
+    let body = serde_json::json!({ "occurredAt": occurred_at, "note": (!note.is_empty()).then_some(&note) })
+        .to_string();
     let back = view::local_path(form.back.as_deref(), &format!("/boundaries/{id}"));
-    let _ = api::add_violation(State(st), web.ctx, Path(id), body.into()).await?;
-    Ok(Redirect::to(&back).into_response())
+    match api::add_violation(
+        State(st.clone()),
+        web.ctx.to::<Write>()?,
+        Path(id.clone()),
+        body.into(),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&back).into_response()),
+        Err(ApiError::Validation(errs)) => {
+            show_detail(&st, web.to::<Read>()?, id, note, FieldErrors::from(&errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

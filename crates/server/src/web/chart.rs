@@ -143,7 +143,7 @@ mod tests {
         }
         // 100 sits at the top margin, 0 at the bottom of the plot, the middle date mid-width.
         assert!(
-            svg.contains(r#"points="40.0,112.0 334.0,12.0 628.0,208.0""#),
+            svg.contains(r#"points="40.0,110.0 334.0,12.0 628.0,208.0""#),
             "{svg}"
         );
     }

@@ -11,7 +11,7 @@ use wisdomos_core::event::CommitmentStatus;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
 use wisdomos_db::{commitments, TenantTx};
 
-use super::error::{render, WebError};
+use super::error::{render_form, WebError};
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, Choice, FieldErrors};
 use crate::extract::{Read, Write};
@@ -123,11 +123,7 @@ async fn show(
         })
         .collect();
     let (active, others) = cards.into_iter().partition(|c| c.status == "ACTIVE");
-    let status = if errors.any() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let failed = errors.any();
     let page = CommitmentsPage {
         can_write: web.ctx.allows::<Write>(),
         nav: Some(web.nav),
@@ -137,7 +133,7 @@ async fn show(
         form,
         errors,
     };
-    Ok((status, render(&page)?).into_response())
+    render_form(&page, failed)
 }
 
 /// `GET /commitments`.
@@ -163,11 +159,7 @@ pub async fn create(
     match api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
         Ok(_) => Ok(Redirect::to("/commitments").into_response()),
         Err(ApiError::Validation(errs)) => {
-            let read = Web {
-                ctx: web.ctx.to::<Read>()?,
-                user: web.user,
-                nav: web.nav,
-            };
+            let read = web.to::<Read>()?;
             show(&st, read, form, FieldErrors::from(&errs)).await
         }
         Err(e) => Err(e.into()),

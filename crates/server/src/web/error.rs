@@ -97,3 +97,13 @@ impl IntoResponse for WebError {
 pub fn render<T: Template>(t: &T) -> Result<Response, WebError> {
     Ok(Html(t.render()?).into_response())
 }
+
+/// Renders a page that holds a form: 422 when the form was refused (`failed`), else 200.
+pub fn render_form<T: Template>(t: &T, failed: bool) -> Result<Response, WebError> {
+    let status = if failed {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Html(t.render()?)).into_response())
+}

@@ -12,7 +12,7 @@ use wisdomos_db::life_areas::LifeArea;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
 use wisdomos_db::TenantTx;
 
-use super::error::{render, WebError};
+use super::error::{render, render_form, WebError};
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, AreaCard, Choice, EventRow, FieldErrors};
 use crate::extract::{Read, Write};
@@ -239,7 +239,7 @@ async fn refused(
     };
     let areas = areas(st, &web).await?;
     let page = form_page(web.nav, editing, form, errors, &areas);
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+    render_form(&page, true)
 }
 
 /// `POST /events`: the API's create; shows the area's new score and suggested insights.

@@ -3,13 +3,13 @@
 
 use askama::Template;
 use axum::extract::{Multipart, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::cookie::CookieJar;
 use base64::Engine;
 use serde::Deserialize;
 use wisdomos_core::import::Format;
 
-use super::error::{render, WebError};
+use super::error::{render, render_form, WebError};
 use super::session::{check_csrf, CsrfForm, Nav, Web, CSRF_FIELD};
 
 use crate::extract::Write;
@@ -136,7 +136,7 @@ pub async fn upload(
             format,
             "Choose a file to import.".into(),
         );
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        return render_form(&page, true);
     };
     let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
     match run(&st, &web, bytes, &format, true).await? {
@@ -146,7 +146,7 @@ pub async fn upload(
         }
         Err(message) => {
             let page = page_of(web.nav, None, String::new(), format, message);
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            render_form(&page, true)
         }
     }
 }
@@ -178,7 +178,7 @@ pub async fn confirm(
         )),
         Err(message) => {
             let page = page_of(web.nav, None, String::new(), form.format, message);
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            render_form(&page, true)
         }
     }
 }

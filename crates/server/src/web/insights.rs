@@ -11,7 +11,7 @@ use wisdomos_core::event::InsightType;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
 use wisdomos_db::{events, insights, TenantTx};
 
-use super::error::{render, WebError};
+use super::error::{render_form, WebError};
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, Choice, FieldErrors};
 use crate::extract::{Read, Write};
@@ -85,11 +85,7 @@ async fn show(
     tx.commit().await?;
     let (patterns, others): (Vec<_>, Vec<_>) = all.items.iter().partition(|i| i.is_recurring);
     let types: Vec<&str> = InsightType::ALL.iter().map(|t| t.as_str()).collect();
-    let status = if errors.any() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let failed = errors.any();
     let page = InsightsPage {
         can_write: web.ctx.allows::<Write>(),
         nav: Some(web.nav),
@@ -99,7 +95,7 @@ async fn show(
         form,
         errors,
     };
-    Ok((status, render(&page)?).into_response())
+    render_form(&page, failed)
 }
 
 /// `GET /insights`.
@@ -132,11 +128,7 @@ pub async fn create(
     match api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
         Ok(_) => Ok(Redirect::to("/insights").into_response()),
         Err(ApiError::Validation(errs)) => {
-            let read = Web {
-                ctx: web.ctx.to::<Read>()?,
-                user: web.user,
-                nav: web.nav,
-            };
+            let read = web.to::<Read>()?;
             show(&st, read, form, FieldErrors::from(&errs)).await
         }
         Err(e) => Err(e.into()),
@@ -209,11 +201,7 @@ async fn apply_page(
         measurable: String::new(),
         life_area_id: event_area.unwrap_or_default(),
     });
-    let status = if errors.any() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let failed = errors.any();
     let page = ApplyPage {
         nav: Some(web.nav),
         insight: card(&i, tz),
@@ -221,7 +209,7 @@ async fn apply_page(
         form,
         errors,
     };
-    Ok((status, render(&page)?).into_response())
+    render_form(&page, failed)
 }
 
 /// `GET /insights/{id}/apply`.

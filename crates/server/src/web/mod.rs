@@ -88,10 +88,8 @@ pub fn router() -> Router<AppState> {
         .route("/settings/members", post(settings::add_member))
         .route("/settings/members/{user_id}", post(settings::change_member))
         .route("/settings/widgets/{id}/move", post(settings::move_widget))
-        .route(
-            "/settings/widgets/{id}/visibility",
-            post(settings::toggle_widget),
-        )
+        .route("/settings/widgets", post(settings::add_widget))
+        .route("/settings/widgets/{id}", post(settings::change_widget))
         .route("/settings/jobs/process", post(settings::process_jobs))
         .merge(
             // The file travels twice: uploaded, then base64 in the confirming form.

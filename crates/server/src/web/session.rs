@@ -205,6 +205,18 @@ impl<N: Need> FromRequestParts<AppState> for Web<N> {
     }
 }
 
+impl<N: Need> Web<N> {
+    /// The same page with the role checked for `M` instead (a write handler showing its read
+    /// page again with the form's errors).
+    pub fn to<M: Need>(self) -> Result<Web<M>, WebError> {
+        Ok(Web {
+            ctx: self.ctx.to::<M>()?,
+            user: self.user,
+            nav: self.nav,
+        })
+    }
+}
+
 #[derive(Deserialize)]
 struct CsrfOnly {
     #[serde(rename = "_csrf")]

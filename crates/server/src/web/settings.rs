@@ -7,8 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 use wisdomos_core::role::Role;
+use wisdomos_core::widgets::WidgetSize;
+use wisdomos_db::life_areas::{self, LifeAreaFilter};
+use wisdomos_db::TenantTx;
 
-use super::error::{render, WebError};
+use super::error::{render_form, WebError};
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, FieldErrors};
 use crate::extract::{ListMembers, ManageMembers, Read, ReadAudit, RunJobs, UpdateTenant};
@@ -29,6 +32,7 @@ pub struct WidgetRow {
     pub id: Uuid,
     pub title: String,
     pub size: String,
+    pub sizes: Vec<view::Choice>,
     pub visible: bool,
     pub position: i32,
     pub last: bool,
@@ -54,6 +58,8 @@ struct SettingsPage {
     members: Vec<MemberRow>,
     roles: Vec<&'static str>,
     widgets: Vec<WidgetRow>,
+    widget_types: Vec<view::Choice>,
+    areas: Vec<view::Choice>,
     audit: Vec<LogRow>,
     jobs: Vec<LogRow>,
     errors: FieldErrors,
@@ -77,6 +83,9 @@ async fn show(
     )
     .await?;
     let axum::Json(ws) = widgets::list(State(st.clone()), web.ctx.to::<Read>()?).await?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
+    tx.commit().await?;
     let audit_rows = match web.ctx.to::<ReadAudit>() {
         Ok(ctx) => {
             let axum::Json(p) = audit::list(
@@ -110,11 +119,7 @@ async fn show(
     )
     .await?;
     let n = ws.len();
-    let status = if errors.any() || !error.is_empty() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let failed = errors.any() || !error.is_empty();
     let page = SettingsPage {
         name: web.ctx.tenant.name.clone(),
         timezone: web.ctx.tenant.timezone.clone(),
@@ -138,12 +143,29 @@ async fn show(
             .map(|(i, w)| WidgetRow {
                 id: w.id,
                 title: view::words(&w.widget_type),
+                sizes: ["small", "medium", "large"]
+                    .iter()
+                    .map(|s| view::Choice {
+                        value: (*s).to_owned(),
+                        label: (*s).to_owned(),
+                        selected: *s == w.size,
+                    })
+                    .collect(),
                 size: w.size,
                 visible: w.is_visible,
                 position: i as i32,
                 last: i + 1 == n,
             })
             .collect(),
+        widget_types: wisdomos_core::widgets::WIDGET_TYPES
+            .iter()
+            .map(|(t, _)| view::Choice {
+                value: (*t).to_owned(),
+                label: view::words(t),
+                selected: false,
+            })
+            .collect(),
+        areas: view::area_choices(&areas, ""),
         audit: audit_rows,
         jobs: js
             .items
@@ -160,7 +182,7 @@ async fn show(
         errors,
         error,
     };
-    Ok((status, render(&page)?).into_response())
+    render_form(&page, failed)
 }
 
 /// `GET /settings`.
@@ -291,6 +313,27 @@ pub struct MoveForm {
     pub position: i32,
 }
 
+/// The id of the user's own copy of widget `id`, making their layout their own first when it
+/// still shows tenant defaults (`widgets::personalize`), so the page arranges the user's
+/// dashboard and never the workspace's defaults.
+async fn own_widget(st: &AppState, web: &Web<Read>, id: &str) -> Result<String, WebError> {
+    let id = crate::routes::events::parse_id(id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let w = wisdomos_db::widgets::get(&mut tx, id).await?;
+    let own = match w.user_id {
+        Some(u) if u == web.ctx.user_id => w.id,
+        Some(_) => return Err(ApiError::NotFound.into()),
+        None => wisdomos_db::widgets::personalize(&mut tx, web.ctx.user_id, st.clock.now())
+            .await?
+            .into_iter()
+            .find(|o| o.widget_type == w.widget_type && o.user_id.is_some())
+            .map(|o| o.id)
+            .ok_or(ApiError::NotFound)?,
+    };
+    tx.commit().await?;
+    Ok(own.to_string())
+}
+
 /// `POST /settings/widgets/{id}/move`.
 pub async fn move_widget(
     State(st): State<AppState>,
@@ -301,31 +344,94 @@ pub async fn move_widget(
     let req = widgets::MoveWidget {
         position: form.position.max(0),
     };
+    let id = own_widget(&st, &web, &id).await?;
     let _ = widgets::move_widget(State(st), web.ctx, Path(id), ApiJson(req)).await?;
     Ok(Redirect::to("/settings#widgets").into_response())
 }
 
-/// Fields of a widget's visibility switch.
+/// Fields of a widget change: visibility and/or size (`small`, `medium`, `large`).
 #[derive(Debug, Deserialize)]
-pub struct VisibilityForm {
-    pub visible: bool,
+pub struct WidgetForm {
+    pub visible: Option<bool>,
+    pub size: Option<String>,
 }
 
-/// `POST /settings/widgets/{id}/visibility`.
-pub async fn toggle_widget(
+/// `POST /settings/widgets/{id}`: shows, hides or resizes one of the user's widgets.
+pub async fn change_widget(
     State(st): State<AppState>,
     web: Web<Read>,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<VisibilityForm>,
+    CsrfForm(form): CsrfForm<WidgetForm>,
 ) -> Result<Response, WebError> {
+    let size = match form.size.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(
+            serde_json::from_value::<WidgetSize>(serde_json::Value::String(s.to_owned())).map_err(
+                |_| {
+                    ApiError::field(wisdomos_core::FieldError::new(
+                        "size",
+                        "invalid",
+                        "size must be small, medium or large",
+                    ))
+                },
+            )?,
+        ),
+    };
     let req = widgets::UpdateWidget {
         position: None,
-        size: None,
-        is_visible: Some(form.visible),
+        size,
+        is_visible: form.visible,
         config: None,
     };
+    let id = own_widget(&st, &web, &id).await?;
     let _ = widgets::update(State(st), web.ctx, Path(id), ApiJson(req)).await?;
     Ok(Redirect::to("/settings#widgets").into_response())
+}
+
+/// Fields of the add-widget form; `lifeArea` and `days` configure an `area_trend`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewWidgetForm {
+    pub widget_type: String,
+    #[serde(default)]
+    pub size: String,
+    #[serde(default)]
+    pub life_area: String,
+    #[serde(default)]
+    pub days: String,
+}
+
+/// `POST /settings/widgets`: adds a widget to the end of the user's layout.
+pub async fn add_widget(
+    State(st): State<AppState>,
+    web: Web<Read>,
+    CsrfForm(form): CsrfForm<NewWidgetForm>,
+) -> Result<Response, WebError> {
+    let mut config = serde_json::Map::new();
+    if form.widget_type == "area_trend" {
+        config.insert("lifeArea".into(), form.life_area.trim().into());
+        let days = form.days.trim().parse::<i64>().unwrap_or(90);
+        config.insert("days".into(), days.into());
+    }
+    let size = serde_json::from_value::<WidgetSize>(serde_json::Value::String(
+        form.size.trim().to_owned(),
+    ))
+    .ok();
+    let req = widgets::CreateWidget {
+        widget_type: form.widget_type,
+        scope: Default::default(),
+        position: None,
+        size,
+        is_visible: Some(true),
+        config: Some(serde_json::Value::Object(config)),
+    };
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    wisdomos_db::widgets::personalize(&mut tx, web.ctx.user_id, st.clock.now()).await?;
+    tx.commit().await?;
+    match widgets::create(State(st.clone()), web.ctx.to::<Read>()?, ApiJson(req)).await {
+        Ok(_) => Ok(Redirect::to("/settings#widgets").into_response()),
+        Err(e) => refused(&st, web, e).await,
+    }
 }
 
 /// `POST /settings/jobs/process`: runs the workspace's due jobs now (ADMIN and above).
