@@ -8,27 +8,17 @@
 //!
 //! Run: `scripts/bench.sh` (or `cargo bench -p wisdomos --bench foundation` with a database URL).
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
+
+use common::ms;
 
 use serde_json::json;
 use wisdomos_db::migrate::{self, Migration};
 use wisdomos_db::provision::{self, NewTenant};
 use wisdomos_db::testing::TestDatabase;
 use wisdomos_db::users::{self, NewUser};
-use wisdomos_server::{AppState, ServerConfig, SystemClock};
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
 
 fn report(what: &str, mut samples: Vec<Duration>) {
     samples.sort();
@@ -36,10 +26,10 @@ fn report(what: &str, mut samples: Vec<Duration>) {
     println!(
         "{what}: n={} p50={:.1} ms p95={:.1} ms p99={:.1} ms max={:.1} ms total={:.2} s",
         samples.len(),
-        percentile(&samples, 0.50),
-        percentile(&samples, 0.95),
-        percentile(&samples, 0.99),
-        percentile(&samples, 1.0),
+        ms(&samples, 0.50),
+        ms(&samples, 0.95),
+        ms(&samples, 0.99),
+        ms(&samples, 1.0),
         total.as_secs_f64()
     );
 }
@@ -52,8 +42,8 @@ const ADDITIVE: Migration = Migration {
 
 #[tokio::main]
 async fn main() {
-    let tenants = env_usize("BENCH_TENANTS", 1000);
-    let registrations = env_usize("BENCH_REGISTRATIONS", 50);
+    let tenants = common::env_u64("BENCH_TENANTS", 1000) as usize;
+    let registrations = common::env_u64("BENCH_REGISTRATIONS", 50) as usize;
     let tdb = TestDatabase::create().await;
     let db = &tdb.db;
     let now = chrono::Utc::now();
@@ -216,19 +206,7 @@ async fn main() {
             .await
             .unwrap();
     }
-    let mut config = ServerConfig::new(b"bench-secret-bench-secret-bench-secret".to_vec());
-    config.auth_rate_burst = 1_000_000;
-    config.auth_rate_period_ms = 1;
-    let state = AppState::new(db.clone(), config, Arc::new(SystemClock))
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(wisdomos_server::serve(
-        listener,
-        wisdomos_server::app(state),
-        std::future::pending(),
-    ));
+    let base = common::serve(db).await;
     let http = reqwest::Client::new();
     let mut samples = Vec::with_capacity(registrations);
     for i in 0..registrations + 3 {

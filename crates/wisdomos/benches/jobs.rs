@@ -6,6 +6,8 @@
 //!
 //! Run: `scripts/bench.sh jobs`.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -16,10 +18,7 @@ use wisdomos_jobs::{Registry, Worker, WorkerConfig};
 
 #[tokio::main]
 async fn main() {
-    let n: usize = std::env::var("BENCH_JOBS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
+    let n: usize = common::env_u64("BENCH_JOBS", 20_000) as usize;
     let tdb = TestDatabase::create().await;
     let tenant = uuid::Uuid::new_v4();
     for slots in [4usize, 16] {
@@ -76,10 +75,7 @@ async fn main() {
 
     // Pattern detection over 10,000 events in 90 days, written from a small vocabulary of
     // recurring themes plus noise so that groups exist.
-    let events: usize = std::env::var("BENCH_PATTERN_EVENTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+    let events: usize = common::env_u64("BENCH_PATTERN_EVENTS", 10_000) as usize;
     let user = wisdomos_db::users::NewUser {
         email: "p@example.org",
         password_hash: "x",

@@ -10,23 +10,14 @@
 //!
 //! Run: `scripts/bench.sh life` (or `cargo bench -p wisdomos --bench life` with a database URL).
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
+
+use common::{env_u64, ms};
 
 use serde_json::{json, Value};
 use wisdomos_db::testing::TestDatabase;
-use wisdomos_server::{AppState, ServerConfig, SystemClock};
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn ms(sorted: &[Duration], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0
-}
 
 fn pgbench_bin() -> std::path::PathBuf {
     let out = std::process::Command::new("pg_config")
@@ -49,20 +40,7 @@ async fn main() {
     let rows = env_u64("BENCH_IMPORT_ROWS", 10_000);
     let seconds = env_u64("BENCH_SECONDS", 10);
     let tdb = TestDatabase::create().await;
-    let mut config = ServerConfig::new(b"bench-secret-bench-secret-bench-secret".to_vec());
-    config.auth_rate_burst = 1_000_000;
-    config.auth_rate_period_ms = 1;
-    config.body_limit = 64 * 1024;
-    let state = AppState::new(tdb.db.clone(), config, Arc::new(SystemClock))
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(wisdomos_server::serve(
-        listener,
-        wisdomos_server::app(state),
-        std::future::pending(),
-    ));
+    let base = common::serve(&tdb.db).await;
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(16)
         .build()

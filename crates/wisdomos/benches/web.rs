@@ -7,15 +7,13 @@
 //!
 //! Run: `scripts/bench.sh web`.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
 
-use wisdomos_db::testing::{TestDatabase, TEST_ROLE_PASSWORD};
-use wisdomos_server::{AppState, ServerConfig, SystemClock};
+use common::ms;
 
-fn ms(sorted: &[Duration], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0
-}
+use wisdomos_db::testing::{TestDatabase, TEST_ROLE_PASSWORD};
 
 fn csrf_of(html: &str) -> String {
     let key = r#"name="_csrf" value=""#;
@@ -25,10 +23,7 @@ fn csrf_of(html: &str) -> String {
 
 #[tokio::main]
 async fn main() {
-    let repeats: usize = std::env::var("BENCH_PAGE_REPEATS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50);
+    let repeats = common::env_u64("BENCH_PAGE_REPEATS", 50) as usize;
     let tdb = TestDatabase::create().await;
     let data = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_wisdomos"))
@@ -51,19 +46,7 @@ async fn main() {
         .trim()
         .to_owned();
 
-    let mut config = ServerConfig::new(b"bench-secret-bench-secret-bench-secret".to_vec());
-    config.auth_rate_burst = 1_000_000;
-    config.auth_rate_period_ms = 1;
-    let state = AppState::new(tdb.db.clone(), config, Arc::new(SystemClock))
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(wisdomos_server::serve(
-        listener,
-        wisdomos_server::app(state),
-        std::future::pending(),
-    ));
+    let base = common::serve(&tdb.db).await;
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())

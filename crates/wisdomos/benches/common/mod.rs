@@ -1,0 +1,41 @@
+//! Helpers shared by the benchmarks: settings from the environment, percentiles, and the app
+//! served in-process on a random loopback port.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wisdomos_db::Database;
+use wisdomos_server::{AppState, ServerConfig, SystemClock};
+
+/// `name` from the environment as a number, else `default`.
+pub fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The `p` quantile (0–1, nearest rank) of sorted durations, in milliseconds.
+pub fn ms(sorted: &[Duration], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0
+}
+
+/// Serves the whole app over `db` with the system clock and no per-IP auth limit; returns
+/// its base URL (`http://127.0.0.1:<port>`).
+pub async fn serve(db: &Database) -> String {
+    let mut config = ServerConfig::new(b"bench-secret-bench-secret-bench-secret".to_vec());
+    config.auth_rate_burst = 1_000_000;
+    config.auth_rate_period_ms = 1;
+    let state = AppState::new(db.clone(), config, Arc::new(SystemClock))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(wisdomos_server::serve(
+        listener,
+        wisdomos_server::app(state),
+        std::future::pending(),
+    ));
+    base
+}
