@@ -64,7 +64,13 @@ test("sign up, see 30 cards in 6 clusters, log an event, apply an insight, impor
 
   // Log a breakthrough: +15 bonus and +20 momentum → 85.0, THRIVING, blue.
   await page.getByRole("link", { name: "Log an event" }).first().click();
-  await page.getByLabel("Title").fill("Ran my first half marathon");
+  // The area is proposed as one types (htmx + the classifier); picking it sets the select.
+  await page.getByLabel("Title").pressSequentially("Ran my first half marathon, legs sore, body strong");
+  const chip = page.locator("[data-pick-area]").first();
+  await chip.waitFor();
+  const proposed = await chip.getAttribute("data-pick-area");
+  await chip.click();
+  assert.equal(await page.getByLabel("Life area").inputValue(), proposed);
   await page.getByLabel("Life area").selectOption("physical-health");
   await page.getByLabel("Type").selectOption("BREAKTHROUGH");
   await page.getByLabel("Tone").selectOption("POSITIVE");
@@ -127,8 +133,13 @@ test("sign up, see 30 cards in 6 clusters, log an event, apply an insight, impor
   assert.equal(await page.getByTestId("accepted").innerText(), "3");
   await page.getByRole("button", { name: "Import 3 events" }).click();
   assert.equal(await page.getByTestId("import-report").getAttribute("data-written"), "true");
-  await page.goto(`${BASE}/events?q=river`);
-  assert.match(await page.locator("#timeline").innerText(), /Evening walk/);
+  // The timeline filters as one types (htmx swaps it and pushes the URL).
+  await page.goto(`${BASE}/events`);
+  await page.getByLabel("Search").pressSequentially("river");
+  await page.waitForURL(/q=river/);
+  const timeline = await page.locator("#timeline").innerText();
+  assert.match(timeline, /Evening walk/);
+  assert.doesNotMatch(timeline, /Long day/);
 
   // Settings show the workspace, members, layout and audit log.
   await page.goto(`${BASE}/settings`);
