@@ -54,6 +54,15 @@ struct AreaPage {
     boundaries: Vec<BoundaryRow>,
 }
 
+/// `1 event`, `3 events`.
+fn count(n: u32, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// `+12.4`, `−10.0`, and `+0.0` for both zeros.
 fn signed(x: f64) -> String {
     if x < -0.05 {
@@ -102,8 +111,8 @@ pub async fn page(
             name: "Momentum",
             points: signed(b.momentum),
             explain: format!(
-                "{} events in the last {w} days, their emotional charge weighted by recency (half-life 14 days); range −20 to +20.",
-                b.event_count
+                "{} in the last {w} days, their emotional charge weighted by recency (half-life 14 days); range −20 to +20.",
+                count(b.event_count, "event")
             ),
         },
         Factor {
@@ -115,24 +124,24 @@ pub async fn page(
             name: "Boundary violations",
             points: signed(-b.boundary_penalty),
             explain: format!(
-                "{} violations in the last {w} days, 10 points each, at most 30.",
-                b.violation_count
+                "{} in the last {w} days, 10 points each, at most 30.",
+                count(b.violation_count, "violation")
             ),
         },
         Factor {
             name: "Upsets",
             points: signed(-b.upset_penalty),
             explain: format!(
-                "{} upsets in the last {w} days, 5 points each, at most 20.",
-                b.upset_count
+                "{} in the last {w} days, 5 points each, at most 20.",
+                count(b.upset_count, "upset")
             ),
         },
         Factor {
             name: "Breakthroughs",
             points: signed(b.breakthrough_bonus),
             explain: format!(
-                "{} breakthroughs in the last {w} days, 15 points each, at most 30.",
-                b.breakthrough_count
+                "{} in the last {w} days, 15 points each, at most 30.",
+                count(b.breakthrough_count, "breakthrough")
             ),
         },
     ];
