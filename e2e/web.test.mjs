@@ -227,6 +227,17 @@ test("the demo workspace, the area page and the event form at desktop and phone 
     });
     assert.equal(focused.cls, "skip");
     assert.notEqual(focused.outline, "none");
+    if (label === "desktop") {
+      // Every visible form control on every page has a label.
+      for (const path of ["/", "/areas/work", "/events", "/events/new", "/insights", "/commitments",
+        "/boundaries", "/autobiography", "/import", "/settings"]) {
+        await page.goto(`${BASE}${path}`);
+        const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea")]
+          .filter((el) => el.type !== "hidden" && !(el.labels && el.labels.length) && !el.getAttribute("aria-label"))
+          .map((el) => el.name || el.id));
+        assert.deepEqual(unlabelled, [], `unlabelled controls on ${path}`);
+      }
+    }
     assert.deepEqual(page.external, []);
     await page.context().close();
   }

@@ -129,6 +129,80 @@ async fn every_page_answers_with_its_content() {
     assert!(area.contains("+15.0"));
     let (_, none) = get(&app, &c, "/events?q=zebra").await;
     assert!(none.contains("No events match"));
+
+    // Edit moves the event to another area (both recomputed); delete brings the score back.
+    let (_, list) = get(&app, &c, "/events").await;
+    let at = list.find("data-event-id=\"").unwrap() + "data-event-id=\"".len();
+    let id = list[at..at + 36].to_owned();
+    let (s, edit) = get(&app, &c, &format!("/events/{id}/edit")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        edit.contains("value=\"running, health\""),
+        "tags shown as typed"
+    );
+    let (s, location, _) = post(
+        &app,
+        &c,
+        &format!("/events/{id}"),
+        &[
+            ("_csrf", &token),
+            ("title", "Finished the marathon"),
+            ("lifeAreaId", "mental-health"),
+            ("type", "BREAKTHROUGH"),
+            ("category", "HEALTH"),
+            ("tone", "POSITIVE"),
+            ("emotionalCharge", "5"),
+            ("tags", "running"),
+            ("narrative", ""),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (s, location.as_str()),
+        (StatusCode::SEE_OTHER, "/areas/mental-health")
+    );
+    let (_, home) = get(&app, &c, "/").await;
+    assert!(home.contains("data-life-area=\"physical-health\" data-status=\"BALANCED\""));
+    assert!(home.contains("data-life-area=\"mental-health\" data-status=\"THRIVING\""));
+    let (s, location, _) = post(
+        &app,
+        &c,
+        &format!("/events/{id}/delete"),
+        &[("_csrf", &token)],
+    )
+    .await;
+    assert_eq!((s, location.as_str()), (StatusCode::SEE_OTHER, "/events"));
+    let (_, home) = get(&app, &c, "/").await;
+    assert!(home.contains("data-life-area=\"mental-health\" data-status=\"BALANCED\""));
+
+    // The workspace is renamed; a bad time zone is refused beside its field.
+    let (s, _, html) = post(
+        &app,
+        &c,
+        "/settings/workspace",
+        &[
+            ("_csrf", &token),
+            ("name", "Renamed"),
+            ("timezone", "Mars/Olympus"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"timezone-error\""));
+    let (s, _, _) = post(
+        &app,
+        &c,
+        "/settings/workspace",
+        &[
+            ("_csrf", &token),
+            ("name", "Renamed"),
+            ("timezone", "Asia/Tokyo"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, home) = get(&app, &c, "/").await;
+    assert!(home.contains(">Renamed<"));
 }
 
 #[tokio::test]
@@ -232,6 +306,33 @@ async fn sessions_csrf_and_errors() {
     .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert!(html.contains("invalid e-mail or password"));
+    // The API's lock-out holds here too: after 10 failures, even the right password waits.
+    for _ in 0..9 {
+        post(
+            &app,
+            &c2,
+            "/signin",
+            &[
+                ("_csrf", &t2),
+                ("email", "csrf@example.com"),
+                ("password", "wrong password here"),
+            ],
+        )
+        .await;
+    }
+    let (s, _, html) = post(
+        &app,
+        &c2,
+        "/signin",
+        &[
+            ("_csrf", &t2),
+            ("email", "csrf@example.com"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert!(html.contains("Too many failed sign-ins"), "{html}");
     let (s, location, _) = post(&app, &c, "/signout", &[("_csrf", &token)]).await;
     assert_eq!((s, location.as_str()), (StatusCode::SEE_OTHER, "/signin"));
     let r = c.get(format!("{}/", app.base)).send().await.unwrap();
