@@ -14,7 +14,7 @@ use wisdomos_db::{autobiography, boundaries, events, snapshots, tenants, Databas
 use wisdomos_server::auth::password::PasswordHasher;
 use wisdomos_server::import::{self, ImportOptions};
 
-/// The year of journal events the project ships (written by us: 171 events over 12 months,
+/// The year of journal events the project ships (written by us: 191 events over 12 months,
 /// touching all 30 areas, with recurring themes such as overwork before deadlines).
 const JOURNAL: &str = include_str!("../../demo/journal.json");
 
