@@ -227,15 +227,19 @@ test("the demo workspace, the area page and the event form at desktop and phone 
     });
     assert.equal(focused.cls, "skip");
     assert.notEqual(focused.outline, "none");
-    if (label === "desktop") {
-      // Every visible form control on every page has a label.
-      for (const path of ["/", "/areas/work", "/events", "/events/new", "/insights", "/commitments",
-        "/boundaries", "/autobiography", "/import", "/settings"]) {
-        await page.goto(`${BASE}${path}`);
-        const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea")]
-          .filter((el) => el.type !== "hidden" && !(el.labels && el.labels.length) && !el.getAttribute("aria-label"))
-          .map((el) => el.name || el.id));
-        assert.deepEqual(unlabelled, [], `unlabelled controls on ${path}`);
+    // Every page: each visible form control labelled; at 375 px, no horizontal scrolling.
+    for (const path of ["/", "/areas/work", "/events", "/events/new", "/insights", "/commitments",
+      "/boundaries", "/autobiography", "/import", "/settings"]) {
+      await page.goto(`${BASE}${path}`);
+      const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea")]
+        .filter((el) => el.type !== "hidden" && !(el.labels && el.labels.length) && !el.getAttribute("aria-label"))
+        .map((el) => el.name || el.id));
+      assert.deepEqual(unlabelled, [], `unlabelled controls on ${path}`);
+      if (label === "phone") {
+        const wide = await page.evaluate(() => [...document.querySelectorAll("body *")]
+          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .slice(0, 5).map((el) => `${el.tagName}.${el.className}`));
+        assert.deepEqual(wide, [], `nothing wider than 375 px on ${path}`);
       }
     }
     assert.deepEqual(page.external, []);

@@ -112,6 +112,10 @@ async fn every_page_answers_with_its_content() {
         ("/events", "Finished the marathon"),
         ("/events?q=marathon", "Finished the marathon"),
         ("/events?tag=running", "Finished the marathon"),
+        (
+            "/events?category=HEALTH&type=BREAKTHROUGH&lifeArea=physical-health",
+            "Finished the marathon",
+        ),
         ("/events/new", "Emotional charge"),
         ("/insights", "Record an insight"),
         ("/commitments", "Make a commitment"),
@@ -127,8 +131,17 @@ async fn every_page_answers_with_its_content() {
     let (_, area) = get(&app, &c, "/areas/physical-health").await;
     assert!(area.contains("data-status=\"THRIVING\""));
     assert!(area.contains("+15.0"));
-    let (_, none) = get(&app, &c, "/events?q=zebra").await;
-    assert!(none.contains("No events match"));
+    for filter in [
+        "q=zebra",
+        "category=FINANCIAL",
+        "tone=NEGATIVE",
+        "lifeArea=work",
+        "from=2999-01-01",
+    ] {
+        let (s, none) = get(&app, &c, &format!("/events?{filter}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(none.contains("No events match"), "{filter}");
+    }
 
     // Edit moves the event to another area (both recomputed); delete brings the score back.
     let (_, list) = get(&app, &c, "/events").await;

@@ -352,6 +352,8 @@ pub struct TimelineQuery {
     #[serde(default, rename = "type")]
     pub event_type: String,
     #[serde(default)]
+    pub category: String,
+    #[serde(default)]
     pub tone: String,
     #[serde(default)]
     pub tag: String,
@@ -373,6 +375,7 @@ struct TimelinePage {
     q: TimelineQuery,
     areas: Vec<Choice>,
     types: Vec<Choice>,
+    categories: Vec<Choice>,
     tones: Vec<Choice>,
     events: Vec<EventRow>,
     /// Query string of the next page, empty on the last.
@@ -398,7 +401,7 @@ pub async fn timeline(
     let query = EventQuery {
         life_area: nonempty(&q.life_area),
         event_type: EventType::parse(q.event_type.trim()),
-        category: None,
+        category: EventCategory::parse(q.category.trim()),
         tone: EventTone::parse(q.tone.trim()),
         tag: nonempty(&q.tag),
         from: day_start(&q.from, tz, 0),
@@ -414,6 +417,7 @@ pub async fn timeline(
                     let mut params: Vec<(&str, &str)> = vec![
                         ("lifeArea", q.life_area.as_str()),
                         ("type", q.event_type.as_str()),
+                        ("category", q.category.as_str()),
                         ("tone", q.tone.as_str()),
                         ("tag", q.tag.as_str()),
                         ("q", q.q.as_str()),
@@ -444,10 +448,12 @@ pub async fn timeline(
         };
     let types: Vec<&str> = EventType::ALL.iter().map(|v| v.as_str()).collect();
     let tones: Vec<&str> = EventTone::ALL.iter().map(|v| v.as_str()).collect();
+    let categories: Vec<&str> = EventCategory::ALL.iter().map(|v| v.as_str()).collect();
     render(&TimelinePage {
         nav: Some(web.nav),
         areas: view::area_choices(&all, &q.life_area),
         types: view::choices(&types, &q.event_type),
+        categories: view::choices(&categories, &q.category),
         tones: view::choices(&tones, &q.tone),
         q,
         events,
