@@ -299,6 +299,10 @@ async fn sessions_csrf_and_errors() {
     let (s, html) = get(&app, &c, &format!("/events/{}/edit", uuid::Uuid::new_v4())).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(html.contains("not_found"));
+    assert!(
+        html.contains("action=\"/signout\""),
+        "a signed-in error page keeps the frame"
+    );
     let (s, _) = get(&app, &c, "/areas/no-such-area").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
@@ -395,8 +399,12 @@ async fn viewer_pages_hide_writes_and_refuse_them() {
     assert!(!area.contains("Refresh score"));
     let (s, _, _) = post(&app, &viewer, "/areas/work/refresh", &[("_csrf", &token)]).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = get(&app, &viewer, "/events/new").await;
+    let (s, html) = get(&app, &viewer, "/events/new").await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(
+        html.contains("workspace-switch"),
+        "the switcher is there to leave"
+    );
 
     // The viewer hides a widget of their dashboard; the owner's dashboard keeps it.
     let (_, settings) = get(&app, &viewer, "/settings").await;

@@ -199,7 +199,7 @@ pub fn router(state: AppState) -> Router {
         }
         None => (auth_router, web_auth),
     };
-    let web = crate::web::page_headers(web_auth.merge(crate::web::router()));
+    let web = crate::web::pages(state.clone(), web_auth.merge(crate::web::router()));
     Router::new()
         .nest("/api/v1", auth_router.merge(rest_router))
         .merge(docs::router(Arc::new(doc)))

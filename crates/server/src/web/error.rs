@@ -2,11 +2,14 @@
 //! mapped once here; causes of 500s are logged, never shown.
 
 use askama::Template;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use wisdomos_db::DbError;
 
-use crate::ApiError;
+use super::session::{Nav, WebUser};
+use crate::{ApiError, AppState};
 
 /// Every way a page can fail.
 #[derive(Debug)]
@@ -42,11 +45,20 @@ impl From<askama::Error> for WebError {
     }
 }
 
+/// What an error page said, kept on the response so [`frame_errors`] can show it again inside
+/// the signed-in user's page frame.
+#[derive(Debug, Clone)]
+pub struct ErrorShown {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
 /// The page shown for an error.
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
-    nav: Option<super::session::Nav>,
+    nav: Option<Nav>,
     status: u16,
     code: &'static str,
     message: String,
@@ -80,16 +92,47 @@ impl IntoResponse for WebError {
                 (status, code, message)
             }
         };
-        let page = ErrorPage {
-            nav: None,
-            status: status.as_u16(),
+        let shown = ErrorShown {
+            status,
             code,
             message,
         };
-        match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, code).into_response(),
-        }
+        let mut response = error_page(&shown, None);
+        response.extensions_mut().insert(shown);
+        response
+    }
+}
+
+fn error_page(e: &ErrorShown, nav: Option<Nav>) -> Response {
+    let page = ErrorPage {
+        nav,
+        status: e.status.as_u16(),
+        code: e.code,
+        message: e.message.clone(),
+    };
+    match page.render() {
+        Ok(html) => (e.status, Html(html)).into_response(),
+        Err(_) => (e.status, e.code).into_response(),
+    }
+}
+
+/// Middleware: an error page for a signed-in user gets the page frame (header, workspace
+/// switcher, sign-out), so a person who meets a 403 or 404 is never stranded. The error itself
+/// is rendered without the request (`IntoResponse`); the frame needs the session, which this
+/// layer has.
+pub async fn frame_errors(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
+    let path = req.uri().path().to_owned();
+    let mut response = next.run(req).await;
+    let Some(shown) = response.extensions_mut().remove::<ErrorShown>() else {
+        return response;
+    };
+    let Ok(user) = WebUser::from_headers(&headers, &st).await else {
+        return response;
+    };
+    match Nav::load(&st, &user, &path).await {
+        Ok(nav) => error_page(&shown, Some(nav)),
+        Err(_) => response,
     }
 }
 

@@ -103,6 +103,14 @@ pub fn router() -> Router<AppState> {
         .merge(assets())
 }
 
+/// Every page with the error frame (`error::frame_errors`) and the security headers.
+pub fn pages(state: AppState, r: Router<AppState>) -> Router<AppState> {
+    page_headers(r.layer(axum::middleware::from_fn_with_state(
+        state,
+        error::frame_errors,
+    )))
+}
+
 /// Security headers for every page.
 pub fn page_headers<S: Clone + Send + Sync + 'static>(r: Router<S>) -> Router<S> {
     r.layer(SetResponseHeaderLayer::if_not_present(

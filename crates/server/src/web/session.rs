@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sha2::Sha256;
 use uuid::Uuid;
+use wisdomos_core::role::{Permission, Role};
 use wisdomos_db::memberships;
 use wisdomos_db::sessions::{self, SessionOwner};
 use wisdomos_db::users;
@@ -108,11 +109,10 @@ pub struct WebUser {
     pub csrf: String,
 }
 
-impl FromRequestParts<AppState> for WebUser {
-    type Rejection = WebError;
-
-    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, WebError> {
-        let jar = CookieJar::from_headers(&parts.headers);
+impl WebUser {
+    /// The live session named by the cookie in `headers`; [`WebError::SignIn`] when there is none.
+    pub async fn from_headers(headers: &HeaderMap, st: &AppState) -> Result<Self, WebError> {
+        let jar = CookieJar::from_headers(headers);
         let token = jar
             .get(SESSION_COOKIE)
             .map(|c| c.value().to_owned())
@@ -127,6 +127,14 @@ impl FromRequestParts<AppState> for WebUser {
             owner,
             csrf: csrf_token(&st.config.jwt_secret, &token),
         })
+    }
+}
+
+impl FromRequestParts<AppState> for WebUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, WebError> {
+        WebUser::from_headers(&parts.headers, st).await
     }
 }
 
@@ -171,6 +179,39 @@ pub struct Web<N: Need> {
     pub nav: Nav,
 }
 
+impl Nav {
+    /// The frame of `user`'s pages at `path`: their e-mail, their workspaces with the session's
+    /// one current, their role there. Two queries on the app pool (platform rows).
+    pub async fn load(st: &AppState, user: &WebUser, path: &str) -> Result<Self, WebError> {
+        let o = user.owner;
+        let account = users::get(st.db.app(), o.user_id)
+            .await
+            .map_err(ApiError::from)?;
+        let mine = memberships::tenants_of_user(st.db.app(), o.user_id, None, 100)
+            .await
+            .map_err(ApiError::from)?;
+        let current = mine.items.iter().find(|m| m.tenant.id == o.tenant_id);
+        let role = current.map(|m| m.role.clone()).unwrap_or_default();
+        Ok(Nav {
+            email: account.email,
+            tenant_name: current.map(|m| m.tenant.name.clone()).unwrap_or_default(),
+            admin: Role::parse(&role).is_some_and(|r| r.can(Permission::ReadAudit)),
+            role,
+            tenants: mine
+                .items
+                .iter()
+                .map(|m| NavTenant {
+                    current: m.tenant.id == o.tenant_id,
+                    id: m.tenant.id,
+                    name: m.tenant.name.clone(),
+                })
+                .collect(),
+            csrf: user.csrf.clone(),
+            path: path.to_owned(),
+        })
+    }
+}
+
 impl<N: Need> FromRequestParts<AppState> for Web<N> {
     type Rejection = WebError;
 
@@ -178,29 +219,7 @@ impl<N: Need> FromRequestParts<AppState> for Web<N> {
         let user = WebUser::from_request_parts(parts, st).await?;
         let o = user.owner;
         let ctx = TenantCtx::<N>::authorize(st, o.user_id, o.tenant_id, o.family_id, false).await?;
-        let account = users::get(st.db.app(), o.user_id)
-            .await
-            .map_err(ApiError::from)?;
-        let mine = memberships::tenants_of_user(st.db.app(), o.user_id, None, 100)
-            .await
-            .map_err(ApiError::from)?;
-        let nav = Nav {
-            email: account.email,
-            tenant_name: ctx.tenant.name.clone(),
-            role: ctx.role.as_str().to_owned(),
-            tenants: mine
-                .items
-                .into_iter()
-                .map(|m| NavTenant {
-                    current: m.tenant.id == ctx.tenant.id,
-                    id: m.tenant.id,
-                    name: m.tenant.name,
-                })
-                .collect(),
-            csrf: user.csrf.clone(),
-            path: parts.uri.path().to_owned(),
-            admin: ctx.role.can(wisdomos_core::role::Permission::ReadAudit),
-        };
+        let nav = Nav::load(st, &user, parts.uri.path()).await?;
         Ok(Web { ctx, user, nav })
     }
 }
