@@ -154,6 +154,29 @@ async fn main() {
         ])
         .output();
     let _ = std::fs::remove_file(&script);
+    // The HTTP ceiling: the same 8 in-process clients against `GET /healthz` (no database), so
+    // the ratio's bound on this machine is visible next to it.
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (http, base) = (http.clone(), base.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                let resp = http.get(format!("{base}/healthz")).send().await.unwrap();
+                assert_eq!(resp.status(), 200);
+                let _ = resp.bytes().await;
+                n += 1;
+            }
+            n
+        }));
+    }
+    let mut n = 0;
+    for t in tasks {
+        n += t.await.unwrap();
+    }
+    let ceiling = n as f64 / started.elapsed().as_secs_f64();
     match out {
         Ok(o) if o.status.success() => {
             let text = String::from_utf8_lossy(&o.stdout);
@@ -164,6 +187,7 @@ async fn main() {
                 .and_then(|v| v.parse::<f64>().ok())
                 .unwrap_or(0.0);
             println!("pgbench one-row insert, 8 clients, {seconds} s: {tps:.0} tps; POST /events / pgbench = {:.2}", ours / tps.max(1.0));
+            println!("GET /healthz (HTTP only, no database), 8 clients, {seconds} s: {ceiling:.0} req/s; / pgbench = {:.2}", ceiling / tps.max(1.0));
         }
         Ok(o) => println!("pgbench failed: {}", String::from_utf8_lossy(&o.stderr)),
         Err(e) => println!("pgbench not runnable: {e}"),
