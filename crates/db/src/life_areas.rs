@@ -130,6 +130,18 @@ async fn load_aggregates(
     now: DateTime<Utc>,
     lock: bool,
 ) -> Result<(f64, ScoreAggregates), DbError> {
+    if lock {
+        // The row lock comes first, in a statement of its own, so that the sums below are read
+        // with a snapshot taken after it was granted: a writer of the same area that committed
+        // while we waited is counted. FOR NO KEY UPDATE, because the foreign-key checks of
+        // concurrent event inserts hold FOR KEY SHARE on this row; FOR UPDATE would conflict
+        // with those and deadlock two writers of one area.
+        sqlx::query("SELECT 1 FROM life_areas WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(DbError::NotFound)?;
+    }
     #[derive(sqlx::FromRow)]
     struct Row {
         current_score: f64,
@@ -159,9 +171,8 @@ async fn load_aggregates(
                          FROM events e,
                               LATERAL (SELECT power(0.5::float8, (extract(epoch FROM ($3 - e.occurred_at)) / 86400.0 / {half_life})::float8) AS w) d
                         WHERE e.life_area_id = la.id AND e.occurred_at > $2 AND e.occurred_at <= $3) ev
-         WHERE la.id = $1{lock}",
+         WHERE la.id = $1",
         half_life = score::HALF_LIFE_DAYS,
-        lock = if lock { " FOR UPDATE OF la" } else { "" }
     );
     let r: Row = sqlx::query_as(&sql)
         .bind(id)
@@ -197,7 +208,9 @@ pub async fn breakdown(
 }
 
 /// Recomputes and stores one area's score; returns the previous score and the new breakdown.
-/// Two round trips: the locked read of the inputs, and the update. Errors: [`DbError::NotFound`].
+/// Three round trips: the row lock, the read of the inputs, and the update. Callers that
+/// recompute several areas in one transaction do so in id order, so two of them cannot wait on
+/// each other. Errors: [`DbError::NotFound`].
 pub async fn recompute(
     tx: &mut TenantTx,
     id: Uuid,
@@ -217,9 +230,10 @@ pub async fn recompute(
     Ok((previous, breakdown))
 }
 
-/// Recomputes every area of the tenant; returns how many changed score.
+/// Recomputes every area of the tenant (locking them in id order, as every multi-area
+/// recomputation does); returns how many changed score.
 pub async fn recompute_all(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<usize, DbError> {
-    let ids: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM life_areas ORDER BY sort_order")
+    let ids: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM life_areas ORDER BY id")
         .fetch_all(tx.conn())
         .await?;
     let mut changed = 0;

@@ -806,3 +806,37 @@ async fn suggested_insights_share_tags_or_terms() {
     assert_eq!(s.len(), 1, "{v}");
     assert_eq!(s[0]["id"], i1["id"]);
 }
+
+#[tokio::test]
+async fn concurrent_writes_to_one_area_neither_fail_nor_lose_events() {
+    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let a = app.register("busy@example.org").await;
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let (app, token) = (app.clone(), a.access.clone());
+        tasks.push(tokio::spawn(async move {
+            let t = if i % 6 == 0 { "UPSET" } else { "PROGRESS" };
+            let body = event("work", t, (i % 11) - 5, &format!("Concurrent {i}"));
+            app.post("/api/v1/events", Some(&token), body).await
+        }));
+    }
+    for t in tasks {
+        let (s, v) = t.await.unwrap();
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+    // The stored score is the one a fresh computation over all 24 events gives.
+    let stored = area(&app, &a, "work").await;
+    let (s, fresh) = app
+        .post(
+            "/api/v1/life-areas/work/refresh",
+            Some(&a.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{fresh}");
+    assert_eq!(
+        stored["currentScore"], fresh["updatedScore"],
+        "{stored} {fresh}"
+    );
+    assert_eq!(stored["factors"]["eventCount"], 24);
+}

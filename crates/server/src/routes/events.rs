@@ -412,23 +412,32 @@ pub struct AreaScoreChange {
     pub status: String,
 }
 
+/// Recomputes each of `ids` once, locking them in id order (the lock order of every
+/// multi-area recomputation, so concurrent ones cannot deadlock); answers in the order of `ids`.
 async fn recompute_areas(
     tx: &mut TenantTx,
     ids: &[Uuid],
     now: DateTime<Utc>,
 ) -> Result<Vec<AreaScoreChange>, ApiError> {
-    let mut out = Vec::new();
-    for id in ids {
-        if out.iter().any(|c: &AreaScoreChange| c.life_area_id == *id) {
-            continue;
-        }
-        let (previous, b) = life_areas::recompute(tx, *id, now).await?;
-        out.push(AreaScoreChange {
-            life_area_id: *id,
+    let mut done: Vec<AreaScoreChange> = Vec::new();
+    for id in ids
+        .iter()
+        .copied()
+        .collect::<std::collections::BTreeSet<Uuid>>()
+    {
+        let (previous, b) = life_areas::recompute(tx, id, now).await?;
+        done.push(AreaScoreChange {
+            life_area_id: id,
             previous_score: previous,
             updated_score: b.score,
             status: b.status.as_str().to_owned(),
         });
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(i) = done.iter().position(|c| c.life_area_id == *id) {
+            out.push(done.swap_remove(i));
+        }
     }
     Ok(out)
 }
