@@ -622,3 +622,40 @@ async fn boundaries_commitments_autobiography_and_widgets_through_forms() {
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_timeline_pages_through_older_events() {
+    let app = TestApp::spawn().await;
+    let (c, t) = signed_up(&app, "pages-through@example.com").await;
+    for i in 0..30 {
+        let when = format!("2026-01-{:02}T09:00", i + 1);
+        let title = format!("Day {:02}", i + 1);
+        let (s, _, html) = post(
+            &app,
+            &c,
+            "/events",
+            &[
+                ("_csrf", &t),
+                ("title", &title),
+                ("lifeAreaId", "work"),
+                ("type", "PROGRESS"),
+                ("category", "PERSONAL"),
+                ("tone", "POSITIVE"),
+                ("emotionalCharge", "1"),
+                ("occurredAt", &when),
+            ],
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+    }
+    let (_, first) = get(&app, &c, "/events?lifeArea=work").await;
+    assert_eq!(first.matches("data-event-id=").count(), 25);
+    assert!(first.contains("Day 30") && !first.contains("Day 05"));
+    let at = first.find("href=\"/events?").expect("an older-events link") + "href=\"".len();
+    let next = first[at..].split('"').next().unwrap().replace("&#38;", "&");
+    assert!(next.contains("lifeArea=work"), "filters kept: {next}");
+    let (_, second) = get(&app, &c, &next).await;
+    assert_eq!(second.matches("data-event-id=").count(), 5);
+    assert!(second.contains("Day 05") && second.contains("Day 01") && !second.contains("Day 06"));
+    assert!(!second.contains("Older events"));
+}
