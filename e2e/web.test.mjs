@@ -235,6 +235,7 @@ test("the demo workspace, the area page and the event form at desktop and phone 
         .filter((el) => el.type !== "hidden" && !(el.labels && el.labels.length) && !el.getAttribute("aria-label"))
         .map((el) => el.name || el.id));
       assert.deepEqual(unlabelled, [], `unlabelled controls on ${path}`);
+      if (label === "desktop") await shoot(page, `page${path.replaceAll("/", "-")}-desktop`);
       if (label === "phone") {
         const wide = await page.evaluate(() => [...document.querySelectorAll("body *")]
           .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)

@@ -196,11 +196,14 @@ pub fn detect_with<Id: Clone>(
                     .then(b.1.total_cmp(&a.1))
                     .then(names[a.0].cmp(names[b.0]))
             });
-            let theme = ranked
-                .iter()
-                .take(3)
-                .map(|(t, _)| names[*t].trim_start_matches('#').to_owned())
-                .collect();
+            // A tag and a word of the text can be the same word (`#sam` and "Sam"): once.
+            let mut theme: Vec<String> = Vec::new();
+            for (t, _) in &ranked {
+                let word = names[*t].trim_start_matches('#');
+                if theme.len() < 3 && !theme.iter().any(|w| w == word) {
+                    theme.push(word.to_owned());
+                }
+            }
             Pattern {
                 events: members.iter().map(|&d| events[d].id.clone()).collect(),
                 theme,
@@ -232,6 +235,20 @@ mod tests {
             text: text.into(),
             tags: tags.iter().map(|t| t.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn a_tag_and_a_word_alike_appear_once_in_the_theme() {
+        let events: Vec<_> = (0..4)
+            .map(|i| ev(i, "Sam, again", &["sam", "night"]))
+            .collect();
+        let p = detect(&events);
+        assert_eq!(p.len(), 1);
+        let mut theme = p[0].theme.clone();
+        theme.sort();
+        theme.dedup();
+        assert_eq!(theme.len(), p[0].theme.len(), "{:?}", p[0].theme);
+        assert!(p[0].theme.contains(&"sam".to_owned()));
     }
 
     #[test]
