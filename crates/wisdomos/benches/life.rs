@@ -5,7 +5,9 @@
 //! 2. `POST /events` on that tenant (10,000 events) from 8 concurrent clients for
 //!    `BENCH_SECONDS` (default 10) s: throughput, p50, p99; then, in the same run, pgbench with 8
 //!    clients doing a one-row insert transaction against the same server for the same time, and
-//!    the ratio of the two rates;
+//!    the ratio of the two rates; and, to show where the time goes, the HTTP ceiling (`GET
+//!    /healthz`, same clients) and the bare minimum of a `POST /events` as SQL without HTTP
+//!    (pgbench: membership check, scoped BEGIN, area lookup, insert, COMMIT);
 //! 3. `GET /dashboard` on that tenant, sequential: p50, p99.
 //!
 //! Run: `scripts/bench.sh life` (or `cargo bench -p wisdomos --bench life` with a database URL).
@@ -18,6 +20,43 @@ use common::{env_u64, ms};
 
 use serde_json::{json, Value};
 use wisdomos_db::testing::TestDatabase;
+
+/// Runs `script` with pgbench (8 clients, 2 threads, `seconds`) against `url`; its tps.
+fn pgbench(url: &str, script: &str, seconds: u64) -> Option<f64> {
+    let path = std::env::temp_dir().join(format!(
+        "wisdomos-pgbench-{}-{}.sql",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::write(&path, script).ok()?;
+    let out = std::process::Command::new(pgbench_bin())
+        .args([
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            "8",
+            "-j",
+            "2",
+            "-T",
+            &seconds.to_string(),
+            "-f",
+        ])
+        .arg(&path)
+        .arg(url)
+        .output();
+    let _ = std::fs::remove_file(&path);
+    let out = out.ok()?;
+    if !out.status.success() {
+        println!("pgbench failed: {}", String::from_utf8_lossy(&out.stderr));
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.starts_with("tps ="))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|v| v.parse::<f64>().ok())
+}
 
 fn pgbench_bin() -> std::path::PathBuf {
     let out = std::process::Command::new("pg_config")
@@ -125,35 +164,18 @@ async fn main() {
     println!("POST /events, 8 clients, {seconds} s, tenant with {rows}+ events: {ours:.0} req/s, p50 {:.1} ms, p99 {:.1} ms (n={})", ms(&lat, 0.5), ms(&lat, 0.99), lat.len());
 
     // pgbench: one-row insert transactions, 8 clients, same server and database.
-    {
-        use sqlx::Connection;
-        let mut admin = sqlx::PgConnection::connect(&tdb.url()).await.unwrap();
-        sqlx::query("CREATE TABLE public.pgbench_rows (id bigserial PRIMARY KEY, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())")
-            .execute(&mut admin)
-            .await
-            .unwrap();
-    }
-    let script = std::env::temp_dir().join(format!("wisdomos-pgbench-{}.sql", std::process::id()));
-    std::fs::write(
-        &script,
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(&tdb.url()).await.unwrap();
+    sqlx::query("CREATE TABLE public.pgbench_rows (id bigserial PRIMARY KEY, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())")
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let tps = pgbench(
+        &tdb.url(),
         "INSERT INTO public.pgbench_rows (payload) VALUES ('one row');\n",
-    )
-    .unwrap();
-    let out = std::process::Command::new(pgbench_bin())
-        .args([
-            "-n",
-            "-c",
-            "8",
-            "-j",
-            "2",
-            "-T",
-            &seconds.to_string(),
-            "-f",
-            script.to_str().unwrap(),
-            &tdb.url(),
-        ])
-        .output();
-    let _ = std::fs::remove_file(&script);
+        seconds,
+    );
+
     // The HTTP ceiling: the same 8 in-process clients against `GET /healthz` (no database), so
     // the ratio's bound on this machine is visible next to it.
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -177,20 +199,43 @@ async fn main() {
         n += t.await.unwrap();
     }
     let ceiling = n as f64 / started.elapsed().as_secs_f64();
-    match out {
-        Ok(o) if o.status.success() => {
-            let text = String::from_utf8_lossy(&o.stdout);
-            let tps = text
-                .lines()
-                .find(|l| l.starts_with("tps ="))
-                .and_then(|l| l.split_whitespace().nth(2))
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0);
+
+    // The bare minimum of a `POST /events` as SQL, without HTTP, as a pgbench script over the
+    // same tenant with prepared statements as sqlx uses them: the membership check, the scoped
+    // BEGIN (four round trips here, one in the app: pgbench cannot prepare a compound
+    // statement), the area lookup, the insert, COMMIT — no score, no suggestions. It bounds what
+    // any request that records an event as the issue asks (checked, scoped, indexed for search)
+    // can reach on this machine.
+    let (schema, tenant, user): (String, uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "SELECT t.schema_name, t.id, m.user_id FROM platform.tenants t JOIN platform.memberships m ON m.tenant_id = t.id LIMIT 1",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    let family: uuid::Uuid = sqlx::query_scalar(
+        "SELECT family_id FROM platform.sessions WHERE user_id = $1 AND revoked_at IS NULL LIMIT 1",
+    )
+    .bind(user)
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    let authorize = format!(
+        "SELECT m.role FROM platform.memberships m JOIN platform.tenants t ON t.id = m.tenant_id WHERE m.user_id = '{user}' AND m.tenant_id = '{tenant}' AND t.status <> 'DELETED' AND EXISTS (SELECT 1 FROM platform.sessions s WHERE s.family_id = '{family}' AND s.user_id = '{user}' AND s.revoked_at IS NULL);\n\
+         BEGIN;\nSET LOCAL ROLE {schema};\nSET LOCAL search_path = {schema};\nSELECT set_config('app.tenant_id', '{tenant}', true);\n\
+         SELECT id AS area FROM life_areas WHERE sort_order = :client_id * 3 + 2 \\gset\n\
+         INSERT INTO events (life_area_id, type, category, tone, title, description, narrative, occurred_at, emotional_charge, tags, created_at, updated_at) VALUES (:area, 'PROGRESS', 'PERSONAL', 'POSITIVE', 'Client event', 'Something happened today', NULL, now() - random() * interval '365 days', 2, '{{load}}', now(), now()) RETURNING *;\n"
+    );
+    let bare = pgbench(&tdb.url(), &format!("{authorize}COMMIT;\n"), seconds);
+
+    match tps {
+        Some(tps) => {
             println!("pgbench one-row insert, 8 clients, {seconds} s: {tps:.0} tps; POST /events / pgbench = {:.2}", ours / tps.max(1.0));
             println!("GET /healthz (HTTP only, no database), 8 clients, {seconds} s: {ceiling:.0} req/s; / pgbench = {:.2}", ceiling / tps.max(1.0));
+            if let Some(bare) = bare {
+                println!("the bare minimum of POST /events as SQL without HTTP (membership check, scoped BEGIN, area lookup, insert, COMMIT; no score, no suggestions), 8 clients: {bare:.0} tps; / pgbench = {:.2}", bare / tps.max(1.0));
+            }
         }
-        Ok(o) => println!("pgbench failed: {}", String::from_utf8_lossy(&o.stderr)),
-        Err(e) => println!("pgbench not runnable: {e}"),
+        None => println!("pgbench not runnable; GET /healthz {ceiling:.0} req/s"),
     }
 
     // 3. GET /dashboard, sequential.
