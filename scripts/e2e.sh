@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Browser tests of the web UI: installs Debian's Chromium and playwright-core when missing, serves
+# Browser tests of the web UI: installs Debian's Chromium (and Node.js) and playwright-core when
+# missing, serves
 # the real binary on a throw-away database (with the demo workspace in it), and runs e2e/*.test.mjs
 # in headless Chromium. Screenshots go to target/screenshots/ (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/ensure-postgres.sh
 source scripts/ensure-postgres.sh
-if [ ! -x /usr/bin/chromium ]; then
-  echo "e2e: installing Debian's chromium" >&2
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "e2e: installing ${missing[*]} from Debian" >&2
   sudo_=""; [ "$(id -u)" -ne 0 ] && sudo_="sudo"
   $sudo_ apt-get update -qq >/dev/null || true
-  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 cargo build --locked -q -p wisdomos
