@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests of the web UI: installs Debian's Chromium (and Node.js) and playwright-core when
-# missing, serves
-# the real binary on a throw-away database (with the demo workspace in it), and runs e2e/*.test.mjs
-# in headless Chromium. Screenshots go to target/screenshots/ (git-ignored).
+# missing, serves the real binary on a throw-away database (with the demo workspace in it), and
+# runs e2e/*.test.mjs in headless Chromium. Screenshots go to target/screenshots/ (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/ensure-postgres.sh
