@@ -247,6 +247,45 @@ mod tests {
     }
 
     #[test]
+    fn local_times_across_daylight_saving_changes() {
+        let berlin = zone("Europe/Berlin");
+        let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(
+            parse_local("2026-07-01T12:00", berlin),
+            Some(utc("2026-07-01T10:00:00Z"))
+        );
+        // 02:30 does not exist on 29 March: the hour after the gap.
+        assert_eq!(
+            parse_local("2026-03-29T02:30", berlin),
+            Some(utc("2026-03-29T01:30:00Z"))
+        );
+        // 02:30 happens twice on 25 October: the first.
+        assert_eq!(
+            parse_local("2026-10-25T02:30", berlin),
+            Some(utc("2026-10-25T00:30:00Z"))
+        );
+        assert_eq!(
+            parse_local("2026-10-25T02:30:15", berlin),
+            Some(utc("2026-10-25T00:30:15Z"))
+        );
+        assert_eq!(parse_local("yesterday", berlin), None);
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path(Some("/areas/work"), "/x"), "/areas/work");
+        for bad in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil",
+            "areas",
+        ] {
+            assert_eq!(local_path(Some(bad), "/x"), "/x", "{bad}");
+        }
+        assert_eq!(local_path(None, "/x"), "/x");
+    }
+
+    #[test]
     fn dates_in_the_workspace_zone() {
         let at = DateTime::parse_from_rfc3339("2026-11-21T23:30:00Z")
             .unwrap()
