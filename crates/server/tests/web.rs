@@ -117,6 +117,11 @@ async fn every_page_answers_with_its_content() {
             "Finished the marathon",
         ),
         ("/events/new", "Emotional charge"),
+        ("/events?cursor=garbage", "role=\"alert\""),
+        (
+            "/events?from=not-a-date&q=marathon",
+            "Finished the marathon",
+        ),
         ("/insights", "Record an insight"),
         ("/commitments", "Make a commitment"),
         ("/boundaries", "Set a boundary"),
