@@ -7,7 +7,8 @@
 //!    clients doing a one-row insert transaction against the same server for the same time, and
 //!    the ratio of the two rates; and, to show where the time goes, the HTTP ceiling (`GET
 //!    /healthz`, same clients) and the bare minimum of a `POST /events` as SQL without HTTP
-//!    (pgbench: membership check, scoped BEGIN, area lookup, insert, COMMIT);
+//!    (pgbench: membership check, scoped BEGIN, area lookup, insert, COMMIT), and a group-commit
+//!    prototype as SQL (8 events with their scores per transaction);
 //! 3. `GET /dashboard` on that tenant, sequential: p50, p99.
 //!
 //! Run: `scripts/bench.sh life` (or `cargo bench -p wisdomos --bench life` with a database URL).
@@ -21,8 +22,8 @@ use common::{env_u64, ms};
 use serde_json::{json, Value};
 use wisdomos_db::testing::TestDatabase;
 
-/// Runs `script` with pgbench (8 clients, 2 threads, `seconds`) against `url`; its tps.
-fn pgbench(url: &str, script: &str, seconds: u64) -> Option<f64> {
+/// Runs `script` with pgbench (`clients` clients, 2 threads, `seconds`) against `url`; its tps.
+fn pgbench(url: &str, script: &str, seconds: u64, clients: u32) -> Option<f64> {
     let path = std::env::temp_dir().join(format!(
         "wisdomos-pgbench-{}-{}.sql",
         std::process::id(),
@@ -35,7 +36,7 @@ fn pgbench(url: &str, script: &str, seconds: u64) -> Option<f64> {
             "-M",
             "prepared",
             "-c",
-            "8",
+            &clients.to_string(),
             "-j",
             "2",
             "-T",
@@ -174,6 +175,7 @@ async fn main() {
         &tdb.url(),
         "INSERT INTO public.pgbench_rows (payload) VALUES ('one row');\n",
         seconds,
+        8,
     );
 
     // The HTTP ceiling: the same 8 in-process clients against `GET /healthz` (no database), so
@@ -225,7 +227,25 @@ async fn main() {
          SELECT id AS area FROM life_areas WHERE sort_order = :client_id * 3 + 2 \\gset\n\
          INSERT INTO events (life_area_id, type, category, tone, title, description, narrative, occurred_at, emotional_charge, tags, created_at, updated_at) VALUES (:area, 'PROGRESS', 'PERSONAL', 'POSITIVE', 'Client event', 'Something happened today', NULL, now() - random() * interval '365 days', 2, '{{load}}', now(), now()) RETURNING *;\n"
     );
-    let bare = pgbench(&tdb.url(), &format!("{authorize}COMMIT;\n"), seconds);
+    let bare = pgbench(&tdb.url(), &format!("{authorize}COMMIT;\n"), seconds, 8);
+
+    // A prototype of group commit, as SQL: 8 events of 8 areas per transaction, set-based (the 8
+    // requests' membership checks, one scoped BEGIN, one insert, one lock and one sums query for
+    // the 8 areas, one update, one insight query, COMMIT), from 2 connections, as a per-tenant
+    // batching writer would run it. Events dated over the past year, like the bare minimum.
+    let check = authorize.lines().next().unwrap_or_default().to_owned();
+    let batch = format!(
+        "{checks}BEGIN;\nSET LOCAL ROLE {schema};\nSET LOCAL search_path = {schema};\nSELECT set_config('app.tenant_id', '{tenant}', true);\n\
+         SELECT array_agg(id ORDER BY id) AS areas FROM life_areas WHERE sort_order IN (SELECT ((:client_id * 8 + g) % 30) + 1 FROM generate_series(0, 7) g) \\gset\n\
+         INSERT INTO events (life_area_id, type, category, tone, title, description, narrative, occurred_at, emotional_charge, tags, created_at, updated_at) SELECT a, 'PROGRESS', 'PERSONAL', 'POSITIVE', 'Batched event', 'Something happened today', NULL, now() - random() * interval '365 days', 2, '{{load}}', now(), now() FROM unnest(:areas::uuid[]) a RETURNING *;\n\
+         SELECT 1 FROM life_areas WHERE id = ANY(:areas::uuid[]) ORDER BY id FOR NO KEY UPDATE;\n\
+         SELECT la.id, la.current_score, ev.* FROM life_areas la, LATERAL (SELECT coalesce(sum(w * greatest(-5, least(5, e.emotional_charge)) / 5.0), 0)::float8, coalesce(sum(w), 0)::float8, count(*), count(*) FILTER (WHERE e.type = 'UPSET'), count(*) FILTER (WHERE e.type = 'BREAKTHROUGH'), (SELECT count(*) FROM boundary_violations v JOIN boundaries b ON b.tenant_id = v.tenant_id AND b.id = v.boundary_id WHERE b.life_area_id = la.id AND v.occurred_at > now() - interval '30 days'), (SELECT count(*) FROM commitments c WHERE c.life_area_id = la.id AND c.status IN ('COMPLETED', 'INTEGRATED')), (SELECT count(*) FROM commitments c WHERE c.life_area_id = la.id) FROM events e, LATERAL (SELECT power(0.5::float8, (extract(epoch FROM (now() - e.occurred_at)) / 86400.0 / 14)::float8) AS w) d WHERE e.life_area_id = la.id AND e.occurred_at > now() - interval '30 days' AND e.occurred_at <= now()) ev WHERE la.id = ANY(:areas::uuid[]);\n\
+         UPDATE life_areas SET current_score = 50, status = 'BALANCED', updated_at = now() WHERE id = ANY(:areas::uuid[]);\n\
+         SELECT * FROM insights ORDER BY created_at DESC, id DESC LIMIT 200;\n\
+         COMMIT;\n",
+        checks = format!("{check}\n").repeat(8),
+    );
+    let batched = pgbench(&tdb.url(), &batch, seconds, 2);
 
     match tps {
         Some(tps) => {
@@ -233,6 +253,9 @@ async fn main() {
             println!("GET /healthz (HTTP only, no database), 8 clients, {seconds} s: {ceiling:.0} req/s; / pgbench = {:.2}", ceiling / tps.max(1.0));
             if let Some(bare) = bare {
                 println!("the bare minimum of POST /events as SQL without HTTP (membership check, scoped BEGIN, area lookup, insert, COMMIT; no score, no suggestions), 8 clients: {bare:.0} tps; / pgbench = {:.2}", bare / tps.max(1.0));
+            }
+            if let Some(batched) = batched {
+                println!("group commit prototype as SQL (8 events with their scores per transaction, 2 connections): {batched:.0} tps = {:.0} events/s; / pgbench = {:.2}", batched * 8.0, batched * 8.0 / tps.max(1.0));
             }
         }
         None => println!("pgbench not runnable; GET /healthz {ceiling:.0} req/s"),
