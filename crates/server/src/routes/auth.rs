@@ -318,19 +318,30 @@ pub async fn logout(
         return Err(ApiError::Unauthorized);
     }
     for o in owners {
-        if sessions::revoke_family(st.db.app(), o.family_id, now).await? > 0 {
-            let ev = NewAuditEvent {
-                tenant_id: Some(o.tenant_id),
-                actor_user_id: Some(o.user_id),
-                event_type: "auth.logout",
-                target_type: Some("session"),
-                target_id: Some(o.family_id.to_string()),
-                ..Default::default()
-            };
-            audit::append(st.db.app(), &ev, now).await?;
-        }
+        end_session(&st, o, now).await?;
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends a sign-in: revokes every token of the family and audits `auth.logout` when any was
+/// still live (ending an ended session again records nothing).
+pub(crate) async fn end_session(
+    st: &AppState,
+    o: SessionOwner,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    if sessions::revoke_family(st.db.app(), o.family_id, now).await? > 0 {
+        let ev = NewAuditEvent {
+            tenant_id: Some(o.tenant_id),
+            actor_user_id: Some(o.user_id),
+            event_type: "auth.logout",
+            target_type: Some("session"),
+            target_id: Some(o.family_id.to_string()),
+            ..Default::default()
+        };
+        audit::append(st.db.app(), &ev, now).await?;
+    }
+    Ok(())
 }
 
 /// `POST /auth/switch-tenant` body.
@@ -349,22 +360,12 @@ pub async fn switch_tenant(
     Session(c): Session,
     ApiJson(req): ApiJson<SwitchTenantRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
-    let access = memberships::authorize(st.db.app(), c.sub, req.tenant_id, c.sid)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let now = st.clock.now();
-    sessions::revoke_family(st.db.app(), c.sid, now).await?;
-    let tokens = start_session(&st, c.sub, access.tenant.id, &access.role, now).await?;
-    let ev = NewAuditEvent {
-        tenant_id: Some(access.tenant.id),
-        actor_user_id: Some(c.sub),
-        actor_role: Some(access.role.clone()),
-        event_type: "auth.tenant_switched",
-        target_type: Some("tenant"),
-        target_id: Some(access.tenant.id.to_string()),
-        metadata: serde_json::json!({ "fromTenantId": c.tid }),
+    let from = SessionOwner {
+        user_id: c.sub,
+        tenant_id: c.tid,
+        family_id: c.sid,
     };
-    audit::append(st.db.app(), &ev, now).await?;
+    let (access, tokens) = switch_session(&st, from, req.tenant_id, st.clock.now()).await?;
     let user = users::get(st.db.app(), c.sub).await?;
     Ok(Json(AuthResponse {
         user: user.into(),
@@ -372,6 +373,33 @@ pub async fn switch_tenant(
         tenants: my_tenants(&st, c.sub).await?,
         tokens,
     }))
+}
+
+/// Moves the sign-in `from` to another tenant of the same user: the membership there is checked
+/// (404 when there is none), the current family ends, a new one starts and
+/// `auth.tenant_switched` is audited. Returns the new tenant's access and the new tokens.
+pub(crate) async fn switch_session(
+    st: &AppState,
+    from: SessionOwner,
+    to_tenant: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(memberships::Access, TokensDto), ApiError> {
+    let access = memberships::authorize(st.db.app(), from.user_id, to_tenant, from.family_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    sessions::revoke_family(st.db.app(), from.family_id, now).await?;
+    let tokens = start_session(st, from.user_id, access.tenant.id, &access.role, now).await?;
+    let ev = NewAuditEvent {
+        tenant_id: Some(access.tenant.id),
+        actor_user_id: Some(from.user_id),
+        actor_role: Some(access.role.clone()),
+        event_type: "auth.tenant_switched",
+        target_type: Some("tenant"),
+        target_id: Some(access.tenant.id.to_string()),
+        metadata: serde_json::json!({ "fromTenantId": from.tenant_id }),
+    };
+    audit::append(st.db.app(), &ev, now).await?;
+    Ok((access, tokens))
 }
 
 /// Starts a new session family and returns its first tokens.

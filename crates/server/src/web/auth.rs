@@ -9,9 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 use uuid::Uuid;
-use wisdomos_db::audit::{self, NewAuditEvent};
-use wisdomos_db::memberships;
-use wisdomos_db::sessions;
 
 use super::error::{render, WebError};
 use super::session::{
@@ -247,25 +244,7 @@ pub async fn signout(
     user: WebUser,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let now = st.clock.now();
-    let o = user.owner;
-    if sessions::revoke_family(st.db.app(), o.family_id, now)
-        .await
-        .map_err(ApiError::from)?
-        > 0
-    {
-        let ev = NewAuditEvent {
-            tenant_id: Some(o.tenant_id),
-            actor_user_id: Some(o.user_id),
-            event_type: "auth.logout",
-            target_type: Some("session"),
-            target_id: Some(o.family_id.to_string()),
-            ..Default::default()
-        };
-        audit::append(st.db.app(), &ev, now)
-            .await
-            .map_err(ApiError::from)?;
-    }
+    api::end_session(&st, user.owner, st.clock.now()).await?;
     Ok((jar.add(removal(SESSION_COOKIE)), Redirect::to("/signin")).into_response())
 }
 
@@ -276,7 +255,8 @@ pub struct SwitchForm {
     pub tenant_id: Uuid,
 }
 
-/// `POST /switch`: a new session in another workspace of the user's; the old one ends.
+/// `POST /switch`: a new session in another workspace of the user's (the API's switch); the old
+/// one ends.
 pub async fn switch(
     State(st): State<AppState>,
     jar: CookieJar,
@@ -284,27 +264,6 @@ pub async fn switch(
     user: WebUser,
     CsrfForm(form): CsrfForm<SwitchForm>,
 ) -> Result<Response, WebError> {
-    let o = user.owner;
-    let access = memberships::authorize(st.db.app(), o.user_id, form.tenant_id, o.family_id)
-        .await
-        .map_err(ApiError::from)?
-        .ok_or(ApiError::NotFound)?;
-    let now = st.clock.now();
-    sessions::revoke_family(st.db.app(), o.family_id, now)
-        .await
-        .map_err(ApiError::from)?;
-    let tokens = api::start_session(&st, o.user_id, access.tenant.id, &access.role, now).await?;
-    let ev = NewAuditEvent {
-        tenant_id: Some(access.tenant.id),
-        actor_user_id: Some(o.user_id),
-        actor_role: Some(access.role.clone()),
-        event_type: "auth.tenant_switched",
-        target_type: Some("tenant"),
-        target_id: Some(access.tenant.id.to_string()),
-        metadata: serde_json::json!({ "fromTenantId": o.tenant_id }),
-    };
-    audit::append(st.db.app(), &ev, now)
-        .await
-        .map_err(ApiError::from)?;
+    let (_, tokens) = api::switch_session(&st, user.owner, form.tenant_id, st.clock.now()).await?;
     Ok(signed_in(jar, &headers, &st, tokens.refresh_token))
 }
