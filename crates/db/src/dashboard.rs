@@ -10,6 +10,12 @@ use crate::{DbError, TenantTx};
 /// Days after the last review (or creation) that a commitment's review falls due.
 pub const REVIEW_INTERVAL_DAYS: i64 = 7;
 
+/// When `c`'s next review falls due: its last review, or its creation, plus
+/// [`REVIEW_INTERVAL_DAYS`].
+pub fn review_due(c: &Commitment) -> DateTime<Utc> {
+    c.reviewed_at.unwrap_or(c.created_at) + Duration::days(REVIEW_INTERVAL_DAYS)
+}
+
 /// The rows the dashboard is computed from.
 #[derive(Debug, Clone)]
 pub struct DashboardData {
@@ -53,7 +59,7 @@ pub async fn load(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<DashboardData
     let upcoming_reviews = rows
         .into_iter()
         .map(|c| {
-            let due = c.reviewed_at.unwrap_or(c.created_at) + Duration::days(REVIEW_INTERVAL_DAYS);
+            let due = review_due(&c);
             (c, due)
         })
         .collect();

@@ -75,6 +75,13 @@ pub async fn get(
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let d = dashboard::load(&mut tx, now).await?;
     tx.commit().await?;
+    Ok(Json(summarize(&d)))
+}
+
+/// The dashboard of the rows `d` (one read, shared by the API and the home page): the mean of
+/// the active areas' scores to one decimal (50.0 with none), the distribution, the 5 highest, the
+/// CRISIS and STRUGGLING areas lowest first, and the lists as read.
+pub(crate) fn summarize(d: &dashboard::DashboardData) -> Dashboard {
     let n = d.areas.len();
     let overall = if n == 0 {
         50.0
@@ -116,22 +123,22 @@ pub async fn get(
             .total_cmp(&b.current_score)
             .then(a.sort_order.cmp(&b.sort_order))
     });
-    Ok(Json(Dashboard {
+    Dashboard {
         overall_score: overall,
         distribution: dist,
         top_areas,
         needs_attention: needs.into_iter().map(card).collect(),
-        recent_activity: d.recent_events.into_iter().map(Into::into).collect(),
+        recent_activity: d.recent_events.iter().cloned().map(Into::into).collect(),
         active_commitments: d.active_commitments,
         upcoming_reviews: d
             .upcoming_reviews
-            .into_iter()
+            .iter()
             .map(|(c, due)| UpcomingReview {
                 id: c.id,
-                statement: c.statement,
+                statement: c.statement.clone(),
                 life_area_id: c.life_area_id,
-                due_at: due,
+                due_at: *due,
             })
             .collect(),
-    }))
+    }
 }

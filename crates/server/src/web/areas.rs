@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use wisdomos_core::score::WINDOW_DAYS;
 use wisdomos_db::events::EventFilter;
-use wisdomos_db::life_areas::{self, LifeAreaFilter};
+use wisdomos_db::life_areas;
 use wisdomos_db::{boundaries, commitments, events, snapshots, TenantTx};
 
 use super::error::{render, WebError};
@@ -89,7 +89,6 @@ pub async fn page(
         .into_iter()
         .map(|s| (s.date, s.score))
         .collect();
-    let all_areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
     let filter = EventFilter {
         life_area_id: Some(area.id),
         ..Default::default()
@@ -157,7 +156,7 @@ pub async fn page(
         events: evs
             .items
             .iter()
-            .map(|e| EventRow::new(e, &all_areas, tz))
+            .map(|e| EventRow::new(e, std::slice::from_ref(&area), tz))
             .collect(),
         commitments: cs
             .items

@@ -164,18 +164,18 @@ async fn show_detail(
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let axum::Json(d) = api::get(State(st.clone()), web.ctx.to::<Read>()?, Path(id)).await?;
+    let id = crate::routes::events::parse_id(&id)?;
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-    let b = boundaries::get(&mut tx, d.boundary.id).await?;
-    let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
+    let b = boundaries::get(&mut tx, id).await?;
+    let violations = boundaries::violations(&mut tx, id, 50).await?;
+    let area = life_areas::get(&mut tx, &b.life_area_id.to_string()).await?;
     tx.commit().await?;
     let failed = errors.any();
     let page = BoundaryPage {
         can_write: web.ctx.allows::<Write>(),
         nav: Some(web.nav),
-        b: card(&b, &areas, tz),
-        violations: d
-            .violations
+        b: card(&b, std::slice::from_ref(&area), tz),
+        violations: violations
             .iter()
             .map(|v| ViolationRow {
                 when: view::date_time(v.occurred_at, tz),

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Duration;
 use serde::Deserialize;
 use uuid::Uuid;
 use wisdomos_core::event::CommitmentStatus;
@@ -81,7 +80,7 @@ async fn show(
         .iter()
         .map(|c| {
             let status = CommitmentStatus::parse(&c.status);
-            let due = c.reviewed_at.unwrap_or(c.created_at) + Duration::days(7);
+            let due = wisdomos_db::dashboard::review_due(c);
             CommitmentCard {
                 id: c.id,
                 statement: c.statement.clone(),

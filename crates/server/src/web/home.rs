@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::Duration;
 use wisdomos_core::life_area::{AreaStatus, LifeAreaCluster};
-use wisdomos_db::life_areas::{self, LifeAreaFilter};
 use wisdomos_db::{dashboard, insights, snapshots, widgets, TenantTx};
 
 use super::error::{render, WebError};
@@ -70,19 +69,11 @@ fn limit(config: &serde_json::Value, default: usize) -> usize {
 pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response, WebError> {
     let now = st.clock.now();
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let axum::Json(d) = api::get(State(st.clone()), web.ctx.to::<Read>()?).await?;
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-    let areas = life_areas::list(
-        &mut tx,
-        &LifeAreaFilter {
-            cluster: None,
-            status: None,
-            is_active: Some(true),
-        },
-    )
-    .await?;
-    let layout = widgets::effective(&mut tx, web.ctx.user_id).await?;
     let data = dashboard::load(&mut tx, now).await?;
+    let d = api::summarize(&data);
+    let areas = &data.areas;
+    let layout = widgets::effective(&mut tx, web.ctx.user_id).await?;
     let mut views = Vec::new();
     let bands: Vec<Band> = AreaStatus::ALL
         .iter()
@@ -152,7 +143,7 @@ pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response
                     .recent_events
                     .iter()
                     .take(limit(&w.config, 10))
-                    .map(|e| EventRow::new(e, &areas, tz))
+                    .map(|e| EventRow::new(e, areas, tz))
                     .collect();
                 if v.events.is_empty() {
                     v.note = "Nothing logged yet.".into();
