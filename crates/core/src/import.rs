@@ -26,6 +26,23 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format.
+    pub const ALL: [Format; 5] = [
+        Format::Csv,
+        Format::Json,
+        Format::Daylio,
+        Format::Dayone,
+        Format::Isear,
+    ];
+
+    /// The format named `s` (as [`Format::as_str`] writes it, any case).
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s))
+    }
+
     /// Name as accepted by `format=`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -655,6 +672,16 @@ fn read_isear(text: &str, cx: ReadContext) -> Result<Vec<Result<RawRow, RowError
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn formats_by_name() {
+        for f in Format::ALL {
+            assert_eq!(Format::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(Format::parse(" DayOne "), Some(Format::Dayone));
+        assert_eq!(Format::parse("xml"), None);
+    }
+
     use super::*;
 
     fn cx() -> ReadContext {

@@ -15,6 +15,13 @@ pub enum WidgetSize {
 }
 
 impl WidgetSize {
+    /// The size named `s` (`small`, `medium`, `large`).
+    pub fn parse(s: &str) -> Option<Self> {
+        [WidgetSize::Small, WidgetSize::Medium, WidgetSize::Large]
+            .into_iter()
+            .find(|w| w.as_str() == s.trim())
+    }
+
     /// Stored name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -119,6 +126,14 @@ pub fn config(widget_type: &str, config: &Value) -> Result<(), FieldError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn sizes_by_name() {
+        assert_eq!(WidgetSize::parse("large"), Some(WidgetSize::Large));
+        assert_eq!(WidgetSize::parse(" small "), Some(WidgetSize::Small));
+        assert_eq!(WidgetSize::parse("huge"), None);
+        assert_eq!(WidgetSize::parse(""), None);
+    }
 
     #[test]
     fn configs_are_checked_per_type() {

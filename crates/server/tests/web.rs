@@ -570,6 +570,21 @@ async fn boundaries_commitments_autobiography_and_widgets_through_forms() {
         "{auto}"
     );
 
+    // A trend's days as typed reach the API's rule, which names the field.
+    let (s, _, html) = post(
+        &app,
+        &c,
+        "/settings/widgets",
+        &[
+            ("_csrf", &t),
+            ("widgetType", "area_trend"),
+            ("lifeArea", "work"),
+            ("days", "soon"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("config.days"), "{html}");
     // Widgets: add an area trend, resize it, move it first, hide recent activity.
     let (s, _, _) = post(
         &app,

@@ -63,10 +63,6 @@ pub async fn page(web: Web<Write>) -> Result<Response, WebError> {
     ))
 }
 
-fn format_of(s: &str) -> Option<Format> {
-    serde_json::from_value(serde_json::Value::String(s.trim().to_owned())).ok()
-}
-
 async fn run(
     st: &AppState,
     web: &Web<Write>,
@@ -75,7 +71,7 @@ async fn run(
     dry_run: bool,
 ) -> Result<Result<ImportReport, String>, WebError> {
     let q = ImportQuery {
-        format: format_of(format),
+        format: Format::parse(format),
         dry_run: Some(dry_run),
         ..Default::default()
     };

@@ -16,7 +16,6 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sha2::Sha256;
 use uuid::Uuid;
-use wisdomos_core::role::{Permission, Role};
 use wisdomos_db::memberships;
 use wisdomos_db::sessions::{self, SessionOwner};
 use wisdomos_db::users;
@@ -157,8 +156,6 @@ pub struct Nav {
     pub csrf: String,
     /// Request path, to mark the current section.
     pub path: String,
-    /// Whether the role may see the admin parts of Settings.
-    pub admin: bool,
 }
 
 impl Nav {
@@ -195,7 +192,6 @@ impl Nav {
         Ok(Nav {
             email: account.email,
             tenant_name: current.map(|m| m.tenant.name.clone()).unwrap_or_default(),
-            admin: Role::parse(&role).is_some_and(|r| r.can(Permission::ReadAudit)),
             role,
             tenants: mine
                 .items

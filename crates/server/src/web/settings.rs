@@ -365,17 +365,13 @@ pub async fn change_widget(
 ) -> Result<Response, WebError> {
     let size = match form.size.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(s) => Some(
-            serde_json::from_value::<WidgetSize>(serde_json::Value::String(s.to_owned())).map_err(
-                |_| {
-                    ApiError::field(wisdomos_core::FieldError::new(
-                        "size",
-                        "invalid",
-                        "size must be small, medium or large",
-                    ))
-                },
-            )?,
-        ),
+        Some(s) => Some(WidgetSize::parse(s).ok_or_else(|| {
+            ApiError::field(wisdomos_core::FieldError::new(
+                "size",
+                "invalid",
+                "size must be small, medium or large",
+            ))
+        })?),
     };
     let req = widgets::UpdateWidget {
         position: None,
@@ -410,13 +406,12 @@ pub async fn add_widget(
     let mut config = serde_json::Map::new();
     if form.widget_type == "area_trend" {
         config.insert("lifeArea".into(), form.life_area.trim().into());
-        let days = form.days.trim().parse::<i64>().unwrap_or(90);
-        config.insert("days".into(), days.into());
+        // Not a number goes to the API as typed, which refuses it naming `config.days`.
+        let days = form.days.trim();
+        let days = days.parse::<i64>().map_or_else(|_| days.into(), Into::into);
+        config.insert("days".into(), days);
     }
-    let size = serde_json::from_value::<WidgetSize>(serde_json::Value::String(
-        form.size.trim().to_owned(),
-    ))
-    .ok();
+    let size = WidgetSize::parse(&form.size);
     let req = widgets::CreateWidget {
         widget_type: form.widget_type,
         scope: Default::default(),

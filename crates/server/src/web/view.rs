@@ -126,26 +126,12 @@ pub struct EventRow {
 }
 
 impl EventRow {
-    /// The row of `e`, naming its area from `areas`.
+    /// The row of a stored event, naming its area from `areas`.
     pub fn new(e: &Event, areas: &[LifeArea], tz: Tz) -> Self {
-        let area = areas.iter().find(|a| a.id == e.life_area_id);
-        Self {
-            id: e.id,
-            title: e.title.clone(),
-            description: e.description.clone(),
-            area_name: area.map(|a| a.name.clone()).unwrap_or_default(),
-            area_slug: area.map(|a| a.slug.clone()).unwrap_or_default(),
-            when: date_time(e.occurred_at, tz),
-            kind: words(&e.event_type),
-            tone: words(&e.tone),
-            charge: format!("{:+}", e.emotional_charge),
-            tags: e.tags.clone(),
-        }
+        Self::from_dto(&e.clone().into(), areas, tz)
     }
-}
 
-impl EventRow {
-    /// The row of an API event, naming its area from `areas`.
+    /// The row of an event as the API answers it, naming its area from `areas`.
     pub fn from_dto(e: &crate::routes::events::EventDto, areas: &[LifeArea], tz: Tz) -> Self {
         let area = areas.iter().find(|a| a.id == e.life_area_id);
         Self {

@@ -42,8 +42,7 @@ pub struct ImportArgs {
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
-    serde_json::from_value(serde_json::Value::String(s.to_lowercase()))
-        .map_err(|_| "expected csv, json, daylio, dayone or isear".to_owned())
+    Format::parse(s).ok_or_else(|| "expected csv, json, daylio, dayone or isear".to_owned())
 }
 
 /// Runs an import subcommand.
