@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use wisdomos_db::DbError;
@@ -121,12 +121,17 @@ fn error_page(e: &ErrorShown, nav: Option<Nav>) -> Response {
 /// is rendered without the request (`IntoResponse`); the frame needs the session, which this
 /// layer has.
 pub async fn frame_errors(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let headers = req.headers().clone();
+    // Only the cookie is kept: most responses are not error pages.
+    let cookie = req.headers().get(header::COOKIE).cloned();
     let path = req.uri().path().to_owned();
     let mut response = next.run(req).await;
     let Some(shown) = response.extensions_mut().remove::<ErrorShown>() else {
         return response;
     };
+    let Some(cookie) = cookie else {
+        return response;
+    };
+    let headers = axum::http::HeaderMap::from_iter([(header::COOKIE, cookie)]);
     let Ok(user) = WebUser::from_headers(&headers, &st).await else {
         return response;
     };

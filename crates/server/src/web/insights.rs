@@ -188,10 +188,12 @@ async fn apply_page(
     )
     .await?;
     let event_area = match i.event_id.or(i.related_events.first().copied()) {
-        Some(e) => events::get(&mut tx, e)
-            .await
-            .ok()
-            .map(|e| e.life_area_id.to_string()),
+        // The event may have been deleted since; then no area is proposed.
+        Some(e) => match events::get(&mut tx, e).await {
+            Ok(e) => Some(e.life_area_id.to_string()),
+            Err(wisdomos_db::DbError::NotFound) => None,
+            Err(other) => return Err(other.into()),
+        },
         None => None,
     };
     tx.commit().await?;
