@@ -112,7 +112,7 @@ pub fn pages(state: AppState, r: Router<AppState>) -> Router<AppState> {
 }
 
 /// Security headers for every page.
-pub fn page_headers<S: Clone + Send + Sync + 'static>(r: Router<S>) -> Router<S> {
+fn page_headers<S: Clone + Send + Sync + 'static>(r: Router<S>) -> Router<S> {
     r.layer(SetResponseHeaderLayer::if_not_present(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),
