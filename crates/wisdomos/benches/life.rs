@@ -7,8 +7,9 @@
 //!    clients doing a one-row insert transaction against the same server for the same time, and
 //!    the ratio of the two rates; and, to show where the time goes, the HTTP ceiling (`GET
 //!    /healthz`, same clients) and the bare minimum of a `POST /events` as SQL without HTTP
-//!    (pgbench: membership check, scoped BEGIN, area lookup, insert, COMMIT), and a group-commit
-//!    prototype as SQL (8 events with their scores per transaction);
+//!    (pgbench: membership check, scoped BEGIN, area lookup, insert, COMMIT), the event row's
+//!    insert alone, and a group-commit prototype as SQL (8 events with their scores per
+//!    transaction). The load's events are dated over the past year, like the 10,000 held;
 //! 3. `GET /dashboard` on that tenant, sequential: p50, p99.
 //!
 //! Run: `scripts/bench.sh life` (or `cargo bench -p wisdomos --bench life` with a database URL).
@@ -144,8 +145,12 @@ async fn main() {
             let mut lat = Vec::new();
             let mut i = 0;
             while Instant::now() < deadline {
+                // Dated over the past year like the 10,000 already held, so the tenant stays one
+                // that holds a year of events rather than thousands in the last minute.
+                let at = chrono::Utc::now() - chrono::Duration::minutes((i * 7919 + c as i64 * 131) % 525_600);
                 let body = json!({ "lifeAreaId": area, "type": "PROGRESS", "category": "PERSONAL", "tone": "POSITIVE",
-                    "title": format!("Client {c} event {i}"), "emotionalCharge": (i % 11) - 5, "tags": ["load"] });
+                    "title": format!("Client {c} event {i}"), "emotionalCharge": (i % 11) - 5, "tags": ["load"],
+                    "occurredAt": at.to_rfc3339() });
                 let t = Instant::now();
                 let resp = http.post(format!("{base}/api/v1/events")).bearer_auth(&token).json(&body).send().await.unwrap();
                 assert_eq!(resp.status(), 201);
@@ -228,6 +233,17 @@ async fn main() {
          INSERT INTO events (life_area_id, type, category, tone, title, description, narrative, occurred_at, emotional_charge, tags, created_at, updated_at) VALUES (:area, 'PROGRESS', 'PERSONAL', 'POSITIVE', 'Client event', 'Something happened today', NULL, now() - random() * interval '365 days', 2, '{{load}}', now(), now()) RETURNING *;\n"
     );
     let bare = pgbench(&tdb.url(), &format!("{authorize}COMMIT;\n"), seconds, 8);
+    // And the event row alone: the same insert into the tenant's events table in autocommit as
+    // the database owner, with no membership check, no scoping and no score: what storing one
+    // searchable event costs next to pgbench's one-row insert.
+    let row_only = pgbench(
+        &tdb.url(),
+        &format!(
+            "INSERT INTO {schema}.events (tenant_id, life_area_id, type, category, tone, title, description, narrative, occurred_at, emotional_charge, tags, created_at, updated_at) SELECT '{tenant}', id, 'PROGRESS', 'PERSONAL', 'POSITIVE', 'Client event', 'Something happened today', NULL, now() - random() * interval '365 days', 2, '{{load}}', now(), now() FROM {schema}.life_areas WHERE tenant_id = '{tenant}' AND sort_order = :client_id * 3 + 2;\n"
+        ),
+        seconds,
+        8,
+    );
 
     // A prototype of group commit, as SQL: 8 events of 8 areas per transaction, set-based (the 8
     // requests' membership checks, one scoped BEGIN, one insert, one lock and one sums query for
@@ -253,6 +269,9 @@ async fn main() {
             println!("GET /healthz (HTTP only, no database), 8 clients, {seconds} s: {ceiling:.0} req/s; / pgbench = {:.2}", ceiling / tps.max(1.0));
             if let Some(bare) = bare {
                 println!("the bare minimum of POST /events as SQL without HTTP (membership check, scoped BEGIN, area lookup, insert, COMMIT; no score, no suggestions), 8 clients: {bare:.0} tps; / pgbench = {:.2}", bare / tps.max(1.0));
+            }
+            if let Some(row_only) = row_only {
+                println!("one event row alone (the insert in autocommit as the owner: no check, no scoping, no score), 8 clients: {row_only:.0} tps; / pgbench = {:.2}", row_only / tps.max(1.0));
             }
             if let Some(batched) = batched {
                 println!("group commit prototype as SQL (8 events with their scores per transaction, 2 connections): {batched:.0} tps = {:.0} events/s; / pgbench = {:.2}", batched * 8.0, batched * 8.0 / tps.max(1.0));

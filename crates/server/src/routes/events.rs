@@ -84,29 +84,25 @@ pub struct EventRequest {
 }
 
 /// Validates a request over `base` (the stored event for PATCH); every error is collected.
-async fn fields(
-    tx: &mut TenantTx,
+/// `area` is the id of the life area `req.lifeAreaId` names, as the caller looked it up: `None`
+/// when the request names none or names one the workspace lacks.
+fn fields(
     req: EventRequest,
+    area: Option<Uuid>,
     base: Option<&Event>,
     now: DateTime<Utc>,
 ) -> Result<EventFields, ApiError> {
     let mut errs = ValidationErrors::default();
     let missing = |f: &str| FieldError::new(f, "required", format!("{f} is required"));
-    let area = match (&req.life_area_id, base) {
-        (Some(a), _) => match life_areas::get(tx, a).await {
-            Ok(area) => Some(area.id),
-            Err(DbError::NotFound) => {
-                errs.0.push(FieldError::new(
-                    "lifeAreaId",
-                    "unknown_life_area",
-                    "lifeAreaId names no life area of this workspace",
-                ));
-                None
-            }
-            Err(e) => return Err(e.into()),
-        },
-        (None, Some(b)) => Some(b.life_area_id),
-        (None, None) => errs.check(Err::<Uuid, _>(missing("lifeAreaId"))),
+    let area = match (&req.life_area_id, area, base) {
+        (Some(_), Some(id), _) => Some(id),
+        (Some(_), None, _) => errs.check(Err::<Uuid, _>(FieldError::new(
+            "lifeAreaId",
+            "unknown_life_area",
+            "lifeAreaId names no life area of this workspace",
+        ))),
+        (None, _, Some(b)) => Some(b.life_area_id),
+        (None, _, None) => errs.check(Err::<Uuid, _>(missing("lifeAreaId"))),
     };
     let pick = |v: Option<&'static str>,
                 stored: Option<&str>,
@@ -246,9 +242,16 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<CreatedEvent>), ApiError> {
     let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let f = fields(&mut tx, req, None, now).await?;
+    // The area is locked as it is looked up, before the insert: the recomputation after it
+    // then needs no lock of its own (one round trip fewer on the hottest write).
+    let area = match req.life_area_id.as_deref() {
+        Some(a) => found(life_areas::lock(&mut tx, a).await)?,
+        None => None,
+    };
+    let f = fields(req, area.map(|a| a.id()), None, now)?;
     let event = events::create(&mut tx, &f, now).await?;
-    let (previous, b) = life_areas::recompute(&mut tx, event.life_area_id, now).await?;
+    let locked = area.ok_or_else(|| ApiError::Internal("event without a locked area".into()))?;
+    let (previous, b) = life_areas::recompute_locked(&mut tx, locked, now).await?;
     let suggested = suggest_insights(&mut tx, &event).await?;
     tx.commit().await?;
     Ok((
@@ -455,7 +458,11 @@ pub async fn update(
     let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let current = events::get(&mut tx, id).await?;
-    let f = fields(&mut tx, req, Some(&current), now).await?;
+    let area = match req.life_area_id.as_deref() {
+        Some(a) => found(life_areas::get(&mut tx, a).await)?.map(|a| a.id),
+        None => None,
+    };
+    let f = fields(req, area, Some(&current), now)?;
     let (before, after) = events::update(&mut tx, id, &f, now).await?;
     let areas = recompute_areas(&mut tx, &[before.life_area_id, after.life_area_id], now).await?;
     tx.commit().await?;
@@ -483,6 +490,15 @@ pub async fn delete(
         event: e.into(),
         areas,
     }))
+}
+
+/// `Ok(None)` for a row that does not exist, so the caller can name the field that named it.
+fn found<T>(r: Result<T, DbError>) -> Result<Option<T>, DbError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(DbError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// A path id that is not a UUID names nothing: 404 like any unknown id.
