@@ -103,7 +103,9 @@ async fn pool(opts: PgConnectOptions, max: u32) -> Result<PgPool, DbError> {
 }
 
 async fn bootstrap_roles(admin: &PgConnectOptions, password: &str) -> Result<(), DbError> {
-    let mut conn = PgConnection::connect_with(admin).await?;
+    // Not logged even at debug: the script carries the roles' password verifier.
+    let admin = admin.clone().log_statements(tracing::log::LevelFilter::Off);
+    let mut conn = PgConnection::connect_with(&admin).await?;
     let create = |name: &str, attrs: &str| {
         format!(
             "DO $$ BEGIN
@@ -114,13 +116,18 @@ async fn bootstrap_roles(admin: &PgConnectOptions, password: &str) -> Result<(),
              END $$;"
         )
     };
-    let pw = password.replace('\'', "''");
+    // The verifier, not the password: PostgreSQL stores it as it is, and the password itself
+    // never appears in a statement. Base64 and `$`/`:` only, so it needs no quoting.
+    let (owner_pw, app_pw) = (
+        crate::scram::verifier(password),
+        crate::scram::verifier(password),
+    );
     let script = format!(
         "{owner}
          {app}
          {group}
-         ALTER ROLE {OWNER_ROLE} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS NOCREATEDB PASSWORD '{pw}';
-         ALTER ROLE {APP_ROLE} LOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD '{pw}';
+         ALTER ROLE {OWNER_ROLE} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS NOCREATEDB PASSWORD '{owner_pw}';
+         ALTER ROLE {APP_ROLE} LOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD '{app_pw}';
          GRANT {TENANT_GROUP_ROLE} TO {OWNER_ROLE} WITH ADMIN OPTION;
          DO $$ BEGIN
            EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO {OWNER_ROLE}', current_database());

@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod migrate;
 pub mod provision;
 pub mod scheduler;
+pub mod scram;
 pub mod sessions;
 pub mod snapshots;
 pub mod tenant_tx;
