@@ -20,6 +20,15 @@ pub struct DbConfig {
     pub max_connections: u32,
 }
 
+/// A pool's open connections at one moment: `size` in all, `idle` of them waiting for work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// `app` or `owner`.
+    pub name: &'static str,
+    pub size: u32,
+    pub idle: u32,
+}
+
 /// The two pools of a running WisdomOS.
 #[derive(Debug, Clone)]
 pub struct Database {
@@ -76,6 +85,16 @@ impl Database {
     /// The pool of the owner role: migrations, provisioning and deprovisioning.
     pub fn owner(&self) -> &PgPool {
         &self.owner
+    }
+
+    /// Connections of the app and the owner pool, for metrics.
+    pub fn pool_stats(&self) -> [PoolStats; 2] {
+        let stats = |name, pool: &PgPool| PoolStats {
+            name,
+            size: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+        };
+        [stats("app", &self.app), stats("owner", &self.owner)]
     }
 
     /// Whether the database answers (for `/readyz`).

@@ -34,7 +34,7 @@ pub mod testing;
 pub mod users;
 pub mod widgets;
 
-pub use bootstrap::{Database, DbConfig};
+pub use bootstrap::{Database, DbConfig, PoolStats};
 pub use error::DbError;
 pub use tenant_tx::{TenantScope, TenantTx};
 

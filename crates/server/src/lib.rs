@@ -14,6 +14,7 @@ pub mod json;
 pub mod pagination;
 pub mod routes;
 pub mod state;
+pub mod telemetry;
 pub mod web;
 
 pub use clock::{Clock, SystemClock};

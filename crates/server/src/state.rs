@@ -18,6 +18,8 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     /// Runs a tenant's due jobs for `POST /jobs/process`.
     pub worker: wisdomos_jobs::Worker,
+    /// Prometheus metrics served at `/metrics`.
+    pub telemetry: Arc<crate::telemetry::Telemetry>,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             hasher,
             tokens,
             worker,
+            telemetry: Arc::new(crate::telemetry::Telemetry::new()),
         })
     }
 }

@@ -1,4 +1,5 @@
-//! `/healthz` (the process answers) and `/readyz` (the database answers).
+//! `/healthz` (the process answers), `/readyz` (the database answers) and `/metrics`
+//! (Prometheus, see [`crate::telemetry`]).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,6 +17,7 @@ pub fn router() -> Router<AppState> {
             get(|| async { Json(json!({ "status": "ok" })) }),
         )
         .route("/readyz", get(ready))
+        .route("/metrics", get(crate::telemetry::metrics))
 }
 
 async fn ready(State(st): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {

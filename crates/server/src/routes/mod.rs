@@ -205,6 +205,10 @@ pub fn router(state: AppState) -> Router {
         .merge(docs::router(Arc::new(doc)))
         .merge(health::router())
         .merge(web)
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::telemetry::track,
+        ))
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .with_state(state)
