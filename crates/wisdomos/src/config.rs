@@ -1,8 +1,9 @@
-//! Configuration from the environment and the data directory: logging and generated secrets.
+//! Configuration from the environment, an optional TOML file and the data directory: logging
+//! and generated secrets.
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -94,5 +95,93 @@ pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
             .parse()
             .map_err(|_| anyhow::anyhow!("{name}={v} is not valid")),
         Err(_) => Ok(default),
+    }
+}
+
+/// The optional configuration file (`--config FILE` or `WISDOMOS_CONFIG`): every key stands for
+/// the environment variable of the same name (`listen` for `WISDOMOS_LISTEN`, `database_url`
+/// for `DATABASE_URL`) and is used only where that variable is unset, so precedence is flag >
+/// environment > file > default. Unknown keys and wrongly typed values are refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub jwt_secret: Option<String>,
+    pub db_role_password: Option<String>,
+    pub db_max_connections: Option<u32>,
+    pub spare_schemas: Option<u32>,
+    pub auth_rate_burst: Option<u32>,
+    pub auth_rate_period_ms: Option<u64>,
+    pub pg_bin: Option<PathBuf>,
+    pub log: Option<String>,
+    pub log_format: Option<String>,
+}
+
+impl FileConfig {
+    /// Reads and checks `path`. Errors name the file and, for a bad key or value, its line.
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("{} is not a valid configuration file", path.display()))
+    }
+
+    /// The settings as (environment variable, value) pairs.
+    fn variables(&self) -> Vec<(&'static str, String)> {
+        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+        let num = |n: Option<u64>| n.map(|n| n.to_string());
+        [
+            ("DATABASE_URL", self.database_url.clone()),
+            ("WISDOMOS_DATA_DIR", path(&self.data_dir)),
+            ("WISDOMOS_LISTEN", self.listen.clone()),
+            ("WISDOMOS_JWT_SECRET", self.jwt_secret.clone()),
+            ("WISDOMOS_DB_ROLE_PASSWORD", self.db_role_password.clone()),
+            (
+                "WISDOMOS_DB_MAX_CONNECTIONS",
+                num(self.db_max_connections.map(u64::from)),
+            ),
+            (
+                "WISDOMOS_SPARE_SCHEMAS",
+                num(self.spare_schemas.map(u64::from)),
+            ),
+            (
+                "WISDOMOS_AUTH_RATE_BURST",
+                num(self.auth_rate_burst.map(u64::from)),
+            ),
+            (
+                "WISDOMOS_AUTH_RATE_PERIOD_MS",
+                num(self.auth_rate_period_ms),
+            ),
+            ("WISDOMOS_PG_BIN", path(&self.pg_bin)),
+            ("WISDOMOS_LOG", self.log.clone()),
+            ("WISDOMOS_LOG_FORMAT", self.log_format.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
+    }
+
+    /// Sets each variable the file gives and the environment lacks. Must run before any other
+    /// thread exists (the process environment is not synchronised); `main` calls it before it
+    /// builds the runtime. Returns a warning when the file holds a secret and others may read it.
+    pub fn apply(&self, path: &Path) -> Option<String> {
+        for (name, value) in self.variables() {
+            if std::env::var_os(name).is_none() {
+                std::env::set_var(name, value);
+            }
+        }
+        let secret = self.jwt_secret.is_some() || self.db_role_password.is_some();
+        let open = std::fs::metadata(path).is_ok_and(|m| {
+            use std::os::unix::fs::PermissionsExt;
+            m.permissions().mode() & 0o077 != 0
+        });
+        (secret && open).then(|| {
+            format!(
+                "warning: {} holds a secret and is readable by other users; chmod 600 it",
+                path.display()
+            )
+        })
     }
 }

@@ -22,6 +22,10 @@ pub struct Cli {
     /// schemas).
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+    /// A TOML file of settings, each used where its environment variable is unset (see
+    /// docs/operations.md).
+    #[arg(long, global = true, env = "WISDOMOS_CONFIG")]
+    pub config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -51,7 +55,23 @@ pub enum Command {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Some(path) = cli.config.clone() {
+        // The file fills in the environment while this is the only thread, then the arguments
+        // are read again so that their environment defaults see it.
+        match config::FileConfig::load(&path) {
+            Ok(file) => {
+                if let Some(warning) = file.apply(&path) {
+                    eprintln!("{warning}");
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return std::process::ExitCode::FAILURE;
+            }
+        }
+        cli = Cli::parse();
+    }
     config::init_tracing(matches!(cli.command, Command::Serve(_)));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -342,6 +342,77 @@ fn a_missing_postgresql_is_one_clear_error() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
+#[tokio::test]
+async fn a_config_file_fills_in_what_the_environment_leaves_unset() {
+    let tdb = TestDatabase::create().await;
+    let dir = data_dir();
+    let file = dir.path().join("wisdomos.toml");
+    let write = |text: &str, mode: u32| {
+        std::fs::write(&file, text).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let with_file = |args: &[&str]| {
+        let mut c = wisdomos(dir.path());
+        c.arg("--config").arg(&file).args(args);
+        c
+    };
+    write(
+        &format!(
+            "database_url = \"{}\"\ndb_role_password = \"{}\"\ndb_max_connections = 3\n",
+            tdb.url(),
+            wisdomos_db::testing::TEST_ROLE_PASSWORD
+        ),
+        0o600,
+    );
+    // No DATABASE_URL in the environment: the file's database is the one written to.
+    let (ok, out, err) = run(
+        with_file(&["user", "create", "--email", "file@example.org"]),
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("file@example.org"), "{out}");
+    assert!(
+        !err.contains("warning"),
+        "no warning for a private file: {err}"
+    );
+    assert!(
+        wisdomos_db::users::find_by_email(tdb.db.app(), "file@example.org")
+            .await
+            .unwrap()
+            .is_some(),
+        "the user is in the file's database"
+    );
+    // The environment wins over the file.
+    let mut c = with_file(&["tenant", "list"]);
+    c.env("WISDOMOS_DB_MAX_CONNECTIONS", "many");
+    let (ok, _, err) = run(c, None);
+    assert!(
+        !ok && err.contains("WISDOMOS_DB_MAX_CONNECTIONS=many"),
+        "{err}"
+    );
+    // A secret in a file others may read is worth a warning.
+    write(
+        &format!(
+            "database_url = \"{}\"\ndb_role_password = \"{}\"\n",
+            tdb.url(),
+            wisdomos_db::testing::TEST_ROLE_PASSWORD
+        ),
+        0o644,
+    );
+    let (ok, _, err) = run(with_file(&["tenant", "list"]), None);
+    assert!(ok && err.contains("readable by other users"), "{err}");
+    // Unknown keys and wrong types are refused, naming the key and the file.
+    write("listn = \"127.0.0.1:9\"\n", 0o600);
+    let (ok, _, err) = run(with_file(&["openapi"]), None);
+    assert!(
+        !ok && err.contains("listn") && err.contains("wisdomos.toml"),
+        "{err}"
+    );
+    write("db_max_connections = \"ten\"\n", 0o600);
+    let (ok, _, err) = run(with_file(&["openapi"]), None);
+    assert!(!ok && err.contains("db_max_connections"), "{err}");
+}
+
 /// Counts rows of a tenant table with the owner role inside the tenant's setting.
 async fn tenant_count(tdb: &TestDatabase, slug: &str, table: &str) -> i64 {
     let t = wisdomos_db::tenants::find(tdb.db.owner(), slug)
