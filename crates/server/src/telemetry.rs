@@ -136,6 +136,18 @@ impl Telemetry {
             .observe(elapsed.as_secs_f64());
     }
 
+    /// Counts a request no route matched (answered 404) under the route `unmatched`: scans and
+    /// stale links show up without their paths becoming labels.
+    pub fn count_unmatched(&self, method: &str) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                method: method.to_owned(),
+                route: "unmatched".to_owned(),
+                status: StatusCode::NOT_FOUND.as_u16(),
+            })
+            .inc();
+    }
+
     /// The metrics in the OpenMetrics text format, with the pools and the queue as given.
     /// `queue` is `None` when it could not be read; its gauges then keep their last values.
     pub fn encode(&self, pools: &[PoolStats], queue: Option<QueueStats>) -> String {

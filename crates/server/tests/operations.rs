@@ -49,6 +49,9 @@ async fn metrics_count_requests_by_route_template_and_report_pools_and_queue() {
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
+    let (s, _) = app.call(Method::GET, "/wp-login.php", None, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
     // Two jobs waiting: one due 90 s ago, one due tomorrow.
     let now = wisdomos_server::Clock::now(app.clock.as_ref());
     let tenant = uuid::Uuid::parse_str(&a.tenant_id).unwrap();
@@ -104,7 +107,15 @@ async fn metrics_count_requests_by_route_template_and_report_pools_and_queue() {
         Some(4.0),
         "{text}"
     );
+    assert_eq!(
+        sample(
+            &text,
+            r#"wisdomos_http_requests_total{method="GET",route="unmatched",status="404"}"#
+        ),
+        Some(1.0)
+    );
     for leak in [
+        "wp-login".to_owned(),
         missing.to_string(),
         a.tenant_id.clone(),
         a.user_id.clone(),

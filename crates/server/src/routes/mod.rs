@@ -209,7 +209,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::telemetry::track,
         ))
-        .fallback(|| async { ApiError::NotFound })
+        .fallback(
+            |axum::extract::State(st): axum::extract::State<AppState>,
+             method: axum::http::Method| async move {
+                st.telemetry.count_unmatched(method.as_str());
+                ApiError::NotFound
+            },
+        )
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .with_state(state)
 }
