@@ -54,3 +54,13 @@ impl DbError {
         }
     }
 }
+
+/// `Ok(None)` for a row that does not exist, so a caller can say which input named it (a field
+/// error rather than a 404). Other errors pass through.
+pub fn found<T>(r: Result<T, DbError>) -> Result<Option<T>, DbError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(DbError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -35,7 +35,7 @@ pub mod users;
 pub mod widgets;
 
 pub use bootstrap::{Database, DbConfig, PoolStats};
-pub use error::DbError;
+pub use error::{found, DbError};
 pub use tenant_tx::{TenantScope, TenantTx};
 
 /// Owner of the platform schema, every tenant schema and table; runs migrations and provisioning.

@@ -492,6 +492,22 @@ async fn bad_event_input_names_the_field() {
             "{v}"
         );
     }
+    // An unknown area is reported with the other fields' errors, not instead of them.
+    let mut body = with("lifeAreaId", json!("not-an-area"));
+    body["title"] = json!("");
+    let (s, v) = app.post("/api/v1/events", Some(&a.access), body).await;
+    let fields: Vec<(&str, &str)> = v["error"]["details"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["field"].as_str().unwrap(), f["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields,
+        vec![("lifeAreaId", "unknown_life_area"), ("title", "required")],
+        "{v}"
+    );
     let (_, v) = app.get("/api/v1/events", &a.access).await;
     assert_eq!(v["items"].as_array().unwrap().len(), 0, "nothing written");
     assert_eq!(

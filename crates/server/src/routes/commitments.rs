@@ -10,7 +10,7 @@ use uuid::Uuid;
 use wisdomos_core::event::{rules, CommitmentStatus};
 use wisdomos_core::{FieldError, ValidationErrors};
 use wisdomos_db::commitments::{self, Commitment, CommitmentFields};
-use wisdomos_db::{insights, life_areas, DbError, TenantTx};
+use wisdomos_db::{found, insights, life_areas, DbError, TenantTx};
 
 use super::events::parse_id;
 use crate::extract::{Read, TenantCtx, Write};
@@ -78,16 +78,20 @@ pub(crate) async fn resolve_area(
 ) -> Result<Option<Uuid>, ApiError> {
     match a {
         None => Ok(None),
-        Some(a) => match life_areas::get(tx, a).await {
-            Ok(area) => Ok(Some(area.id)),
-            Err(DbError::NotFound) => Err(ApiError::field(FieldError::new(
-                field,
-                "unknown_life_area",
-                format!("{field} names no life area of this workspace"),
-            ))),
-            Err(e) => Err(e.into()),
+        Some(a) => match found(life_areas::get(tx, a).await)? {
+            Some(area) => Ok(Some(area.id)),
+            None => Err(ApiError::field(unknown_life_area(field))),
         },
     }
+}
+
+/// The error of `field` when it names a life area the workspace lacks (`unknown_life_area`).
+pub(crate) fn unknown_life_area(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        "unknown_life_area",
+        format!("{field} names no life area of this workspace"),
+    )
 }
 
 fn statement(s: &str) -> Result<String, FieldError> {

@@ -11,8 +11,9 @@ use wisdomos_core::event::{rules, EventCategory, EventTone, EventType};
 use wisdomos_core::text;
 use wisdomos_core::{FieldError, ValidationErrors};
 use wisdomos_db::events::{self, Event, EventFields, EventFilter};
-use wisdomos_db::{insights, life_areas, DbError, TenantTx};
+use wisdomos_db::{found, insights, life_areas, DbError, TenantTx};
 
+use super::commitments::unknown_life_area;
 use crate::extract::{Read, TenantCtx, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};
@@ -96,11 +97,7 @@ fn fields(
     let missing = |f: &str| FieldError::new(f, "required", format!("{f} is required"));
     let area = match (&req.life_area_id, area, base) {
         (Some(_), Some(id), _) => Some(id),
-        (Some(_), None, _) => errs.check(Err::<Uuid, _>(FieldError::new(
-            "lifeAreaId",
-            "unknown_life_area",
-            "lifeAreaId names no life area of this workspace",
-        ))),
+        (Some(_), None, _) => errs.check(Err::<Uuid, _>(unknown_life_area("lifeAreaId"))),
         (None, _, Some(b)) => Some(b.life_area_id),
         (None, _, None) => errs.check(Err::<Uuid, _>(missing("lifeAreaId"))),
     };
@@ -490,15 +487,6 @@ pub async fn delete(
         event: e.into(),
         areas,
     }))
-}
-
-/// `Ok(None)` for a row that does not exist, so the caller can name the field that named it.
-fn found<T>(r: Result<T, DbError>) -> Result<Option<T>, DbError> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(DbError::NotFound) => Ok(None),
-        Err(e) => Err(e),
-    }
 }
 
 /// A path id that is not a UUID names nothing: 404 like any unknown id.

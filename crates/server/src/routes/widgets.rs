@@ -11,7 +11,7 @@ use wisdomos_core::role::Permission;
 use wisdomos_core::widgets::{self, WidgetSize};
 use wisdomos_core::FieldError;
 use wisdomos_db::widgets::{self as repo, Widget};
-use wisdomos_db::{life_areas, DbError, TenantTx};
+use wisdomos_db::TenantTx;
 
 use super::events::parse_id;
 use crate::extract::{Read, TenantCtx};
@@ -101,19 +101,8 @@ async fn check_config(
     config: &serde_json::Value,
 ) -> Result<(), ApiError> {
     widgets::config(widget_type, config).map_err(ApiError::field)?;
-    if let Some(a) = config.get("lifeArea").and_then(|v| v.as_str()) {
-        match life_areas::get(tx, a).await {
-            Ok(_) => {}
-            Err(DbError::NotFound) => {
-                return Err(ApiError::field(FieldError::new(
-                    "config.lifeArea",
-                    "unknown_life_area",
-                    "config.lifeArea names no life area of this workspace",
-                )));
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let area = config.get("lifeArea").and_then(|v| v.as_str());
+    super::commitments::resolve_area(tx, "config.lifeArea", area).await?;
     Ok(())
 }
 
