@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::commitments::Commitment;
 use crate::events::{self, Event};
-use crate::life_areas::{self, LifeArea, LifeAreaFilter};
+use crate::life_areas::{self, LifeArea};
 use crate::{DbError, TenantTx};
 
 /// Days after the last review (or creation) that a commitment's review falls due.
@@ -31,14 +31,7 @@ pub struct DashboardData {
 
 /// Reads the dashboard's rows.
 pub async fn load(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<DashboardData, DbError> {
-    let areas = life_areas::list(
-        tx,
-        &LifeAreaFilter {
-            is_active: Some(true),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let areas = life_areas::active(tx).await?;
     let recent_events = events::recent(tx, 10).await?;
     let active_commitments: i64 =
         sqlx::query_scalar("SELECT count(*) FROM commitments WHERE status = 'ACTIVE'")

@@ -35,6 +35,19 @@ pub struct LifeAreaFilter {
     pub is_active: Option<bool>,
 }
 
+/// The tenant's active life areas, by `sort_order` then slug (what the dashboard, the event
+/// form and the classifier work over).
+pub async fn active(tx: &mut TenantTx) -> Result<Vec<LifeArea>, DbError> {
+    list(
+        tx,
+        &LifeAreaFilter {
+            is_active: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
 /// The tenant's life areas matching `f`, by `sort_order` then slug.
 pub async fn list(tx: &mut TenantTx, f: &LifeAreaFilter) -> Result<Vec<LifeArea>, DbError> {
     let mut qb: QueryBuilder<Postgres> =

@@ -10,7 +10,7 @@ use crate::audit::{self, NewAuditEvent};
 use crate::DbError;
 
 /// Who a family belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct SessionOwner {
     pub user_id: Uuid,
     pub tenant_id: Uuid,
@@ -168,17 +168,12 @@ pub async fn owner_of_token(
     pool: &PgPool,
     token_hash: &[u8],
 ) -> Result<Option<SessionOwner>, DbError> {
-    let row: Option<(Uuid, Uuid, Uuid)> = sqlx::query_as(
+    Ok(sqlx::query_as(
         "SELECT user_id, tenant_id, family_id FROM platform.sessions WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|(user_id, tenant_id, family_id)| SessionOwner {
-        user_id,
-        tenant_id,
-        family_id,
-    }))
+    .await?)
 }
 
 /// The owner of a live token: known, never rotated, not revoked, not expired at `now`. The
@@ -188,17 +183,12 @@ pub async fn live_owner(
     token_hash: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Option<SessionOwner>, DbError> {
-    let row: Option<(Uuid, Uuid, Uuid)> = sqlx::query_as(
+    Ok(sqlx::query_as(
         "SELECT user_id, tenant_id, family_id FROM platform.sessions
          WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2",
     )
     .bind(token_hash)
     .bind(now)
     .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|(user_id, tenant_id, family_id)| SessionOwner {
-        user_id,
-        tenant_id,
-        family_id,
-    }))
+    .await?)
 }

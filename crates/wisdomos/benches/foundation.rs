@@ -34,6 +34,36 @@ fn report(what: &str, mut samples: Vec<Duration>) {
     );
 }
 
+/// Creates `n` tenants named `<prefix> <i>` for `owner`, one after another; each one's time.
+async fn create_tenants(
+    db: &wisdomos_db::Database,
+    owner: uuid::Uuid,
+    prefix: &str,
+    n: usize,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<Duration> {
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..n {
+        let name = format!("{prefix} {i}");
+        let t = Instant::now();
+        provision::create_tenant(
+            db,
+            owner,
+            &NewTenant {
+                name: &name,
+                slug: None,
+                timezone: "UTC",
+            },
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        samples.push(t.elapsed());
+    }
+    samples
+}
+
 const ADDITIVE: Migration = Migration {
     version: migrate::TENANT.len() as i32 + 1,
     name: "bench_additive",
@@ -65,21 +95,7 @@ async fn main() {
         .unwrap()
     };
     // Warm up connections and plans.
-    for i in 0..5 {
-        provision::create_tenant(
-            db,
-            owner.id,
-            &NewTenant {
-                name: &format!("Warm {i}"),
-                slug: None,
-                timezone: "UTC",
-            },
-            None,
-            now,
-        )
-        .await
-        .unwrap();
-    }
+    create_tenants(db, owner.id, "Warm", 5, now).await;
     // Building a tenant schema (role, schema, every table, indexes, RLS, seeds): what a spare
     // costs the background keeper, and what provisioning costs when no spare is ready.
     let mut builds = Vec::with_capacity(tenants);
@@ -95,49 +111,13 @@ async fn main() {
         builds,
     );
     // Provisioning as registration meets it: claiming a ready spare.
-    let mut samples = Vec::with_capacity(tenants);
-    for i in 0..tenants {
-        let name = format!("Bench tenant {i}");
-        let t = Instant::now();
-        provision::create_tenant(
-            db,
-            owner.id,
-            &NewTenant {
-                name: &name,
-                slug: None,
-                timezone: "Europe/Berlin",
-            },
-            None,
-            now,
-        )
-        .await
-        .unwrap();
-        samples.push(t.elapsed());
-    }
+    let samples = create_tenants(db, owner.id, "Bench tenant", tenants, now).await;
     report(
         &format!("provision one tenant from a spare ({tenants} tenants, sequential)"),
         samples,
     );
     // And without a spare, building the schema in the same transaction.
-    let mut cold = Vec::new();
-    for i in 0..(tenants / 5).max(10) {
-        let name = format!("Cold tenant {i}");
-        let t = Instant::now();
-        provision::create_tenant(
-            db,
-            owner.id,
-            &NewTenant {
-                name: &name,
-                slug: None,
-                timezone: "UTC",
-            },
-            None,
-            now,
-        )
-        .await
-        .unwrap();
-        cold.push(t.elapsed());
-    }
+    let cold = create_tenants(db, owner.id, "Cold tenant", (tenants / 5).max(10), now).await;
     report(
         "provision one tenant without a spare (builds its schema)",
         cold,

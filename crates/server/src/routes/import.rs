@@ -9,7 +9,7 @@ use uuid::Uuid;
 use wisdomos_core::classify::{AreaProfile, Classifier, DEFAULT_THRESHOLD};
 use wisdomos_core::import::Format;
 use wisdomos_core::FieldError;
-use wisdomos_db::life_areas::{self, LifeAreaFilter};
+use wisdomos_db::life_areas;
 use wisdomos_db::TenantTx;
 
 use crate::extract::{Read, TenantCtx, Write};
@@ -120,14 +120,7 @@ pub async fn suggest(
         )));
     }
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let areas = life_areas::list(
-        &mut tx,
-        &LifeAreaFilter {
-            is_active: Some(true),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let areas = life_areas::active(&mut tx).await?;
     tx.commit().await?;
     let profiles: Vec<AreaProfile> = areas
         .iter()

@@ -15,7 +15,7 @@ use super::session::{
     cookie, csrf_basis, csrf_token, over_tls, removal, CsrfForm, NoFields, WebUser, PRE_COOKIE,
     SESSION_COOKIE,
 };
-use super::view::FieldErrors;
+use super::view::{self, FieldErrors};
 use crate::auth::token::new_refresh_token;
 use crate::json::ApiJson;
 use crate::routes::auth::{self as api, LoginRequest, RegisterRequest};
@@ -45,26 +45,22 @@ struct SignUpPage {
 
 /// Fields of the sign-up form.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct SignUpForm {
     #[serde(default)]
     pub email: String,
-    #[serde(default)]
     pub password: String,
-    #[serde(default)]
     pub first_name: String,
-    #[serde(default)]
     pub workspace_name: String,
-    #[serde(default)]
     pub timezone: String,
 }
 
 /// Fields of the sign-in form.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct SignInForm {
     #[serde(default)]
     pub email: String,
-    #[serde(default)]
     pub password: String,
 }
 
@@ -206,14 +202,13 @@ pub async fn signup(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<SignUpForm>,
 ) -> Result<Response, WebError> {
-    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
     let req = RegisterRequest {
         email: form.email.clone(),
         password: form.password.clone(),
-        first_name: opt(&form.first_name),
+        first_name: view::filled(&form.first_name),
         last_name: None,
         workspace_name: form.workspace_name.clone(),
-        timezone: opt(&form.timezone),
+        timezone: view::filled(&form.timezone),
         slug: None,
     };
     match api::register(State(st.clone()), ApiJson(req)).await {

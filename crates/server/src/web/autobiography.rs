@@ -46,23 +46,16 @@ pub struct Check {
 
 /// Fields of the entry editor.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct EntryForm {
     #[serde(default)]
     pub era_id: String,
-    #[serde(default)]
     pub year: String,
-    #[serde(default)]
     pub month: String,
-    #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub narrative: String,
-    #[serde(default)]
     pub event_ids: Vec<Uuid>,
-    #[serde(default)]
     pub life_area_ids: Vec<Uuid>,
-    #[serde(default)]
     pub is_public: Option<String>,
 }
 

@@ -32,15 +32,12 @@ pub struct BoundaryCard {
 
 /// Fields of the new-boundary form.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct BoundaryForm {
     #[serde(default)]
     pub life_area_id: String,
-    #[serde(default)]
     pub statement: String,
-    #[serde(default)]
     pub reason: String,
-    #[serde(default)]
     pub consequence: String,
 }
 
@@ -111,12 +108,11 @@ pub async fn create(
     web: Web<Write>,
     CsrfForm(form): CsrfForm<BoundaryForm>,
 ) -> Result<Response, WebError> {
-    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
     let req = CreateBoundary {
         life_area_id: form.life_area_id.clone(),
         statement: form.statement.clone(),
-        reason: opt(&form.reason),
-        consequence: opt(&form.consequence),
+        reason: view::filled(&form.reason),
+        consequence: view::filled(&form.consequence),
     };
     match api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
         Ok(_) => Ok(Redirect::to("/boundaries").into_response()),
@@ -191,11 +187,9 @@ async fn show_detail(
 
 /// Fields of the violation form; `back` is where to return (a path of this site).
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ViolationForm {
-    #[serde(default)]
     pub occurred_at: String,
-    #[serde(default)]
     pub note: String,
     pub back: Option<String>,
 }

@@ -39,16 +39,27 @@ pub struct CommitmentCard {
 
 /// Fields of the new-commitment form.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct CommitmentForm {
     #[serde(default)]
     pub statement: String,
-    #[serde(default)]
     pub intention: String,
-    #[serde(default)]
     pub measurable: String,
-    #[serde(default)]
     pub life_area_id: String,
+}
+
+impl CommitmentForm {
+    /// The API's create request; `insight_id` when the commitment applies an insight.
+    pub fn request(&self, insight_id: Option<Uuid>) -> CreateCommitment {
+        CreateCommitment {
+            life_area_id: view::filled(&self.life_area_id),
+            event_id: None,
+            insight_id,
+            statement: self.statement.clone(),
+            intention: Some(self.intention.clone()),
+            measurable: view::filled(&self.measurable),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -146,16 +157,13 @@ pub async fn create(
     web: Web<Write>,
     CsrfForm(form): CsrfForm<CommitmentForm>,
 ) -> Result<Response, WebError> {
-    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-    let req = CreateCommitment {
-        life_area_id: opt(&form.life_area_id),
-        event_id: None,
-        insight_id: None,
-        statement: form.statement.clone(),
-        intention: Some(form.intention.clone()),
-        measurable: opt(&form.measurable),
-    };
-    match api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
+    match api::create(
+        State(st.clone()),
+        web.ctx.to::<Write>()?,
+        ApiJson(form.request(None)),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/commitments").into_response()),
         Err(ApiError::Validation(errs)) => {
             let read = web.to::<Read>()?;

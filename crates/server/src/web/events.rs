@@ -8,8 +8,8 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use wisdomos_core::event::{EventCategory, EventTone, EventType};
 use wisdomos_core::{FieldError, ValidationErrors};
+use wisdomos_db::life_areas;
 use wisdomos_db::life_areas::LifeArea;
-use wisdomos_db::life_areas::{self, LifeAreaFilter};
 use wisdomos_db::TenantTx;
 
 use super::error::{render, render_form, WebError};
@@ -23,29 +23,21 @@ use crate::{ApiError, AppState};
 
 /// The fields of the event form, as typed.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct EventForm {
     #[serde(default)]
     pub life_area_id: String,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub event_type: String,
-    #[serde(default)]
     pub category: String,
-    #[serde(default)]
     pub tone: String,
-    #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub description: String,
-    #[serde(default)]
     pub narrative: String,
     /// `datetime-local` in the workspace's zone; empty means now.
-    #[serde(default)]
     pub occurred_at: String,
-    #[serde(default)]
     pub emotional_charge: String,
     /// Comma-separated.
-    #[serde(default)]
     pub tags: String,
 }
 
@@ -54,7 +46,6 @@ impl EventForm {
     /// narrative as "clear it".
     fn request(&self, tz: Tz, editing: bool) -> Result<EventRequest, ValidationErrors> {
         let mut errs = ValidationErrors::default();
-        let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
         fn pick<T: Copy>(
             errs: &mut ValidationErrors,
             field: &str,
@@ -77,7 +68,7 @@ impl EventForm {
         let event_type = pick(&mut errs, "type", &self.event_type, EventType::parse);
         let category = pick(&mut errs, "category", &self.category, EventCategory::parse);
         let tone = pick(&mut errs, "tone", &self.tone, EventTone::parse);
-        let occurred_at = match nonempty(&self.occurred_at) {
+        let occurred_at = match view::filled(&self.occurred_at) {
             None => None,
             Some(s) => {
                 let t = view::parse_local(&s, tz);
@@ -107,7 +98,7 @@ impl EventForm {
         };
         errs.finish()?;
         Ok(EventRequest {
-            life_area_id: nonempty(&self.life_area_id),
+            life_area_id: view::filled(&self.life_area_id),
             event_type,
             category,
             tone,
@@ -116,7 +107,7 @@ impl EventForm {
             narrative: if editing {
                 Some(self.narrative.clone())
             } else {
-                nonempty(&self.narrative)
+                view::filled(&self.narrative)
             },
             occurred_at,
             emotional_charge,
@@ -145,14 +136,7 @@ async fn areas(
     web: &Web<impl crate::extract::Need>,
 ) -> Result<Vec<LifeArea>, WebError> {
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-    let a = life_areas::list(
-        &mut tx,
-        &LifeAreaFilter {
-            is_active: Some(true),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let a = life_areas::active(&mut tx).await?;
     tx.commit().await?;
     Ok(a)
 }
@@ -345,25 +329,18 @@ pub async fn delete(
 
 /// Filters of the timeline, as typed.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct TimelineQuery {
-    #[serde(default)]
     pub life_area: String,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub event_type: String,
-    #[serde(default)]
     pub category: String,
-    #[serde(default)]
     pub tone: String,
-    #[serde(default)]
     pub tag: String,
-    #[serde(default)]
     pub q: String,
     /// `YYYY-MM-DD`, inclusive, in the workspace's zone.
-    #[serde(default)]
     pub from: String,
     /// `YYYY-MM-DD`, inclusive.
-    #[serde(default)]
     pub to: String,
     pub cursor: Option<String>,
 }
@@ -397,16 +374,15 @@ pub async fn timeline(
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
     let all = areas(&st, &web).await?;
-    let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
     let query = EventQuery {
-        life_area: nonempty(&q.life_area),
+        life_area: view::filled(&q.life_area),
         event_type: EventType::parse(q.event_type.trim()),
         category: EventCategory::parse(q.category.trim()),
         tone: EventTone::parse(q.tone.trim()),
-        tag: nonempty(&q.tag),
+        tag: view::filled(&q.tag),
         from: day_start(&q.from, tz, 0),
         to: day_start(&q.to, tz, 1),
-        q: nonempty(&q.q),
+        q: view::filled(&q.q),
         limit: Some(25),
         cursor: q.cursor.clone().filter(|c| !c.is_empty()),
     };
@@ -464,10 +440,10 @@ pub async fn timeline(
 
 /// Body of the area suggestion request (the form's title and description).
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct SuggestForm {
     #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub description: String,
 }
 

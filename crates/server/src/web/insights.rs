@@ -8,15 +8,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 use wisdomos_core::event::InsightType;
-use wisdomos_db::life_areas::{self, LifeAreaFilter};
-use wisdomos_db::{events, insights, TenantTx};
+use wisdomos_db::life_areas;
+use wisdomos_db::{events, found, insights, TenantTx};
 
+use super::commitments::CommitmentForm;
 use super::error::{render_form, WebError};
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, Choice, FieldErrors};
 use crate::extract::{Read, Write};
 use crate::json::ApiJson;
-use crate::routes::commitments::{self as commitments_api, CreateCommitment};
+use crate::routes::commitments as commitments_api;
 use crate::routes::insights::{self as api, InsightRequest};
 use crate::{ApiError, AppState};
 
@@ -47,15 +48,12 @@ struct InsightsPage {
 
 /// Fields of the new-insight form.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct InsightForm {
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub insight_type: String,
-    #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub description: String,
-    #[serde(default)]
     pub tags: String,
 }
 
@@ -151,53 +149,28 @@ struct ApplyPage {
     nav: Option<Nav>,
     insight: InsightCard,
     areas: Vec<Choice>,
-    form: ApplyForm,
+    form: CommitmentForm,
     errors: FieldErrors,
-}
-
-/// Fields of the apply flow: the commitment to make of the insight.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplyForm {
-    #[serde(default)]
-    pub statement: String,
-    #[serde(default)]
-    pub intention: String,
-    #[serde(default)]
-    pub measurable: String,
-    #[serde(default)]
-    pub life_area_id: String,
 }
 
 async fn apply_page(
     st: &AppState,
     web: Web<Write>,
     id: Uuid,
-    form: Option<ApplyForm>,
+    form: Option<CommitmentForm>,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
     let i = insights::get(&mut tx, id).await?;
-    let areas = life_areas::list(
-        &mut tx,
-        &LifeAreaFilter {
-            is_active: Some(true),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let areas = life_areas::active(&mut tx).await?;
     let event_area = match i.event_id.or(i.related_events.first().copied()) {
         // The event may have been deleted since; then no area is proposed.
-        Some(e) => match events::get(&mut tx, e).await {
-            Ok(e) => Some(e.life_area_id.to_string()),
-            Err(wisdomos_db::DbError::NotFound) => None,
-            Err(other) => return Err(other.into()),
-        },
+        Some(e) => found(events::get(&mut tx, e).await)?.map(|e| e.life_area_id.to_string()),
         None => None,
     };
     tx.commit().await?;
-    let form = form.unwrap_or_else(|| ApplyForm {
+    let form = form.unwrap_or_else(|| CommitmentForm {
         statement: format!("I will act on this: {}", i.title),
         intention: i.description.clone(),
         measurable: String::new(),
@@ -230,18 +203,10 @@ pub async fn apply(
     State(st): State<AppState>,
     web: Web<Write>,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<ApplyForm>,
+    CsrfForm(form): CsrfForm<CommitmentForm>,
 ) -> Result<Response, WebError> {
     let id = crate::routes::events::parse_id(&id)?;
-    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-    let req = CreateCommitment {
-        life_area_id: opt(&form.life_area_id),
-        event_id: None,
-        insight_id: Some(id),
-        statement: form.statement.clone(),
-        intention: Some(form.intention.clone()),
-        measurable: opt(&form.measurable),
-    };
+    let req = form.request(Some(id));
     match commitments_api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
         Ok(_) => Ok(Redirect::to("/commitments").into_response()),
         Err(ApiError::Validation(errs)) => {

@@ -174,6 +174,12 @@ pub fn parse_local(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
     }
 }
 
+/// A text input as typed → `None` when blank, else the text trimmed (optional API fields).
+pub fn filled(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
 /// Comma-separated tags as typed → the list the API validates.
 pub fn split_tags(s: &str) -> Vec<String> {
     s.split(',')
