@@ -83,6 +83,13 @@ impl std::fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
+/// Whether `c` may not appear in any input: a control character (Unicode `Cc`: NUL, the C0 and
+/// C1 controls, DEL) other than tab, line feed and carriage return, which multi-line text keeps.
+/// PostgreSQL cannot store NUL in text at all.
+pub fn is_forbidden_char(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 /// Trims `value` and checks its length in characters is within `min..=max`.
 ///
 /// Errors: `required` when empty after trimming and `min > 0`, `too_long` past `max`.
@@ -121,6 +128,16 @@ pub fn bounded_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forbidden_characters_are_controls_but_line_breaks_and_tabs() {
+        for c in ['\0', '\u{1}', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}'] {
+            assert!(is_forbidden_char(c), "{c:?}");
+        }
+        for c in ['\t', '\n', '\r', ' ', 'a', 'é', '\u{2028}'] {
+            assert!(!is_forbidden_char(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn bounded_text_trims_and_bounds() {

@@ -70,6 +70,21 @@ pub async fn record(
     Ok(())
 }
 
+/// Appends an event of the tenant inside its tenant transaction (the write it records is in the
+/// same transaction). The tenant id is the transaction's, whatever `ev` says; row-level
+/// security refuses any other.
+pub async fn record_in_tenant(
+    tx: &mut TenantTx,
+    ev: &NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let ev = NewAuditEvent {
+        tenant_id: Some(tx.tenant_id()),
+        ..ev.clone()
+    };
+    record(tx.conn(), &ev, now).await
+}
+
 /// The tenant's events, newest first, after the keyset `(created_at, id)` of the previous
 /// page's last row. Read through the tenant transaction: row-level security lets a tenant role
 /// see only its own tenant's rows.

@@ -18,7 +18,14 @@ pub struct DbConfig {
     pub role_password: String,
     /// Size of each of the two pools.
     pub max_connections: u32,
+    /// How long a request waits for a pooled connection before failing with
+    /// [`DbError::Unavailable`] (a 503): short, so an exhausted pool or a dead server is
+    /// reported at once rather than after a long hang.
+    pub acquire_timeout: Duration,
 }
+
+/// Default [`DbConfig::acquire_timeout`]: 2 seconds.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A pool's open connections at one moment: `size` in all, `idle` of them waiting for work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +35,9 @@ pub struct PoolStats {
     pub size: u32,
     pub idle: u32,
 }
+
+/// A transaction on platform tables (no tenant scope); commit with `commit().await`.
+pub type PlatformTx = sqlx::Transaction<'static, sqlx::Postgres>;
 
 /// The two pools of a running WisdomOS.
 #[derive(Debug, Clone)]
@@ -70,9 +80,10 @@ impl Database {
             .clone()
             .username(APP_ROLE)
             .password(&cfg.role_password);
-        let owner = pool(owner_opts, cfg.max_connections).await?;
+        let owner = pool(owner_opts, cfg.max_connections, cfg.acquire_timeout).await?;
         migrate::migrate_platform(&owner).await?;
-        let app = pool(app_opts, cfg.max_connections).await?;
+        seal_audit_log(&admin).await?;
+        let app = pool(app_opts, cfg.max_connections, cfg.acquire_timeout).await?;
         Ok(Self { app, owner })
     }
 
@@ -87,6 +98,16 @@ impl Database {
         &self.owner
     }
 
+    /// A transaction of the app role on platform tables, for a write and its audit row.
+    pub async fn begin_app(&self) -> Result<PlatformTx, DbError> {
+        Ok(self.app.begin().await?)
+    }
+
+    /// A transaction of the owner role (provisioning).
+    pub async fn begin_owner(&self) -> Result<PlatformTx, DbError> {
+        Ok(self.owner.begin().await?)
+    }
+
     /// Connections of the app and the owner pool, for metrics.
     pub fn pool_stats(&self) -> [PoolStats; 2] {
         let stats = |name, pool: &PgPool| PoolStats {
@@ -97,12 +118,10 @@ impl Database {
         [stats("app", &self.app), stats("owner", &self.owner)]
     }
 
-    /// Whether the database answers (for `/readyz`).
-    pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i32>("SELECT 1")
-            .fetch_one(&self.app)
-            .await
-            .is_ok()
+    /// Whether the database answers within `within` (for `/readyz`).
+    pub async fn ping(&self, within: Duration) -> bool {
+        let query = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&self.app);
+        matches!(tokio::time::timeout(within, query).await, Ok(Ok(_)))
     }
 
     /// Closes both pools.
@@ -112,13 +131,43 @@ impl Database {
     }
 }
 
-async fn pool(opts: PgConnectOptions, max: u32) -> Result<PgPool, DbError> {
+async fn pool(opts: PgConnectOptions, max: u32, wait: Duration) -> Result<PgPool, DbError> {
     Ok(PgPoolOptions::new()
         .max_connections(max)
         .min_connections(0)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(wait)
         .connect_with(opts.log_statements(tracing::log::LevelFilter::Trace))
         .await?)
+}
+
+/// Hands the audit log and the platform schema to the admin role when it is a superuser, so
+/// that no role a request can use (the owner provisions during registration) may UPDATE,
+/// DELETE, TRUNCATE, ALTER or DROP the log: they keep SELECT/INSERT as granted, and the owner
+/// keeps CREATE on the schema for its migrations. A CREATEROLE role cannot make itself a member of a
+/// superuser. With a non-superuser admin the owner keeps the table (docs/audit.md says so).
+async fn seal_audit_log(admin: &PgConnectOptions) -> Result<(), DbError> {
+    let mut conn = PgConnection::connect_with(admin).await?;
+    crate::run_script(
+        &mut conn,
+        &format!(
+            "DO $$ BEGIN
+               IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+                  AND (SELECT tableowner FROM pg_tables WHERE schemaname = 'platform' AND tablename = 'audit_events') <> current_user THEN
+                 EXECUTE format('ALTER TABLE platform.audit_events OWNER TO %I', current_user);
+                 GRANT SELECT, INSERT ON platform.audit_events TO {OWNER_ROLE};
+               END IF;
+               -- A schema's owner may drop any table in it.
+               IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+                  AND (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'platform') <> current_user::text THEN
+                 EXECUTE format('ALTER SCHEMA platform OWNER TO %I', current_user);
+                 GRANT USAGE, CREATE ON SCHEMA platform TO {OWNER_ROLE};
+               END IF;
+             END $$;"
+        ),
+    )
+    .await?;
+    conn.close().await?;
+    Ok(())
 }
 
 async fn bootstrap_roles(admin: &PgConnectOptions, password: &str) -> Result<(), DbError> {

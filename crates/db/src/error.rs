@@ -14,6 +14,10 @@ pub enum DbError {
     /// A rule checked in the database refused the change, e.g. `last_owner`.
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// No connection could be had in time: the pool is exhausted, or PostgreSQL does not answer
+    /// (down, restarting, refusing connections). Worth retrying shortly.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     /// The embedded cluster could not be found, initialised or started.
     #[error("{0}")]
     Embedded(String),
@@ -24,8 +28,21 @@ pub enum DbError {
 
 impl From<sqlx::Error> for DbError {
     fn from(e: sqlx::Error) -> Self {
-        if let sqlx::Error::RowNotFound = e {
-            return DbError::NotFound;
+        match &e {
+            sqlx::Error::RowNotFound => return DbError::NotFound,
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                return DbError::Unavailable(e.to_string())
+            }
+            _ => {}
+        }
+        if let Some(db) = e.as_database_error() {
+            // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections
+            if matches!(
+                db.code().as_deref(),
+                Some("57P01" | "57P02" | "57P03" | "53300")
+            ) {
+                return DbError::Unavailable(e.to_string());
+            }
         }
         if let Some(db) = e.as_database_error() {
             if db.code().as_deref() == Some("23505") {

@@ -184,26 +184,101 @@ async fn catalog_every_tenant_table_forces_rls_and_the_app_role_is_powerless() {
 }
 
 #[tokio::test]
-async fn the_app_role_cannot_rewrite_the_audit_log() {
+async fn no_request_role_can_rewrite_or_read_all_of_the_audit_log() {
     let t = TestDatabase::create().await;
     new_tenant(&t.db, "a@example.org").await;
-    for sql in [
-        "UPDATE platform.audit_events SET event_type = 'x'",
-        "DELETE FROM platform.audit_events",
-        "TRUNCATE platform.audit_events",
-    ] {
-        let err = sqlx::query(sql).execute(t.db.app()).await.unwrap_err();
-        assert_eq!(
-            err.as_database_error().and_then(|d| d.code()).as_deref(),
-            Some("42501"),
-            "{sql}: {err}"
-        );
+    // The app role (every request) and the owner (registration provisions with it).
+    for pool in [t.db.app(), t.db.owner()] {
+        for sql in [
+            "UPDATE platform.audit_events SET event_type = 'x'",
+            "DELETE FROM platform.audit_events",
+            "TRUNCATE platform.audit_events",
+            "ALTER TABLE platform.audit_events DISABLE ROW LEVEL SECURITY",
+            "DROP TABLE platform.audit_events",
+        ] {
+            let Err(err) = sqlx::query(sql).execute(pool).await else {
+                panic!(
+                    "{sql} succeeded as {:?}",
+                    pool.connect_options().get_username()
+                );
+            };
+            assert_eq!(
+                err.as_database_error().and_then(|d| d.code()).as_deref(),
+                Some("42501"),
+                "{sql}: {err}"
+            );
+        }
     }
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.audit_events")
+    // Outside a tenant transaction the app role reads no tenant's audit rows at all.
+    let err = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM platform.audit_events")
         .fetch_one(t.db.app())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_database_error().and_then(|d| d.code()).as_deref(),
+        Some("42501")
+    );
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.audit_events")
+        .fetch_one(t.db.owner())
         .await
         .unwrap();
     assert!(n >= 2);
+}
+
+#[tokio::test]
+async fn a_tenant_role_reaches_no_other_tenants_platform_rows_whatever_the_setting() {
+    let t = TestDatabase::create().await;
+    let (_, a) = new_tenant(&t.db, "a@example.org").await;
+    let (b_id, b) = new_tenant(&t.db, "b@example.org").await;
+    let mut tx = TenantTx::begin(&t.db, &b).await.unwrap();
+    let job = crate::jobs::NewJob::new("b.secret", serde_json::json!({"x": 1}), Utc::now());
+    crate::jobs::enqueue(&mut tx, &job, Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let b = b_id.to_string();
+    // Inside A's transaction, pretending to be B by the setting a statement can change.
+    let attempts: [(&str, bool); 5] = [
+        ("SELECT count(*) FROM platform.audit_events WHERE tenant_id = $1::uuid", true),
+        ("SELECT count(*) FROM platform.jobs WHERE tenant_id = $1::uuid", true),
+        ("INSERT INTO platform.audit_events (id, tenant_id, event_type, created_at) VALUES (gen_random_uuid(), $1::uuid, 'x', now())", false),
+        ("INSERT INTO platform.jobs (id, tenant_id, job_type, run_at, created_at, updated_at) VALUES (gen_random_uuid(), $1::uuid, 'x', now(), now(), now())", false),
+        ("UPDATE platform.jobs SET status = 'cancelled' WHERE tenant_id = $1::uuid", true),
+    ];
+    for (sql, reads) in attempts {
+        let mut tx = TenantTx::begin(&t.db, &a).await.unwrap();
+        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+            .bind(&b)
+            .execute(tx.conn())
+            .await
+            .unwrap();
+        if sql.starts_with("SELECT") {
+            let n: i64 = sqlx::query_scalar(sql)
+                .bind(&b)
+                .fetch_one(tx.conn())
+                .await
+                .unwrap();
+            assert_eq!(n, 0, "{sql}");
+        } else {
+            let r = sqlx::query(sql).bind(&b).execute(tx.conn()).await;
+            match r {
+                Ok(done) => assert!(reads && done.rows_affected() == 0, "{sql}"),
+                Err(e) => assert_eq!(
+                    e.as_database_error().and_then(|d| d.code()).as_deref(),
+                    Some("42501"),
+                    "{sql}: {e}"
+                ),
+            }
+        }
+    }
+    let left: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.jobs WHERE tenant_id = $1 AND status = 'pending'",
+    )
+    .bind(b_id)
+    .fetch_one(t.db.owner())
+    .await
+    .unwrap();
+    assert_eq!(left, 1, "B's job untouched");
 }
 
 #[tokio::test]
@@ -222,9 +297,15 @@ async fn a_tenant_sees_only_its_own_audit_rows() {
 }
 
 #[tokio::test]
-async fn deprovisioning_drops_schema_and_role_and_keeps_audit() {
+async fn deprovisioning_drops_schema_role_and_jobs_and_keeps_audit() {
     let t = TestDatabase::create().await;
     let (id, scope) = new_tenant(&t.db, "a@example.org").await;
+    let mut tx = TenantTx::begin(&t.db, &scope).await.unwrap();
+    let job = crate::jobs::NewJob::new("a.job", serde_json::json!({"private": true}), Utc::now());
+    crate::jobs::enqueue(&mut tx, &job, Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     provision::deprovision(&t.db, id, Default::default(), Utc::now())
         .await
         .unwrap();
@@ -255,6 +336,13 @@ async fn deprovisioning_drops_schema_and_role_and_keeps_audit() {
         audit_rows >= 3,
         "registered, created and deleted stay: {audit_rows}"
     );
+    let jobs_left: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM platform.jobs WHERE tenant_id = $1")
+            .bind(id)
+            .fetch_one(t.db.owner())
+            .await
+            .unwrap();
+    assert_eq!(jobs_left, 0);
     assert!(TenantTx::begin(&t.db, &scope).await.is_err());
 }
 
@@ -321,7 +409,7 @@ async fn platform_migrations_run_once() {
     let t = TestDatabase::create().await;
     assert_eq!(migrate::migrate_platform(t.db.owner()).await.unwrap(), 0);
     let again = Database::connect(&t.config).await.unwrap();
-    assert!(again.ping().await);
+    assert!(again.ping(std::time::Duration::from_secs(5)).await);
 }
 
 #[tokio::test]

@@ -18,7 +18,7 @@ pub mod events;
 pub mod insights;
 pub mod jobs;
 pub mod life_areas;
-pub mod login_failures;
+pub mod login_attempts;
 pub mod memberships;
 pub mod metrics;
 pub mod migrate;
@@ -34,7 +34,7 @@ pub mod testing;
 pub mod users;
 pub mod widgets;
 
-pub use bootstrap::{Database, DbConfig, PoolStats};
+pub use bootstrap::{Database, DbConfig, PlatformTx, PoolStats};
 pub use error::{found, DbError};
 pub use tenant_tx::{TenantScope, TenantTx};
 

@@ -48,6 +48,16 @@ pub const PLATFORM: &[Migration] = &[
         name: "spare_schemas",
         sql: include_str!("../migrations/platform/0005_spare_schemas.sql"),
     },
+    Migration {
+        version: 6,
+        name: "login_attempts",
+        sql: include_str!("../migrations/platform/0006_login_attempts.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "tenant_boundaries",
+        sql: include_str!("../migrations/platform/0007_tenant_boundaries.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.

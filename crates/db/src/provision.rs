@@ -199,8 +199,20 @@ pub async fn register(
     now: DateTime<Utc>,
 ) -> Result<(User, Tenant), DbError> {
     let mut tx = db.owner().begin().await?;
-    let user = users::create(&mut tx, user, now).await?;
-    let tenant = provision(&mut tx, user.id, tenant, migrate::TENANT, now).await?;
+    let out = register_in(&mut tx, user, tenant, now).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// [`register`] inside the caller's owner transaction (which may add the first session).
+pub async fn register_in(
+    tx: &mut PgConnection,
+    user: &NewUser<'_>,
+    tenant: &NewTenant<'_>,
+    now: DateTime<Utc>,
+) -> Result<(User, Tenant), DbError> {
+    let user = users::create(&mut *tx, user, now).await?;
+    let tenant = provision(&mut *tx, user.id, tenant, migrate::TENANT, now).await?;
     for event_type in ["auth.registered", "tenant.created"] {
         let (target_type, target_id) = if event_type == "auth.registered" {
             ("user", user.id.to_string())
@@ -216,9 +228,8 @@ pub async fn register(
             target_id: Some(target_id),
             metadata: serde_json::json!({ "slug": tenant.slug }),
         };
-        audit::record(&mut tx, &ev, now).await?;
+        audit::record(&mut *tx, &ev, now).await?;
     }
-    tx.commit().await?;
     Ok((user, tenant))
 }
 
@@ -247,7 +258,7 @@ pub async fn create_tenant(
 }
 
 /// Drops the tenant's schema (all its data) and role, marks it DELETED, ends its memberships
-/// and sessions, and audits `tenant.deleted`; its audit rows stay. Errors: [`DbError::NotFound`].
+/// and sessions, deletes its jobs, and audits `tenant.deleted`; its audit rows stay. Errors: [`DbError::NotFound`].
 pub async fn deprovision(
     db: &Database,
     tenant_id: Uuid,
@@ -280,6 +291,11 @@ pub async fn deprovision(
     .execute(&mut *tx)
     .await?;
     sqlx::query("DELETE FROM platform.memberships WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .execute(&mut *tx)
+        .await?;
+    // Their payloads are the tenant's data too.
+    sqlx::query("DELETE FROM platform.jobs WHERE tenant_id = $1")
         .bind(tenant_id)
         .execute(&mut *tx)
         .await?;

@@ -28,20 +28,9 @@ pub enum Rotation {
     Invalid,
 }
 
-/// Stores the first refresh token of a new family, valid for `ttl` from `now`.
+/// Stores the first refresh token of a new family, valid for `ttl` from `now`, inside the
+/// caller's transaction.
 pub async fn start(
-    pool: &PgPool,
-    owner: SessionOwner,
-    token_hash: &[u8],
-    now: DateTime<Utc>,
-    ttl: Duration,
-) -> Result<(), DbError> {
-    let mut conn = pool.acquire().await?;
-    create(&mut conn, owner, token_hash, now, ttl).await
-}
-
-/// Stores a token inside the caller's transaction.
-pub(crate) async fn create(
     db: &mut PgConnection,
     owner: SessionOwner,
     token_hash: &[u8],
@@ -110,7 +99,7 @@ pub async fn rotate(
         family_id,
     };
     if used_at.is_some() {
-        let was_live = revoke_family_in(&mut tx, family_id, now).await? > 0;
+        let was_live = revoke_family(&mut tx, family_id, now).await? > 0;
         if was_live || revoked_at.is_none() {
             let ev = NewAuditEvent {
                 tenant_id: Some(tenant_id),
@@ -133,22 +122,14 @@ pub async fn rotate(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    create(&mut tx, owner, new_hash, now, ttl).await?;
+    start(&mut tx, owner, new_hash, now, ttl).await?;
     tx.commit().await?;
     Ok(Rotation::Rotated(owner))
 }
 
-/// Revokes every live token of a family; returns how many were live.
+/// Revokes every live token of a family inside the caller's transaction; returns how many were
+/// live.
 pub async fn revoke_family(
-    pool: &PgPool,
-    family_id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<u64, DbError> {
-    let mut conn = pool.acquire().await?;
-    revoke_family_in(&mut conn, family_id, now).await
-}
-
-async fn revoke_family_in(
     db: &mut PgConnection,
     family_id: Uuid,
     now: DateTime<Utc>,

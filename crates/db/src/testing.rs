@@ -33,6 +33,14 @@ impl TestDatabase {
     /// # Panics
     /// When the server cannot be reached: tests need a real PostgreSQL.
     pub async fn create() -> Self {
+        Self::create_with(|_| {}).await
+    }
+
+    /// [`TestDatabase::create`] with the pools' settings changed by `tweak` first.
+    ///
+    /// # Panics
+    /// As [`TestDatabase::create`].
+    pub async fn create_with(tweak: impl FnOnce(&mut DbConfig)) -> Self {
         let server = PgConnectOptions::from_str(&admin_url())
             .expect("valid admin URL")
             .log_statements(tracing::log::LevelFilter::Off);
@@ -45,11 +53,14 @@ impl TestDatabase {
             .await
             .expect("create test database");
         conn.close().await.ok();
-        let config = DbConfig {
+        let mut config = DbConfig {
             admin: server.clone().database(&name),
             role_password: TEST_ROLE_PASSWORD.to_owned(),
             max_connections: 10,
+            // Generous: parallel tests share two cores; tests of the short default set it.
+            acquire_timeout: std::time::Duration::from_secs(10),
         };
+        tweak(&mut config);
         let db = Database::connect(&config)
             .await
             .expect("bootstrap test database");

@@ -72,11 +72,15 @@ pub async fn get(pool: &PgPool, id: Uuid) -> Result<User, DbError> {
 }
 
 /// Records a successful sign-in.
-pub async fn touch_login(pool: &PgPool, id: Uuid, now: DateTime<Utc>) -> Result<(), DbError> {
+pub async fn touch_login(
+    conn: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
     sqlx::query("UPDATE platform.users SET last_login_at = $2 WHERE id = $1")
         .bind(id)
         .bind(now)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(())
 }

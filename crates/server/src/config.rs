@@ -25,6 +25,12 @@ pub struct ServerConfig {
     pub auth_rate_period_ms: u64,
     /// Largest request body in bytes. Default 64 KiB.
     pub body_limit: usize,
+    /// When set, `GET /metrics` requires `Authorization: Bearer <this>`. Default unset (serve
+    /// `/metrics` only to the monitoring network then).
+    pub metrics_token: Option<String>,
+    /// Imports of one tenant that may run at once; more answer 429 `rate_limited`, so one
+    /// tenant's imports cannot take every database connection. Default 2.
+    pub imports_per_tenant: usize,
     /// Password hashes computed at once on the blocking pool. Default: the number of CPUs.
     pub hash_concurrency: usize,
 }
@@ -52,6 +58,8 @@ impl ServerConfig {
             auth_rate_burst: 20,
             auth_rate_period_ms: 1000,
             body_limit: 64 * 1024,
+            metrics_token: None,
+            imports_per_tenant: 2,
             hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }

@@ -24,6 +24,9 @@ pub enum ApiError {
     /// 422 `validation_failed`: fields break the rules; details list each.
     #[error("validation failed: {0}")]
     Validation(ValidationErrors),
+    /// 400 `invalid_path`: the path holds a control character (e.g. `%00`).
+    #[error("the path must not contain control characters")]
+    InvalidPath,
     /// 400 `invalid_query`: the query string could not be read.
     #[error("invalid query: {0}")]
     InvalidQuery(String),
@@ -67,6 +70,10 @@ pub enum ApiError {
         message: String,
         details: serde_json::Value,
     },
+    /// 503 `service_unavailable` with `Retry-After`: the database could not be reached in time
+    /// (pool exhausted, PostgreSQL down or restarting); logged, nothing was written.
+    #[error("the service is briefly unavailable; try again in a moment")]
+    Unavailable(String),
     /// 500 `internal`: logged with its cause, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -79,6 +86,7 @@ impl ApiError {
             ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
             ApiError::BadField { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            ApiError::InvalidPath => (StatusCode::BAD_REQUEST, "invalid_path"),
             ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query"),
             ApiError::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
@@ -94,6 +102,7 @@ impl ApiError {
             ApiError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, "account_locked"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -117,6 +126,7 @@ impl From<DbError> for ApiError {
             DbError::Conflict(code) => ApiError::Conflict(code),
             DbError::Refused("forbidden") => ApiError::Forbidden,
             DbError::Refused(code) => ApiError::Conflict(code),
+            DbError::Unavailable(cause) => ApiError::Unavailable(cause),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -142,6 +152,10 @@ impl IntoResponse for ApiError {
                 tracing::error!(error = %cause, "internal error");
                 "something went wrong on our side; it has been logged".to_owned()
             }
+            ApiError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "database unavailable");
+                self.to_string()
+            }
             ApiError::Validation(errs) => match errs.0.as_slice() {
                 [one] => one.message.clone(),
                 _ => format!("{} fields are invalid", errs.0.len()),
@@ -154,6 +168,7 @@ impl IntoResponse for ApiError {
         let retry = match &self {
             ApiError::Locked { retry_after_secs } => Some(*retry_after_secs as u64),
             ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            ApiError::Unavailable(_) => Some(1),
             _ => None,
         };
         if let Some(secs) = retry {

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use wisdomos_core::classify::{AreaProfile, Classifier, DEFAULT_THRESHOLD};
 use wisdomos_core::event::rules;
 use wisdomos_core::import::{self, Format, RawRow, ReadContext, RowError};
+use wisdomos_db::audit::NewAuditEvent;
 use wisdomos_db::events::{self, EventFields};
 use wisdomos_db::life_areas::{self, LifeArea, LifeAreaFilter};
 use wisdomos_db::{Database, TenantScope, TenantTx};
@@ -36,11 +37,15 @@ pub struct ImportOptions {
     pub default_area: Option<String>,
     /// Confidence under which a suggestion is not used (0–1).
     pub threshold: f64,
+    /// Recorded in the import's transaction when rows are written, with the format and counts
+    /// added to its metadata, so the rows and their audit row commit together.
+    pub audit: Option<NewAuditEvent>,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
         Self {
+            audit: None,
             format: None,
             dry_run: false,
             strict: false,
@@ -79,7 +84,7 @@ fn area_key<'a>(areas: &'a [LifeArea], key: &str) -> Option<&'a LifeArea> {
 }
 
 /// Imports `bytes` into the tenant of `scope`; `progress(done, total)` is called while rows are
-/// checked and written. Errors: 422 `invalid_file` for an unreadable file, 422
+/// checked and written; `opts.audit` is recorded with them. Errors: 422 `invalid_file` for an unreadable file, 422
 /// `import_rows_rejected` (details = the report) for a strict import with rejected rows, 422
 /// naming `defaultArea` or `threshold` for bad options.
 pub async fn run(
@@ -195,6 +200,17 @@ pub async fn run(
         );
     }
     life_areas::recompute_all(&mut tx, now).await?;
+    if let Some(mut ev) = opts.audit.clone() {
+        let mut metadata = match ev.metadata.take() {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        metadata.insert("format".into(), format.as_str().into());
+        metadata.insert("accepted".into(), report.accepted.into());
+        metadata.insert("rejected".into(), report.rejected.into());
+        ev.metadata = serde_json::Value::Object(metadata);
+        wisdomos_db::audit::record_in_tenant(&mut tx, &ev, now).await?;
+    }
     tx.commit().await?;
     report.written = true;
     progress(total * 2, total * 2);

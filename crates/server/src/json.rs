@@ -38,8 +38,26 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Parses a JSON document into `T`, mapping serde's errors to [`ApiError`]s.
+/// Parses a JSON document into `T`, mapping serde's errors to [`ApiError`]s. The document must
+/// be an object (serde would otherwise read a struct from an array too), and no string in it may
+/// hold a control character other than tab and line breaks (422 `invalid_character` naming the
+/// field).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::BadField {
+            code: "invalid_type",
+            field: String::new(),
+            message: "the body must be a JSON object".into(),
+        });
+    }
+    // Raw control characters are invalid JSON; escaped ones all start with `\u00`.
+    if bytes.windows(4).any(|w| w == b"\\u00") {
+        if let Ok(doc) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            if let Some(field) = forbidden_in(&doc, "") {
+                return Err(invalid_character(field));
+            }
+        }
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -82,6 +100,55 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             message,
         }
     })
+}
+
+/// 422 `invalid_character` naming `field`.
+pub fn invalid_character(field: String) -> ApiError {
+    let message = format!(
+        "{} must not contain control characters",
+        if field.is_empty() { "body" } else { &field }
+    );
+    ApiError::BadField {
+        code: "invalid_character",
+        field,
+        message,
+    }
+}
+
+/// The path (`a.b[2]`) of the first string or key in `v` holding a forbidden character.
+fn forbidden_in(v: &serde_json::Value, path: &str) -> Option<String> {
+    use wisdomos_core::validation::is_forbidden_char;
+    let bad = |s: &str| s.chars().any(is_forbidden_char);
+    match v {
+        serde_json::Value::String(s) if bad(s) => Some(path.to_owned()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| forbidden_in(x, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(m) => m.iter().find_map(|(k, x)| {
+            let here = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if bad(k) {
+                Some(here)
+            } else {
+                forbidden_in(x, &here)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// The first query parameter (name) whose name or decoded value holds a forbidden character.
+pub fn forbidden_in_query(query: &str) -> Option<String> {
+    use wisdomos_core::validation::is_forbidden_char;
+    serde_html_form::from_str::<Vec<(String, String)>>(query)
+        .ok()?
+        .into_iter()
+        .find(|(k, v)| k.chars().chain(v.chars()).any(is_forbidden_char))
+        .map(|(k, _)| k.chars().filter(|c| !is_forbidden_char(*c)).collect())
 }
 
 fn join(path: &str, name: &str) -> String {
@@ -133,6 +200,23 @@ mod tests {
         );
         assert_eq!(err(r#"{"email":"#).0, "malformed_json");
         assert_eq!(err("[1,2]").0, "invalid_type");
+        assert_eq!(err(" [null,null]").0, "invalid_type");
+    }
+
+    #[test]
+    fn control_characters_are_refused_naming_the_field() {
+        assert_eq!(
+            err(r#"{"email":"a\u0000b"}"#),
+            ("invalid_character", "email".into())
+        );
+        assert_eq!(
+            err(r#"{"email":"a","firstName":"x\u001b"}"#),
+            ("invalid_character", "firstName".into())
+        );
+        assert!(parse::<Body>(br#"{"email":"line\nbreak\ttab\u000a"}"#).is_ok());
+        assert_eq!(forbidden_in_query("q=%00&x=1"), Some("q".into()));
+        assert_eq!(forbidden_in_query("q=a%0Ab&x=1"), None);
+        assert_eq!(forbidden_in_query("a%01b=1"), Some("ab".into()));
     }
 }
 
@@ -147,6 +231,11 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
+        if let Some(name) = parts.uri.query().and_then(forbidden_in_query) {
+            return Err(ApiError::InvalidQuery(format!(
+                "{name} must not contain control characters"
+            )));
+        }
         let axum::extract::Query(q) = axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map_err(|e| ApiError::InvalidQuery(e.body_text()))?;

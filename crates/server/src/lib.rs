@@ -13,6 +13,7 @@ pub mod import;
 pub mod json;
 pub mod pagination;
 pub mod routes;
+pub mod slots;
 pub mod state;
 pub mod telemetry;
 pub mod web;
@@ -37,10 +38,60 @@ use tower_http::trace::TraceLayer;
 /// Header carrying the request id (taken from the client when present, else a new UUID).
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// Refuses a request whose path or query holds a control character (400 `invalid_path` or
+/// `invalid_query` naming the parameter) before any route sees it: ids, slugs and filters reach
+/// PostgreSQL, which cannot store NUL, and nothing legitimate carries one.
+async fn refuse_control_characters(
+    req: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = req.uri().path();
+    if path.contains('%') {
+        let decoded: Vec<u8> = percent_decode(path.as_bytes());
+        if String::from_utf8_lossy(&decoded)
+            .chars()
+            .any(wisdomos_core::validation::is_forbidden_char)
+        {
+            return ApiError::InvalidPath.into_response();
+        }
+    }
+    if let Some(name) = req.uri().query().and_then(json::forbidden_in_query) {
+        return ApiError::InvalidQuery(format!("{name} must not contain control characters"))
+            .into_response();
+    }
+    next.run(req).await
+}
+
+/// `%XX` sequences decoded; anything else kept as it is.
+fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match (
+            s[i],
+            s.get(i + 1).copied().and_then(hex),
+            s.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push(h * 16 + l);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// The whole HTTP application: API routes, docs, health checks and the middleware stack.
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
     routes::router(state)
+        .layer(axum::middleware::from_fn(refuse_control_characters))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),

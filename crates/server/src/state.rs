@@ -20,6 +20,8 @@ pub struct AppState {
     pub worker: wisdomos_jobs::Worker,
     /// Prometheus metrics served at `/metrics`.
     pub telemetry: Arc<crate::telemetry::Telemetry>,
+    /// Imports running per tenant ([`ServerConfig::imports_per_tenant`]).
+    pub import_slots: Arc<crate::slots::TenantSlots>,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
         );
         Ok(Self {
             db,
+            import_slots: crate::slots::TenantSlots::new(config.imports_per_tenant),
             config: Arc::new(config),
             clock,
             hasher,

@@ -27,14 +27,14 @@ pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; cha
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    method: String,
+    method: &'static str,
     route: String,
     status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
-    method: String,
+    method: &'static str,
     route: String,
 }
 
@@ -42,6 +42,15 @@ struct RouteLabels {
 struct PoolLabels {
     pool: &'static str,
     state: &'static str,
+}
+
+/// The method as a label: one of the nine methods of RFC 9110 §9 and RFC 5789, else `other`,
+/// so arbitrary method names cannot grow the label set.
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+    ];
+    KNOWN.into_iter().find(|m| *m == method).unwrap_or("other")
 }
 
 /// Latency buckets in seconds: 0.25 ms doubling to about 16 s.
@@ -123,14 +132,14 @@ impl Telemetry {
     pub fn observe(&self, method: &str, route: &str, status: StatusCode, elapsed: Duration) {
         self.requests
             .get_or_create(&RequestLabels {
-                method: method.to_owned(),
+                method: method_label(method),
                 route: route.to_owned(),
                 status: status.as_u16(),
             })
             .inc();
         self.latency
             .get_or_create(&RouteLabels {
-                method: method.to_owned(),
+                method: method_label(method),
                 route: route.to_owned(),
             })
             .observe(elapsed.as_secs_f64());
@@ -141,7 +150,7 @@ impl Telemetry {
     pub fn count_unmatched(&self, method: &str) {
         self.requests
             .get_or_create(&RequestLabels {
-                method: method.to_owned(),
+                method: method_label(method),
                 route: "unmatched".to_owned(),
                 status: StatusCode::NOT_FOUND.as_u16(),
             })
@@ -191,8 +200,20 @@ pub async fn track(State(st): State<AppState>, req: Request, next: Next) -> Resp
 }
 
 /// `GET /metrics`: every metric, the pools and the job queue read now. A queue that cannot be
-/// read is logged and left out; the rest is still served.
-pub async fn metrics(State(st): State<AppState>) -> Response {
+/// read is logged and left out; the rest is still served. With
+/// [`crate::ServerConfig::metrics_token`] set, only `Authorization: Bearer <token>` is served
+/// (401 otherwise; the comparison takes the same time wherever the tokens differ).
+pub async fn metrics(State(st): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = &st.config.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !crate::auth::constant_time_eq(given.as_bytes(), token.as_bytes()) {
+            return crate::ApiError::Unauthorized.into_response();
+        }
+    }
     let queue = match wisdomos_db::jobs::queue_stats(st.db.app(), st.clock.now()).await {
         Ok(q) => Some(q),
         Err(e) => {

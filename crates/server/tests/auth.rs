@@ -283,6 +283,81 @@ async fn ten_failures_lock_the_account_for_fifteen_minutes() {
 }
 
 #[tokio::test]
+async fn concurrent_logins_from_many_addresses_check_at_most_ten_passwords() {
+    // The per-IP limiter at its defaults: the account limit, not the address limit, must hold.
+    let app = TestApp::spawn_with(|c| {
+        c.auth_rate_burst = 20;
+        c.auth_rate_period_ms = 1000;
+    })
+    .await;
+    app.register("a@example.org").await;
+    let clients: Vec<reqwest::Client> = (2..7)
+        .map(|i| {
+            reqwest::Client::builder()
+                .local_address(std::net::IpAddr::from([127, 0, 0, i]))
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let url = format!("{}/api/v1/auth/login", app.base);
+    let requests = (0..20).map(|i| {
+        let password = if i == 13 {
+            PASSWORD
+        } else {
+            "not the password"
+        };
+        clients[i % clients.len()]
+            .post(&url)
+            .json(&json!({ "email": "a@example.org", "password": password }))
+            .send()
+    });
+    let answers = futures::future::join_all(requests).await;
+    let mut checked = 0;
+    for resp in answers {
+        let resp = resp.unwrap();
+        match resp.status() {
+            StatusCode::OK | StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert!(resp.headers().contains_key("retry-after"));
+                let v: Value = resp.json().await.unwrap();
+                assert_eq!(code(&v), "account_locked");
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(checked <= 10, "{checked} passwords checked");
+    assert!(checked >= 1, "some checks ran");
+    let stored = app
+        .count("SELECT count(*) FROM platform.login_attempts WHERE email = 'a@example.org'")
+        .await;
+    assert!(stored <= 10, "{stored}");
+    if checked == 10 {
+        let (s, v) = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({ "email": "a@example.org", "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::TOO_MANY_REQUESTS,
+            "right password refused while locked"
+        );
+        assert_eq!(code(&v), "account_locked");
+    }
+}
+
+#[tokio::test]
+async fn a_person_signing_in_often_is_never_locked_out() {
+    let app = TestApp::spawn().await;
+    app.register("a@example.org").await;
+    for _ in 0..15 {
+        app.login("a@example.org", None).await;
+    }
+}
+
+#[tokio::test]
 async fn the_auth_routes_are_rate_limited_per_ip() {
     let app = TestApp::spawn_with(|c| {
         c.auth_rate_burst = 3;

@@ -322,3 +322,88 @@ async fn api_conventions() {
         .await;
     assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "not_found"));
 }
+
+#[tokio::test]
+async fn a_nul_byte_in_any_position_answers_4xx() {
+    let app = TestApp::spawn().await;
+    let a = app.register("nul@example.org").await;
+    let t = a.tenant_id.as_str();
+    let paths = [
+        "/api/v1/events?q=%00".to_owned(),
+        "/api/v1/events?lifeAreaId=%00".to_owned(),
+        "/api/v1/events?tag=a%00b".to_owned(),
+        "/api/v1/events/%00".to_owned(),
+        "/api/v1/life-areas/%00".to_owned(),
+        "/api/v1/life-areas/work%00/snapshots".to_owned(),
+        "/api/v1/metrics/definitions/%00".to_owned(),
+        "/api/v1/metrics/definitions/%00/evaluate".to_owned(),
+        "/api/v1/insights/%00".to_owned(),
+        "/api/v1/boundaries?lifeAreaId=%00".to_owned(),
+        format!("/api/v1/tenants/{t}/audit-events?before=%00"),
+        "/api/v1/jobs?status=%00".to_owned(),
+        "/areas/%00".to_owned(),
+        "/events?q=%00".to_owned(),
+    ];
+    for p in &paths {
+        let (s, v) = app.get(p, &a.access).await;
+        assert!(s.is_client_error(), "GET {p}: {s} {v}");
+    }
+    let bodies = [
+        (
+            "/api/v1/boundaries",
+            json!({ "lifeAreaId": "\u{0}", "statement": "x" }),
+            "lifeAreaId",
+        ),
+        (
+            "/api/v1/events",
+            json!({ "lifeAreaId": "work", "title": "a\u{0}b", "occurredAt": "2026-01-01T00:00:00Z", "emotionalCharge": 1 }),
+            "title",
+        ),
+        (
+            "/api/v1/insights",
+            json!({ "title": "x", "body": "\u{0}" }),
+            "body",
+        ),
+        (
+            "/api/v1/life-areas",
+            json!({ "slug": "a\u{0}", "name": "A", "cluster": "SYSTEMIC" }),
+            "slug",
+        ),
+        (
+            "/api/v1/metrics/definitions",
+            json!({ "code": "a\u{0}", "name": "x" }),
+            "code",
+        ),
+        (
+            "/api/v1/life-areas/suggest",
+            json!({ "text": "gym\u{1b}" }),
+            "text",
+        ),
+        (
+            "/api/v1/auth/login",
+            json!({ "email": "nul@example.org\u{0}", "password": PASSWORD }),
+            "email",
+        ),
+    ];
+    for (path, body, name) in bodies {
+        let (s, v) = app.post(path, Some(&a.access), body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "POST {path}: {v}");
+        assert_eq!(code(&v), "invalid_character", "POST {path}: {v}");
+        assert_eq!(field(&v), name, "POST {path}: {v}");
+    }
+    let (s, v) = app
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/metrics/definitions/x",
+            Some(&a.access),
+            Some(json!([null, null, null])),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an array is not an object: {v}"
+    );
+    let (s, _) = app.get("/api/v1/events?q=line", &a.access).await;
+    assert_eq!(s, StatusCode::OK, "ordinary input still works");
+}

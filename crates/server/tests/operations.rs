@@ -153,3 +153,102 @@ async fn metrics_count_requests_by_route_template_and_report_pools_and_queue() {
         Some(1.0)
     );
 }
+
+#[tokio::test]
+async fn random_method_names_do_not_grow_the_metrics() {
+    let app = TestApp::spawn().await;
+    // One odd method on each path first, so the series they rightly add exist before.
+    for path in ["/api/v1/events", "/nope"] {
+        let method = Method::from_bytes(b"WARMUP").unwrap();
+        app.client
+            .request(method, format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+    }
+    scrape(&app).await;
+    let before = scrape(&app).await.len();
+    for i in 0..1000 {
+        let method = Method::from_bytes(format!("M{i}X").as_bytes()).unwrap();
+        let path = if i % 2 == 0 {
+            "/api/v1/events"
+        } else {
+            "/nope"
+        };
+        app.client
+            .request(method, format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+    }
+    let text = scrape(&app).await;
+    // Only counters grow, by a few digits.
+    assert!(
+        text.len() < before + 256,
+        "{} bytes before, {} after",
+        before,
+        text.len()
+    );
+    assert!(text.contains(r#"method="other""#));
+}
+
+#[tokio::test]
+async fn metrics_can_require_a_bearer_token() {
+    let app = TestApp::spawn_with(|c| c.metrics_token = Some("scrape-secret".into())).await;
+    let url = format!("{}/metrics", app.base);
+    let r = app.client.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = app
+        .client
+        .get(&url)
+        .bearer_auth("wrong")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = app
+        .client
+        .get(&url)
+        .bearer_auth("scrape-secret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_exhausted_pool_answers_503_quickly_and_readyz_answers_within_a_second() {
+    let app =
+        TestApp::spawn_with_db(|c| c.acquire_timeout = std::time::Duration::from_millis(500)).await;
+    let a = app.register("a@example.org").await;
+    // Hold every connection of the app pool.
+    let mut held = Vec::new();
+    for _ in 0..10 {
+        held.push(app.tdb.db.app().acquire().await.unwrap());
+    }
+    let started = std::time::Instant::now();
+    let r = app
+        .client
+        .get(format!("{}/api/v1/life-areas", app.base))
+        .bearer_auth(&a.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().contains_key("retry-after"));
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "service_unavailable");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    let started = std::time::Instant::now();
+    let r = app
+        .client
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    drop(held);
+    let (s, _) = app.get("/api/v1/life-areas", &a.access).await;
+    assert_eq!(s, StatusCode::OK, "recovers once connections are free");
+}

@@ -473,6 +473,29 @@ async fn boundaries_commitments_autobiography_and_widgets_through_forms() {
         )
         .await;
     assert_eq!(location, format!("/boundaries/{id}"));
+    // Hostile `back`s: never a 5xx, never off the site, and a refused form stores nothing.
+    let before = app
+        .count("SELECT count(*) FROM platform.audit_events WHERE event_type = 'x'")
+        .await;
+    assert_eq!(before, 0);
+    for back in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/a\r\nSet-Cookie: x=1",
+        "/a\u{0}b",
+        "/\u{7f}",
+        "/caf\u{e9}",
+        "/\\evil.example",
+    ] {
+        let (s, location, _) = c
+            .submit(&format!("/boundaries/{id}/violations"), &[("back", back)])
+            .await;
+        assert!(s.as_u16() < 500, "{back:?}: {s}");
+        assert!(
+            location.is_empty() || location == format!("/boundaries/{id}"),
+            "{back:?} → {location:?}"
+        );
+    }
 
     // A commitment through its lifecycle.
     c.submit(

@@ -111,6 +111,8 @@ pub struct FileConfig {
     pub jwt_secret: Option<String>,
     pub db_role_password: Option<String>,
     pub db_max_connections: Option<u32>,
+    pub db_acquire_timeout_ms: Option<u64>,
+    pub metrics_token: Option<String>,
     pub spare_schemas: Option<u32>,
     pub auth_rate_burst: Option<u32>,
     pub auth_rate_period_ms: Option<u64>,
@@ -142,6 +144,11 @@ impl FileConfig {
                 "WISDOMOS_DB_MAX_CONNECTIONS",
                 num(self.db_max_connections.map(u64::from)),
             ),
+            (
+                "WISDOMOS_DB_ACQUIRE_TIMEOUT_MS",
+                num(self.db_acquire_timeout_ms),
+            ),
+            ("WISDOMOS_METRICS_TOKEN", self.metrics_token.clone()),
             (
                 "WISDOMOS_SPARE_SCHEMAS",
                 num(self.spare_schemas.map(u64::from)),

@@ -36,6 +36,10 @@ pub async fn open(
     secrets: &Secrets,
 ) -> anyhow::Result<Opened> {
     let max_connections = env_or("WISDOMOS_DB_MAX_CONNECTIONS", 10u32)?;
+    let acquire_ms = env_or(
+        "WISDOMOS_DB_ACQUIRE_TIMEOUT_MS",
+        wisdomos_db::bootstrap::DEFAULT_ACQUIRE_TIMEOUT.as_millis() as u64,
+    )?;
     let (admin, embedded) = match database_url {
         Some(url) => (
             PgConnectOptions::from_str(url)
@@ -56,6 +60,7 @@ pub async fn open(
         admin,
         role_password: secrets.db_role_password.clone(),
         max_connections,
+        acquire_timeout: std::time::Duration::from_millis(acquire_ms.max(1)),
     };
     let db = Database::connect(&cfg)
         .await

@@ -12,11 +12,12 @@ use wisdomos_core::tenant::{self, Slug};
 use wisdomos_core::validation::bounded_text;
 use wisdomos_core::ValidationErrors;
 use wisdomos_db::audit::{self, NewAuditEvent};
-use wisdomos_db::login_failures;
+use wisdomos_db::login_attempts::{self, Reservation};
 use wisdomos_db::memberships;
 use wisdomos_db::provision::{self, NewTenant};
 use wisdomos_db::sessions::{self, Rotation, SessionOwner};
 use wisdomos_db::users::{self, NewUser};
+use wisdomos_db::{DbError, PlatformTx};
 
 use super::dto::{MyTenantDto, TenantDto, TokensDto, UserDto};
 use crate::auth::token::{hash_refresh_token, new_refresh_token};
@@ -110,10 +111,13 @@ pub async fn register(
         slug: slug.as_ref(),
         timezone: tz.name(),
     };
-    let (user, tenant) = provision::register(&st.db, &new_user, &new_tenant, now).await?;
+    // The user, the workspace, their audit rows and the first session commit together.
+    let mut tx = st.db.begin_owner().await?;
+    let (user, tenant) = provision::register_in(&mut tx, &new_user, &new_tenant, now).await?;
     tracing::Span::current().record("user_id", tracing::field::display(user.id));
     tracing::Span::current().record("tenant_id", tracing::field::display(tenant.id));
-    let tokens = start_session(&st, user.id, tenant.id, "OWNER", now).await?;
+    let tokens = start_session(&st, &mut tx, user.id, tenant.id, "OWNER", now).await?;
+    tx.commit().await.map_err(DbError::from)?;
     let tenants = my_tenants(&st, user.id).await?;
     Ok((
         StatusCode::CREATED,
@@ -136,8 +140,10 @@ pub struct LoginRequest {
     pub tenant_id: Option<Uuid>,
 }
 
-/// Signs in. An unknown e-mail and a wrong password get the same 401; after 10 failures for
-/// one e-mail within 15 minutes, 429 with `Retry-After` until the window passes.
+/// Signs in. An unknown e-mail and a wrong password get the same 401. At most 10 passwords are
+/// checked per e-mail per 15 minutes while failures are among them, reserved atomically before
+/// the hash is verified (docs/architecture.md, "Sign-in lock-out"); past that, 429
+/// `account_locked` with `Retry-After` until the window passes.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = AuthResponse), (status = 401, description = "invalid_credentials"), (status = 429, description = "account_locked or rate_limited")))]
 pub async fn login(
@@ -151,7 +157,7 @@ pub async fn login(
     }
     let now = st.clock.now();
     let cfg = &st.config;
-    if let Some(until) = login_failures::locked_until(
+    let attempt = match login_attempts::reserve(
         st.db.app(),
         email.as_str(),
         now,
@@ -160,10 +166,13 @@ pub async fn login(
     )
     .await?
     {
-        return Err(ApiError::Locked {
-            retry_after_secs: (until - now).num_seconds().max(1),
-        });
-    }
+        Reservation::Granted(id) => id,
+        Reservation::Locked(until) => {
+            return Err(ApiError::Locked {
+                retry_after_secs: (until - now).num_seconds().max(1),
+            })
+        }
+    };
     let user = users::find_by_email(st.db.app(), email.as_str()).await?;
     let ok = st
         .hasher
@@ -175,7 +184,7 @@ pub async fn login(
     let user = match user {
         Some(u) if ok => u,
         other => {
-            login_failures::record(st.db.app(), email.as_str(), now, cfg.lockout_window).await?;
+            // The reservation stays as the failure; only the audit row is written.
             let ev = NewAuditEvent {
                 actor_user_id: other.as_ref().map(|u| u.id),
                 event_type: "auth.login_failed",
@@ -189,7 +198,6 @@ pub async fn login(
         }
     };
     tracing::Span::current().record("user_id", tracing::field::display(user.id));
-    login_failures::clear(st.db.app(), email.as_str()).await?;
     let page = memberships::tenants_of_user(st.db.app(), user.id, None, 100).await?;
     let chosen = match req.tenant_id {
         Some(id) => page
@@ -203,7 +211,10 @@ pub async fn login(
             .ok_or(ApiError::Conflict("no_workspace"))?,
     }
     .clone();
-    users::touch_login(st.db.app(), user.id, now).await?;
+    // The attempt's outcome, the sign-in time, the session and the audit row commit together.
+    let mut tx = st.db.begin_app().await?;
+    login_attempts::succeeded(&mut tx, attempt, email.as_str(), now, cfg.lockout_window).await?;
+    users::touch_login(&mut tx, user.id, now).await?;
     let ev = NewAuditEvent {
         tenant_id: Some(chosen.tenant.id),
         actor_user_id: Some(user.id),
@@ -213,8 +224,9 @@ pub async fn login(
         target_id: Some(user.id.to_string()),
         ..Default::default()
     };
-    audit::append(st.db.app(), &ev, now).await?;
-    let tokens = start_session(&st, user.id, chosen.tenant.id, &chosen.role, now).await?;
+    audit::record(&mut tx, &ev, now).await?;
+    let tokens = start_session(&st, &mut tx, user.id, chosen.tenant.id, &chosen.role, now).await?;
+    tx.commit().await.map_err(DbError::from)?;
     let user = users::User {
         last_login_at: Some(now),
         ..user
@@ -330,7 +342,8 @@ pub(crate) async fn end_session(
     o: SessionOwner,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    if sessions::revoke_family(st.db.app(), o.family_id, now).await? > 0 {
+    let mut tx = st.db.begin_app().await?;
+    if sessions::revoke_family(&mut tx, o.family_id, now).await? > 0 {
         let ev = NewAuditEvent {
             tenant_id: Some(o.tenant_id),
             actor_user_id: Some(o.user_id),
@@ -339,8 +352,9 @@ pub(crate) async fn end_session(
             target_id: Some(o.family_id.to_string()),
             ..Default::default()
         };
-        audit::append(st.db.app(), &ev, now).await?;
+        audit::record(&mut tx, &ev, now).await?;
     }
+    tx.commit().await.map_err(DbError::from)?;
     Ok(())
 }
 
@@ -387,8 +401,17 @@ pub(crate) async fn switch_session(
     let access = memberships::authorize(st.db.app(), from.user_id, to_tenant, from.family_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    sessions::revoke_family(st.db.app(), from.family_id, now).await?;
-    let tokens = start_session(st, from.user_id, access.tenant.id, &access.role, now).await?;
+    let mut tx = st.db.begin_app().await?;
+    sessions::revoke_family(&mut tx, from.family_id, now).await?;
+    let tokens = start_session(
+        st,
+        &mut tx,
+        from.user_id,
+        access.tenant.id,
+        &access.role,
+        now,
+    )
+    .await?;
     let ev = NewAuditEvent {
         tenant_id: Some(access.tenant.id),
         actor_user_id: Some(from.user_id),
@@ -398,13 +421,15 @@ pub(crate) async fn switch_session(
         target_id: Some(access.tenant.id.to_string()),
         metadata: serde_json::json!({ "fromTenantId": from.tenant_id }),
     };
-    audit::append(st.db.app(), &ev, now).await?;
+    audit::record(&mut tx, &ev, now).await?;
+    tx.commit().await.map_err(DbError::from)?;
     Ok((access, tokens))
 }
 
-/// Starts a new session family and returns its first tokens.
+/// Starts a new session family inside `tx` and returns its first tokens.
 pub(crate) async fn start_session(
     st: &AppState,
+    tx: &mut PlatformTx,
     user_id: Uuid,
     tenant_id: Uuid,
     role: &str,
@@ -417,7 +442,7 @@ pub(crate) async fn start_session(
     };
     let refresh_token = new_refresh_token();
     sessions::start(
-        st.db.app(),
+        tx,
         owner,
         &hash_refresh_token(&refresh_token),
         now,

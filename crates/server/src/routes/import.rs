@@ -55,26 +55,25 @@ pub async fn import_events(
         .timezone
         .parse()
         .map_err(|_| ApiError::Internal("stored time zone unreadable".into()))?;
+    let mut ev = super::tenants::audit_event(&ctx, "events.imported", serde_json::Value::Null);
+    ev.target_type = Some("tenant");
     let opts = ImportOptions {
         format: q.format,
         dry_run: q.dry_run.unwrap_or(false),
         strict: q.strict.unwrap_or(false),
         default_area: q.default_area,
         threshold: q.threshold.unwrap_or(DEFAULT_THRESHOLD),
+        audit: Some(ev),
     };
+    // Bounded per tenant: an import holds a connection for its whole transaction.
+    let _slot = st
+        .import_slots
+        .try_take(ctx.scope.tenant_id())
+        .ok_or(ApiError::RateLimited {
+            retry_after_secs: 1,
+        })?;
     let now = st.clock.now();
     let report = import::run(&st.db, &ctx.scope, tz, &body, &opts, now, &|_, _| {}).await?;
-    if report.written {
-        let mut ev = super::tenants::audit_event(
-            &ctx,
-            "events.imported",
-            serde_json::json!({
-                "format": report.format.as_str(), "accepted": report.accepted, "rejected": report.rejected
-            }),
-        );
-        ev.target_type = Some("tenant");
-        wisdomos_db::audit::append(st.db.app(), &ev, now).await?;
-    }
     Ok(Json(report))
 }
 

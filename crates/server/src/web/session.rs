@@ -261,6 +261,18 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .and_then(|c| c.csrf)
             .or(header);
         check_csrf(st, &jar, presented.as_deref())?;
+        if let Some(name) = std::str::from_utf8(&body)
+            .ok()
+            .and_then(crate::json::forbidden_in_query)
+        {
+            let message = format!("{name} must not contain control characters");
+            return Err(ApiError::field(wisdomos_core::FieldError::new(
+                &name,
+                "invalid_characters",
+                message,
+            ))
+            .into());
+        }
         let value = serde_html_form::from_bytes::<T>(&body)
             .map_err(|e| WebError::BadForm(e.to_string()))?;
         Ok(CsrfForm(value))

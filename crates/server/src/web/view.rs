@@ -149,10 +149,24 @@ impl EventRow {
     }
 }
 
-/// `back` when it is a path of this site, else `fallback` (no open redirects).
+/// Longest `back` followed, in bytes.
+const BACK_MAX: usize = 2048;
+
+/// `back` when it is a path of this site, else `fallback` (no open redirects, never an invalid
+/// `Location`). Browsers drop tabs and line breaks from URLs and read `\\` as `/`, so
+/// `/<TAB>/evil.example` would leave the site: anything but visible ASCII (so no control
+/// character, white space or raw non-ASCII, which a `Location` header cannot carry), a backslash
+/// or a second leading `/` makes `back` fall back.
 pub fn local_path(back: Option<&str>, fallback: &str) -> String {
     match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.to_owned(),
+        Some(b)
+            if b.len() <= BACK_MAX
+                && b.starts_with('/')
+                && !b.starts_with("//")
+                && b.bytes().all(|c| c.is_ascii_graphic() && c != b'\\') =>
+        {
+            b.to_owned()
+        }
         _ => fallback.to_owned(),
     }
 }
@@ -271,10 +285,21 @@ mod tests {
             "https://evil.example/",
             "/\\evil",
             "areas",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/a\r\nSet-Cookie: x=1",
+            "/a\0b",
+            "/ /evil.example",
+            "/\u{2028}/evil.example",
+            "/caf\u{e9}",
         ] {
             assert_eq!(local_path(Some(bad), "/x"), "/x", "{bad}");
         }
         assert_eq!(local_path(None, "/x"), "/x");
+        assert_eq!(
+            local_path(Some(&format!("/{}", "a".repeat(3000))), "/x"),
+            "/x"
+        );
     }
 
     #[test]

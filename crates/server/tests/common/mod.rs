@@ -37,7 +37,15 @@ impl TestApp {
     }
 
     pub async fn spawn_with(tweak: impl FnOnce(&mut ServerConfig)) -> Self {
-        let tdb = TestDatabase::create().await;
+        Self::spawn_on(TestDatabase::create().await, tweak).await
+    }
+
+    /// A server whose database pools are set up by `tweak` (e.g. a short acquire timeout).
+    pub async fn spawn_with_db(tweak: impl FnOnce(&mut wisdomos_db::DbConfig)) -> Self {
+        Self::spawn_on(TestDatabase::create_with(tweak).await, |_| {}).await
+    }
+
+    async fn spawn_on(tdb: TestDatabase, tweak: impl FnOnce(&mut ServerConfig)) -> Self {
         let mut config = ServerConfig::new(SECRET.to_vec());
         config.auth_rate_burst = 10_000;
         config.auth_rate_period_ms = 1;

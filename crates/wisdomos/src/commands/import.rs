@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use wisdomos_core::classify::DEFAULT_THRESHOLD;
 use wisdomos_core::import::Format;
-use wisdomos_db::audit::{self, NewAuditEvent};
+use wisdomos_db::audit::NewAuditEvent;
 use wisdomos_db::{tenants, Database};
 use wisdomos_server::import::{self, ImportOptions};
 
@@ -64,12 +64,13 @@ pub async fn run(cmd: ImportCommand, db: &Database) -> anyhow::Result<()> {
         .parse()
         .map_err(|_| anyhow::anyhow!("tenant time zone {} unreadable", tenant.timezone))?;
     let scope = tenants::operator_scope(&tenant);
-    let opts = ImportOptions {
+    let mut opts = ImportOptions {
         format: args.format,
         dry_run: args.dry_run,
         strict: args.strict,
         default_area: args.default_area,
         threshold: args.threshold,
+        audit: None,
     };
     let bar = ProgressBar::new(1);
     bar.set_style(
@@ -83,6 +84,15 @@ pub async fn run(cmd: ImportCommand, db: &Database) -> anyhow::Result<()> {
         bar.set_position(done as u64);
     };
     let now = chrono::Utc::now();
+    let ev = NewAuditEvent {
+        tenant_id: Some(tenant.id),
+        event_type: "events.imported",
+        target_type: Some("tenant"),
+        target_id: Some(tenant.id.to_string()),
+        metadata: serde_json::json!({ "via": "cli" }),
+        ..Default::default()
+    };
+    opts.audit = Some(ev);
     let result = import::run(db, &scope, tz, &bytes, &opts, now, &progress).await;
     bar.finish_and_clear();
     let report = match result {
@@ -123,16 +133,5 @@ pub async fn run(cmd: ImportCommand, db: &Database) -> anyhow::Result<()> {
         report.default_area,
         report.threshold
     );
-    if report.written {
-        let ev = NewAuditEvent {
-            tenant_id: Some(tenant.id),
-            event_type: "events.imported",
-            target_type: Some("tenant"),
-            target_id: Some(tenant.id.to_string()),
-            metadata: serde_json::json!({ "via": "cli", "format": report.format.as_str(), "accepted": report.accepted, "rejected": report.rejected }),
-            ..Default::default()
-        };
-        audit::append(db.owner(), &ev, now).await?;
-    }
     Ok(())
 }

@@ -46,6 +46,9 @@ pub async fn run(args: ServeArgs, db: &Database, secrets: &Secrets) -> anyhow::R
     config.auth_rate_burst = env_or("WISDOMOS_AUTH_RATE_BURST", config.auth_rate_burst)?;
     config.auth_rate_period_ms =
         env_or("WISDOMOS_AUTH_RATE_PERIOD_MS", config.auth_rate_period_ms)?;
+    config.metrics_token = std::env::var("WISDOMOS_METRICS_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
     let state = AppState::new(db.clone(), config, Arc::new(SystemClock))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
