@@ -151,15 +151,11 @@ async fn seal_audit_log(admin: &PgConnectOptions) -> Result<(), DbError> {
         &mut conn,
         &format!(
             "DO $$ BEGIN
-               IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-                  AND (SELECT tableowner FROM pg_tables WHERE schemaname = 'platform' AND tablename = 'audit_events') <> current_user THEN
+               IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
                  EXECUTE format('ALTER TABLE platform.audit_events OWNER TO %I', current_user);
-                 GRANT SELECT, INSERT ON platform.audit_events TO {OWNER_ROLE};
-               END IF;
-               -- A schema's owner may drop any table in it.
-               IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-                  AND (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'platform') <> current_user::text THEN
+                 -- A schema's owner may drop any table in it.
                  EXECUTE format('ALTER SCHEMA platform OWNER TO %I', current_user);
+                 GRANT SELECT, INSERT ON platform.audit_events TO {OWNER_ROLE};
                  GRANT USAGE, CREATE ON SCHEMA platform TO {OWNER_ROLE};
                END IF;
              END $$;"

@@ -14,8 +14,10 @@ pub enum DbError {
     /// A rule checked in the database refused the change, e.g. `last_owner`.
     #[error("refused: {0}")]
     Refused(&'static str),
-    /// No connection could be had in time: the pool is exhausted, or PostgreSQL does not answer
-    /// (down, restarting, refusing connections). Worth retrying shortly.
+    /// No connection could be had in time (the pool is exhausted), or PostgreSQL does not answer
+    /// or dropped the connection (down, restarting, refusing connections). Worth retrying
+    /// shortly. Nothing was written, except when the connection was lost during COMMIT, whose
+    /// outcome is then unknown (as with any lost connection).
     #[error("database unavailable: {0}")]
     Unavailable(String),
     /// The embedded cluster could not be found, initialised or started.
@@ -43,8 +45,6 @@ impl From<sqlx::Error> for DbError {
             ) {
                 return DbError::Unavailable(e.to_string());
             }
-        }
-        if let Some(db) = e.as_database_error() {
             if db.code().as_deref() == Some("23505") {
                 let code = match db.constraint() {
                     Some("users_email_key") => "email_taken",

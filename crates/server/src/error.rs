@@ -71,7 +71,8 @@ pub enum ApiError {
         details: serde_json::Value,
     },
     /// 503 `service_unavailable` with `Retry-After`: the database could not be reached in time
-    /// (pool exhausted, PostgreSQL down or restarting); logged, nothing was written.
+    /// (pool exhausted, PostgreSQL down or restarting); logged. See [`DbError::Unavailable`]
+    /// for what was written.
     #[error("the service is briefly unavailable; try again in a moment")]
     Unavailable(String),
     /// 500 `internal`: logged with its cause, never shown.

@@ -50,8 +50,14 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             message: "the body must be a JSON object".into(),
         });
     }
-    // Raw control characters are invalid JSON; escaped ones all start with `\u00`.
-    if bytes.windows(4).any(|w| w == b"\\u00") {
+    // JSON forbids raw C0 controls in strings, so the rest arrive escaped (`\u00..`) or raw as
+    // DEL (0x7F) or a C1 control (UTF-8 C2 80..C2 9F); only then is the document walked.
+    let suspicious = bytes.contains(&0x7f)
+        || bytes
+            .windows(2)
+            .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
+        || bytes.windows(4).any(|w| w == b"\\u00");
+    if suspicious {
         if let Ok(doc) = serde_json::from_slice::<serde_json::Value>(bytes) {
             if let Some(field) = forbidden_in(&doc, "") {
                 return Err(invalid_character(field));
@@ -213,7 +219,18 @@ mod tests {
             err(r#"{"email":"a","firstName":"x\u001b"}"#),
             ("invalid_character", "firstName".into())
         );
+        assert_eq!(
+            err("{\"email\":\"a\u{7f}\"}"),
+            ("invalid_character", "email".into()),
+            "raw DEL is valid JSON"
+        );
+        assert_eq!(
+            err("{\"email\":\"a\u{85}\"}"),
+            ("invalid_character", "email".into()),
+            "raw C1 is valid JSON"
+        );
         assert!(parse::<Body>(br#"{"email":"line\nbreak\ttab\u000a"}"#).is_ok());
+        assert!(parse::<Body>("{\"email\":\"caf\u{e9} \u{2028}\"}".as_bytes()).is_ok());
         assert_eq!(forbidden_in_query("q=%00&x=1"), Some("q".into()));
         assert_eq!(forbidden_in_query("q=a%0Ab&x=1"), None);
         assert_eq!(forbidden_in_query("a%01b=1"), Some("ab".into()));
@@ -231,11 +248,6 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(name) = parts.uri.query().and_then(forbidden_in_query) {
-            return Err(ApiError::InvalidQuery(format!(
-                "{name} must not contain control characters"
-            )));
-        }
         let axum::extract::Query(q) = axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map_err(|e| ApiError::InvalidQuery(e.body_text()))?;

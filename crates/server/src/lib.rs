@@ -47,44 +47,19 @@ async fn refuse_control_characters(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let path = req.uri().path();
-    if path.contains('%') {
-        let decoded: Vec<u8> = percent_decode(path.as_bytes());
-        if String::from_utf8_lossy(&decoded)
+    if path.contains('%')
+        && percent_encoding::percent_decode_str(path)
+            .decode_utf8_lossy()
             .chars()
             .any(wisdomos_core::validation::is_forbidden_char)
-        {
-            return ApiError::InvalidPath.into_response();
-        }
+    {
+        return ApiError::InvalidPath.into_response();
     }
     if let Some(name) = req.uri().query().and_then(json::forbidden_in_query) {
         return ApiError::InvalidQuery(format!("{name} must not contain control characters"))
             .into_response();
     }
     next.run(req).await
-}
-
-/// `%XX` sequences decoded; anything else kept as it is.
-fn percent_decode(s: &[u8]) -> Vec<u8> {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        match (
-            s[i],
-            s.get(i + 1).copied().and_then(hex),
-            s.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push(h * 16 + l);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 /// The whole HTTP application: API routes, docs, health checks and the middleware stack.
