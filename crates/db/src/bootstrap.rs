@@ -1,11 +1,13 @@
 //! Connecting: creating the roles and the platform schema if needed, migrating the platform, and
 //! opening the owner and app pools.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 
+use crate::tenant_pools::TenantPools;
 use crate::{migrate, DbError, APP_ROLE, OWNER_ROLE, TENANT_GROUP_ROLE};
 
 /// How to reach the database.
@@ -39,11 +41,13 @@ pub struct PoolStats {
 /// A transaction on platform tables (no tenant scope); commit with `commit().await`.
 pub type PlatformTx = sqlx::Transaction<'static, sqlx::Postgres>;
 
-/// The two pools of a running WisdomOS.
+/// The pools of a running WisdomOS: the app role's, the owner's, and one per recently used
+/// tenant logging in as the tenant's role ([`crate::tenant_pools`]).
 #[derive(Debug, Clone)]
 pub struct Database {
     app: PgPool,
     owner: PgPool,
+    tenants: Arc<TenantPools>,
 }
 
 impl Database {
@@ -84,7 +88,18 @@ impl Database {
         migrate::migrate_platform(&owner).await?;
         seal_audit_log(&admin).await?;
         let app = pool(app_opts, cfg.max_connections, cfg.acquire_timeout).await?;
-        Ok(Self { app, owner })
+        let tenants = Arc::new(TenantPools::new(
+            cfg.admin.clone(),
+            &cfg.role_password,
+            cfg.max_connections,
+            cfg.max_connections.saturating_mul(2),
+            cfg.acquire_timeout,
+        ));
+        Ok(Self {
+            app,
+            owner,
+            tenants,
+        })
     }
 
     /// The pool of the app role: platform tables it was granted, and tenant data only through a
@@ -108,14 +123,56 @@ impl Database {
         Ok(self.owner.begin().await?)
     }
 
-    /// Connections of the app and the owner pool, for metrics.
-    pub fn pool_stats(&self) -> [PoolStats; 2] {
+    /// Connections of the app and the owner pool and of all tenant pools together, for
+    /// metrics.
+    pub fn pool_stats(&self) -> [PoolStats; 3] {
         let stats = |name, pool: &PgPool| PoolStats {
             name,
             size: pool.size(),
             idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
         };
-        [stats("app", &self.app), stats("owner", &self.owner)]
+        let (size, idle) = self.tenants.stats();
+        [
+            stats("app", &self.app),
+            stats("owner", &self.owner),
+            PoolStats {
+                name: "tenant",
+                size,
+                idle,
+            },
+        ]
+    }
+
+    /// The tenant pools, for [`crate::TenantTx`] and deprovisioning.
+    pub(crate) fn tenant_pools(&self) -> &TenantPools {
+        &self.tenants
+    }
+
+    /// Lets tenant role `role` (a checked `t_<hex>` name) log in with its derived password;
+    /// concurrent callers for one role are serialised.
+    pub(crate) async fn enable_tenant_login(&self, role: &str) -> Result<(), DbError> {
+        let verifier = crate::scram::verifier(&self.tenants.password(role));
+        let mut tx = self.owner.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('login:' || $1, 1))")
+            .bind(role)
+            .execute(&mut *tx)
+            .await?;
+        // The verifier is base64 with `$`/`:` only: no quoting needed.
+        crate::run_script(
+            &mut tx,
+            &format!("ALTER ROLE {role} LOGIN PASSWORD '{verifier}'"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// `LOGIN PASSWORD '<verifier>'` for tenant role `role`, as written at its creation.
+    pub(crate) fn tenant_login_clause(&self, role: &str) -> String {
+        format!(
+            "LOGIN PASSWORD '{}'",
+            crate::scram::verifier(&self.tenants.password(role))
+        )
     }
 
     /// Whether the database answers within `within` (for `/readyz`).
@@ -195,7 +252,7 @@ async fn bootstrap_roles(admin: &PgConnectOptions, password: &str) -> Result<(),
          GRANT {TENANT_GROUP_ROLE} TO {OWNER_ROLE} WITH ADMIN OPTION;
          DO $$ BEGIN
            EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO {OWNER_ROLE}', current_database());
-           EXECUTE format('GRANT CONNECT ON DATABASE %I TO {APP_ROLE}', current_database());
+           EXECUTE format('GRANT CONNECT ON DATABASE %I TO {APP_ROLE}, {TENANT_GROUP_ROLE}', current_database());
          END $$;
          REVOKE CREATE ON SCHEMA public FROM PUBLIC;
          CREATE SCHEMA IF NOT EXISTS platform AUTHORIZATION {OWNER_ROLE};",

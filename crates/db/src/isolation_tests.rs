@@ -69,6 +69,72 @@ async fn a_tenant_role_cannot_read_another_tenants_schema() {
 }
 
 #[tokio::test]
+async fn no_session_can_switch_into_a_tenant_role() {
+    let t = TestDatabase::create().await;
+    let (_, a) = new_tenant(&t.db, "a@example.org").await;
+    let (_, b) = new_tenant(&t.db, "b@example.org").await;
+    let denied = |r: Result<sqlx::postgres::PgQueryResult, sqlx::Error>, what: &str| {
+        let e = r.expect_err(what);
+        assert_eq!(
+            e.as_database_error().and_then(|d| d.code()).as_deref(),
+            Some("42501"),
+            "{what}: {e}"
+        );
+    };
+    // Inside A's transaction, as SQL injected there would try it.
+    let mut tx = TenantTx::begin(&t.db, &a).await.unwrap();
+    denied(
+        sqlx::query(&format!("SET ROLE {}", b.schema))
+            .execute(tx.conn())
+            .await,
+        "SET ROLE t_B in A's transaction",
+    );
+    drop(tx);
+    let mut tx = TenantTx::begin(&t.db, &a).await.unwrap();
+    denied(
+        sqlx::query(&format!("SET LOCAL ROLE {}", b.schema))
+            .execute(tx.conn())
+            .await,
+        "SET LOCAL ROLE t_B in A's transaction",
+    );
+    drop(tx);
+    let mut tx = TenantTx::begin(&t.db, &a).await.unwrap();
+    sqlx::query("RESET ROLE").execute(tx.conn()).await.unwrap();
+    denied(
+        sqlx::query(&format!("SELECT 1 FROM {}.events", b.schema))
+            .execute(tx.conn())
+            .await,
+        "B's schema after RESET ROLE",
+    );
+    drop(tx);
+    // The app role, which every request's platform queries use, is a member of no tenant role.
+    for s in [&a.schema, &b.schema] {
+        denied(
+            sqlx::query(&format!("SET ROLE {s}"))
+                .execute(t.db.app())
+                .await,
+            "SET ROLE from the app role",
+        );
+    }
+    let memberships: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_auth_members m JOIN pg_roles u ON u.oid = m.member
+         JOIN pg_roles g ON g.oid = m.roleid WHERE u.rolname = $1 AND g.rolname LIKE 't\\_%'",
+    )
+    .bind(APP_ROLE)
+    .fetch_one(t.db.owner())
+    .await
+    .unwrap();
+    assert_eq!(memberships, 0);
+    // A's transaction runs as A's role itself.
+    let mut tx = TenantTx::begin(&t.db, &a).await.unwrap();
+    let who: (String, String) = sqlx::query_as("SELECT session_user::text, current_user::text")
+        .fetch_one(tx.conn())
+        .await
+        .unwrap();
+    assert_eq!(who, (a.schema.clone(), a.schema.clone()));
+}
+
+#[tokio::test]
 async fn without_a_tenant_id_every_tenant_table_is_empty() {
     let t = TestDatabase::create().await;
     let (a_id, a) = new_tenant(&t.db, "a@example.org").await;
@@ -81,15 +147,13 @@ async fn without_a_tenant_id_every_tenant_table_is_empty() {
             .unwrap();
     assert!(!tables.is_empty());
     for table in &tables {
-        let mut conn = t.db.app().begin().await.unwrap();
+        let mut tx = TenantTx::begin(&t.db, &a).await.unwrap();
+        let conn = tx.conn();
         // The tenant's own role, its schema, but no app.tenant_id: row-level security fails closed.
-        sqlx::raw_sql(&format!(
-            "SET LOCAL ROLE {0}; SET LOCAL search_path = {0};",
-            a.schema
-        ))
-        .execute(&mut *conn)
-        .await
-        .unwrap();
+        sqlx::query("SELECT set_config('app.tenant_id', '', true)")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
         let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
             .fetch_one(&mut *conn)
             .await

@@ -3,8 +3,8 @@
 //!
 //! Three roles (DESIGN.md §3): [`OWNER_ROLE`] owns every table and runs migrations and
 //! provisioning; [`APP_ROLE`] is the login role for requests (NOSUPERUSER, NOBYPASSRLS,
-//! NOINHERIT, owns nothing); each tenant has a NOLOGIN role named like its schema, which the app
-//! role assumes with `SET LOCAL ROLE` inside a [`TenantTx`].
+//! NOINHERIT, owns nothing, a member of no tenant role); each tenant has a role named like its
+//! schema that a [`TenantTx`] logs in as (its own connection pool).
 
 pub mod audit;
 pub mod autobiography;
@@ -27,6 +27,7 @@ pub mod scheduler;
 pub mod scram;
 pub mod sessions;
 pub mod snapshots;
+pub(crate) mod tenant_pools;
 pub mod tenant_tx;
 pub mod tenants;
 #[cfg(any(test, feature = "testing"))]

@@ -58,6 +58,11 @@ pub const PLATFORM: &[Migration] = &[
         name: "tenant_boundaries",
         sql: include_str!("../migrations/platform/0007_tenant_boundaries.sql"),
     },
+    Migration {
+        version: 8,
+        name: "tenant_logins",
+        sql: include_str!("../migrations/platform/0008_tenant_logins.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.

@@ -11,7 +11,7 @@ use crate::audit::{self, NewAuditEvent};
 use crate::migrate::{self, Migration};
 use crate::tenants::{self, Tenant};
 use crate::users::{self, NewUser, User};
-use crate::{Database, DbError, APP_ROLE, TENANT_GROUP_ROLE};
+use crate::{Database, DbError, TENANT_GROUP_ROLE};
 
 /// Fields of a new tenant, validated by the caller.
 #[derive(Debug, Clone)]
@@ -68,7 +68,8 @@ pub async fn provision(
     .fetch_one(&mut *conn)
     .await?;
     if spare.is_none() {
-        build_schema(&mut *conn, id, migrations, now).await?;
+        // Its login is given on first use (TenantTx::begin): no secret reaches this function.
+        build_schema(&mut *conn, id, migrations, "NOLOGIN", now).await?;
     }
     sqlx::query("INSERT INTO platform.memberships (tenant_id, user_id, role, created_at, updated_at) VALUES ($1, $2, 'OWNER', $3, $3)")
         .bind(id)
@@ -79,13 +80,15 @@ pub async fn provision(
     Ok(tenant)
 }
 
-/// Creates, in the caller's owner transaction, the role and schema of tenant id `id`, every
-/// tenant table at the last version of `migrations` with its indexes and row-level security,
-/// and the seed rows (30 life areas; the migrations seed eras, widgets and metrics).
+/// Creates, in the caller's owner transaction, the role (with `login`: `NOLOGIN` or
+/// `LOGIN PASSWORD '<verifier>'`) and schema of tenant id `id`, every tenant table at the last
+/// version of `migrations` with its indexes and row-level security, and the seed rows (30 life
+/// areas; the migrations seed eras, widgets and metrics). No other role is made a member of it.
 async fn build_schema(
     conn: &mut PgConnection,
     id: Uuid,
     migrations: &[Migration],
+    login: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let schema = schema_name(id);
@@ -93,9 +96,8 @@ async fn build_schema(
     crate::run_script(
         &mut *conn,
         &format!(
-            "CREATE ROLE {schema} NOLOGIN;
+            "CREATE ROLE {schema} {login};
          GRANT {TENANT_GROUP_ROLE} TO {schema};
-         GRANT {schema} TO {APP_ROLE};
          CREATE SCHEMA {schema};"
         ),
     )
@@ -125,8 +127,9 @@ async fn build_schema(
 /// registration claims one instead of running DDL). Returns its id.
 pub async fn create_spare(db: &Database, now: DateTime<Utc>) -> Result<Uuid, DbError> {
     let id = Uuid::new_v4();
+    let login = db.tenant_login_clause(&schema_name(id));
     let mut tx = db.owner().begin().await?;
-    build_schema(&mut tx, id, migrate::TENANT, now).await?;
+    build_schema(&mut tx, id, migrate::TENANT, &login, now).await?;
     sqlx::query(
         "INSERT INTO platform.spare_schemas (id, schema_version, created_at) VALUES ($1, $2, $3)",
     )
@@ -308,5 +311,6 @@ pub async fn deprovision(
     };
     audit::record(&mut tx, &ev, now).await?;
     tx.commit().await?;
+    db.tenant_pools().forget(tenant_id);
     Ok(())
 }

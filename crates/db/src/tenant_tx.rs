@@ -1,9 +1,9 @@
 //! The tenant transaction: the only way code reaches tenant data.
 //!
-//! `BEGIN; SET LOCAL ROLE <tenant role>; SET LOCAL search_path = <schema>; SET LOCAL
-//! app.tenant_id = <uuid>` (DESIGN.md §3). Everything is transaction-scoped, so a pooled
-//! connection carries nothing into the next request; the tenant role can read only its own
-//! schema, and forced row-level security filters every row by `app.tenant_id` on top.
+//! On a connection logged in as the tenant's own role ([`crate::tenant_pools`]):
+//! `BEGIN; SET LOCAL search_path = <schema>; SET LOCAL app.tenant_id = <uuid>` (DESIGN.md §3).
+//! The tenant role can read only its own schema and cannot switch to any other tenant's role;
+//! forced row-level security filters every row by `app.tenant_id` on top.
 
 use sqlx::{PgConnection, Postgres, Transaction};
 use uuid::Uuid;
@@ -38,18 +38,25 @@ pub struct TenantTx {
 }
 
 impl TenantTx {
-    /// Opens a transaction on the app pool scoped to `scope`.
+    /// Opens a transaction as the tenant's role, scoped to `scope`. A tenant role that may not
+    /// log in yet (created before per-tenant logins, or the role password changed) is given
+    /// its login once and the connection retried.
     pub async fn begin(db: &Database, scope: &TenantScope) -> Result<Self, DbError> {
         let schema = checked_schema(&scope.schema)?;
         // One round trip: the BEGIN and the scoping travel as one simple query. Should any part
         // fail, the transaction is aborted and every later statement fails: closed, not open.
-        let tx = db
-            .app()
-            .begin_with(format!(
-                "BEGIN; SET LOCAL ROLE {schema}; SET LOCAL search_path = {schema}; SELECT set_config('app.tenant_id', '{}', true);",
-                scope.tenant_id
-            ))
-            .await?;
+        let sql = format!(
+            "BEGIN; SET LOCAL search_path = {schema}; SELECT set_config('app.tenant_id', '{}', true);",
+            scope.tenant_id
+        );
+        let pool = db.tenant_pools().pool(scope.tenant_id, schema);
+        let tx = match pool.begin_with(sql.clone()).await {
+            Err(e) if crate::tenant_pools::login_refused(&e) => {
+                db.enable_tenant_login(schema).await?;
+                pool.begin_with(sql).await?
+            }
+            other => other?,
+        };
         Ok(Self {
             tx,
             tenant_id: scope.tenant_id,
