@@ -8,7 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 
 use crate::tenant_pools::TenantPools;
-use crate::{migrate, DbError, APP_ROLE, OWNER_ROLE, TENANT_GROUP_ROLE};
+use crate::{migrate, DbError, APP_ROLE, OWNER_ROLE, TENANT_GROUP_ROLE, WORKER_ROLE};
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
@@ -47,6 +47,7 @@ pub type PlatformTx = sqlx::Transaction<'static, sqlx::Postgres>;
 pub struct Database {
     app: PgPool,
     owner: PgPool,
+    worker: PgPool,
     tenants: Arc<TenantPools>,
 }
 
@@ -88,6 +89,12 @@ impl Database {
         migrate::migrate_platform(&owner).await?;
         seal_audit_log(&admin).await?;
         let app = pool(app_opts, cfg.max_connections, cfg.acquire_timeout).await?;
+        let worker_opts = cfg
+            .admin
+            .clone()
+            .username(WORKER_ROLE)
+            .password(&cfg.role_password);
+        let worker = pool(worker_opts, cfg.max_connections, cfg.acquire_timeout).await?;
         let tenants = Arc::new(TenantPools::new(
             cfg.admin.clone(),
             &cfg.role_password,
@@ -98,6 +105,7 @@ impl Database {
         Ok(Self {
             app,
             owner,
+            worker,
             tenants,
         })
     }
@@ -106,6 +114,12 @@ impl Database {
     /// [`crate::TenantTx`].
     pub fn app(&self) -> &PgPool {
         &self.app
+    }
+
+    /// The pool of the worker role: the job queue across tenants (claiming, leases, the
+    /// scheduler, queue statistics). Requests never use it for their own queries.
+    pub fn worker(&self) -> &PgPool {
+        &self.worker
     }
 
     /// The pool of the owner role: migrations, provisioning and deprovisioning.
@@ -125,7 +139,7 @@ impl Database {
 
     /// Connections of the app and the owner pool and of all tenant pools together, for
     /// metrics.
-    pub fn pool_stats(&self) -> [PoolStats; 3] {
+    pub fn pool_stats(&self) -> [PoolStats; 4] {
         let stats = |name, pool: &PgPool| PoolStats {
             name,
             size: pool.size(),
@@ -135,6 +149,7 @@ impl Database {
         [
             stats("app", &self.app),
             stats("owner", &self.owner),
+            stats("worker", &self.worker),
             PoolStats {
                 name: "tenant",
                 size,
@@ -181,10 +196,11 @@ impl Database {
         matches!(tokio::time::timeout(within, query).await, Ok(Ok(_)))
     }
 
-    /// Closes both pools.
+    /// Closes the pools.
     pub async fn close(&self) {
         self.app.close().await;
         self.owner.close().await;
+        self.worker.close().await;
     }
 }
 
@@ -239,25 +255,29 @@ async fn bootstrap_roles(admin: &PgConnectOptions, password: &str) -> Result<(),
     };
     // The verifier, not the password: PostgreSQL stores it as it is, and the password itself
     // never appears in a statement. Base64 and `$`/`:` only, so it needs no quoting.
-    let (owner_pw, app_pw) = (
+    let (owner_pw, app_pw, worker_pw) = (
+        crate::scram::verifier(password),
         crate::scram::verifier(password),
         crate::scram::verifier(password),
     );
     let script = format!(
         "{owner}
          {app}
+         {worker}
          {group}
          ALTER ROLE {OWNER_ROLE} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS NOCREATEDB PASSWORD '{owner_pw}';
          ALTER ROLE {APP_ROLE} LOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD '{app_pw}';
+         ALTER ROLE {WORKER_ROLE} LOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD '{worker_pw}';
          GRANT {TENANT_GROUP_ROLE} TO {OWNER_ROLE} WITH ADMIN OPTION;
          DO $$ BEGIN
            EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO {OWNER_ROLE}', current_database());
-           EXECUTE format('GRANT CONNECT ON DATABASE %I TO {APP_ROLE}, {TENANT_GROUP_ROLE}', current_database());
+           EXECUTE format('GRANT CONNECT ON DATABASE %I TO {APP_ROLE}, {WORKER_ROLE}, {TENANT_GROUP_ROLE}', current_database());
          END $$;
          REVOKE CREATE ON SCHEMA public FROM PUBLIC;
          CREATE SCHEMA IF NOT EXISTS platform AUTHORIZATION {OWNER_ROLE};",
         owner = create(OWNER_ROLE, "LOGIN CREATEROLE"),
         app = create(APP_ROLE, "LOGIN NOINHERIT"),
+        worker = create(WORKER_ROLE, "LOGIN NOINHERIT"),
         group = create(TENANT_GROUP_ROLE, "NOLOGIN"),
     );
     sqlx::raw_sql(&script).execute(&mut conn).await?;

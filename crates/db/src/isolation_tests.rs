@@ -290,6 +290,31 @@ async fn no_request_role_can_rewrite_or_read_all_of_the_audit_log() {
 }
 
 #[tokio::test]
+async fn outside_a_tenant_transaction_the_app_role_reaches_no_job() {
+    let t = TestDatabase::create().await;
+    let (a_id, _) = new_tenant(&t.db, "a@example.org").await;
+    let job = crate::jobs::NewJob::new("a.job", serde_json::json!({}), Utc::now());
+    crate::jobs::enqueue_for(t.db.worker(), a_id, &job, Utc::now())
+        .await
+        .unwrap();
+    for sql in [
+        "SELECT count(*) FROM platform.jobs",
+        "UPDATE platform.jobs SET status = 'cancelled'",
+        "INSERT INTO platform.jobs (id, tenant_id, job_type, run_at, created_at, updated_at) VALUES (gen_random_uuid(), gen_random_uuid(), 'x', now(), now(), now())",
+        "SELECT count(*) FROM platform.scheduler_state",
+    ] {
+        let Err(e) = sqlx::query(sql).execute(t.db.app()).await else {
+            panic!("{sql} succeeded as the app role");
+        };
+        assert_eq!(
+            e.as_database_error().and_then(|d| d.code()).as_deref(),
+            Some("42501"),
+            "{sql}: {e}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_tenant_role_reaches_no_other_tenants_platform_rows_whatever_the_setting() {
     let t = TestDatabase::create().await;
     let (_, a) = new_tenant(&t.db, "a@example.org").await;

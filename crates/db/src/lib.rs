@@ -43,6 +43,9 @@ pub use tenant_tx::{TenantScope, TenantTx};
 pub const OWNER_ROLE: &str = "wisdomos_owner";
 /// Login role of request handling.
 pub const APP_ROLE: &str = "wisdomos_app";
+/// Login role of the job queue's workers and scheduler: the only role that sees every
+/// tenant's jobs.
+pub const WORKER_ROLE: &str = "wisdomos_worker";
 /// Group role every tenant role belongs to; carries the read access tenants have to their own
 /// rows of shared platform tables (the audit log).
 pub const TENANT_GROUP_ROLE: &str = "wisdomos_tenant";

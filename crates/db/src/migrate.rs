@@ -63,6 +63,11 @@ pub const PLATFORM: &[Migration] = &[
         name: "tenant_logins",
         sql: include_str!("../migrations/platform/0008_tenant_logins.sql"),
     },
+    Migration {
+        version: 9,
+        name: "worker_role",
+        sql: include_str!("../migrations/platform/0009_worker_role.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.

@@ -33,7 +33,7 @@ impl Scheduler {
     /// One pass up to `now`; returns how many jobs it enqueued (0 when another server holds the
     /// pass).
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<usize, DbError> {
-        let Some(mut run) = scheduler::begin(self.db.app(), SCHEDULE, now).await? else {
+        let Some(mut run) = scheduler::begin(self.db.worker(), SCHEDULE, now).await? else {
             return Ok(0);
         };
         let from = run.checked_until;

@@ -77,7 +77,7 @@ impl Worker {
         tokio::pin!(shutdown);
         loop {
             if last_reap.elapsed() >= StdDuration::from_secs(5) {
-                match jobs::reap(self.db.app(), Utc::now()).await {
+                match jobs::reap(self.db.worker(), Utc::now()).await {
                     Ok(n) if n > 0 => {
                         tracing::warn!(recovered = n, "recovered jobs of dead workers")
                     }
@@ -149,7 +149,7 @@ impl Worker {
         // the workers with everyone else's jobs instead of filling them.
         let per_tenant = (free / 4).max(1) as i64;
         jobs::claim(
-            self.db.app(),
+            self.db.worker(),
             &self.id,
             free as i64,
             per_tenant,
@@ -171,7 +171,7 @@ impl Worker {
             tokio::select! {
                 r = &mut run => break r,
                 _ = beat.tick() => {
-                    if let Err(e) = jobs::heartbeat(self.db.app(), &self.id, &[id], self.config.lease, Utc::now()).await {
+                    if let Err(e) = jobs::heartbeat(self.db.worker(), &self.id, &[id], self.config.lease, Utc::now()).await {
                         tracing::warn!(error = %e, job = %id, "heartbeat failed");
                     }
                 }
@@ -179,7 +179,7 @@ impl Worker {
         };
         let now = Utc::now();
         let recorded = match &outcome {
-            Ok(result) => jobs::complete(self.db.app(), id, &self.id, result, now).await,
+            Ok(result) => jobs::complete(self.db.worker(), id, &self.id, result, now).await,
             Err(error) => {
                 let jitter: f64 = rand::rng().random();
                 let delay = wisdomos_core::jobs::backoff(attempts, jitter);
@@ -187,7 +187,7 @@ impl Worker {
                     (delay.num_milliseconds() as f64 * self.config.backoff_scale) as i64,
                 );
                 tracing::warn!(job = %id, %job_type, attempts, %error, "job failed");
-                jobs::fail(self.db.app(), id, &self.id, error, now + delay, now).await
+                jobs::fail(self.db.worker(), id, &self.id, error, now + delay, now).await
             }
         };
         match recorded {

@@ -52,7 +52,7 @@ fn fast() -> WorkerConfig {
 async fn status(db: &Database, id: Uuid) -> (String, i32, Option<String>) {
     sqlx::query_as("SELECT status, attempts, error FROM platform.jobs WHERE id = $1")
         .bind(id)
-        .fetch_one(db.app())
+        .fetch_one(db.worker())
         .await
         .unwrap()
 }
@@ -69,7 +69,7 @@ async fn enqueue_is_transactional_and_deduplicated() {
         .unwrap();
     drop(tx); // rolled back
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.jobs")
-        .fetch_one(t.db.app())
+        .fetch_one(t.db.worker())
         .await
         .unwrap();
     assert_eq!(n, 0, "a rolled-back write leaves no job");
@@ -82,12 +82,12 @@ async fn enqueue_is_transactional_and_deduplicated() {
         "same key: not enqueued again"
     );
     tx.commit().await.unwrap();
-    assert!(jobs::enqueue_for(t.db.app(), a.id, &job, now)
+    assert!(jobs::enqueue_for(t.db.worker(), a.id, &job, now)
         .await
         .unwrap()
         .is_none());
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.jobs")
-        .fetch_one(t.db.app())
+        .fetch_one(t.db.worker())
         .await
         .unwrap();
     assert_eq!(n, 1);
@@ -124,12 +124,17 @@ async fn retries_then_success_and_terminal_failure() {
         Err::<serde_json::Value, _>("always broken".to_owned())
     });
     let now = Utc::now();
-    let flaky = jobs::enqueue_for(t.db.app(), a.id, &NewJob::new("flaky", json!({}), now), now)
-        .await
-        .unwrap()
-        .unwrap();
+    let flaky = jobs::enqueue_for(
+        t.db.worker(),
+        a.id,
+        &NewJob::new("flaky", json!({}), now),
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let broken = jobs::enqueue_for(
-        t.db.app(),
+        t.db.worker(),
         a.id,
         &NewJob::new("broken", json!({}), now),
         now,
@@ -138,7 +143,7 @@ async fn retries_then_success_and_terminal_failure() {
     .unwrap()
     .unwrap();
     let unknown = jobs::enqueue_for(
-        t.db.app(),
+        t.db.worker(),
         a.id,
         &NewJob::new("nobody-handles-this", json!({}), now),
         now,
@@ -177,13 +182,18 @@ async fn a_dead_workers_job_is_claimed_again_after_its_lease() {
     let t = TestDatabase::create().await;
     let a = tenant(&t.db, 1).await;
     let now = Utc::now();
-    let id = jobs::enqueue_for(t.db.app(), a.id, &NewJob::new("noop", json!({}), now), now)
-        .await
-        .unwrap()
-        .unwrap();
+    let id = jobs::enqueue_for(
+        t.db.worker(),
+        a.id,
+        &NewJob::new("noop", json!({}), now),
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     // A worker claims it with a 300 ms lease and "dies" (never heartbeats or finishes).
     let claimed = jobs::claim(
-        t.db.app(),
+        t.db.worker(),
         "dead-worker",
         10,
         10,
@@ -195,18 +205,18 @@ async fn a_dead_workers_job_is_claimed_again_after_its_lease() {
     .unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!(
-        jobs::reap(t.db.app(), Utc::now()).await.unwrap(),
+        jobs::reap(t.db.worker(), Utc::now()).await.unwrap(),
         0,
         "lease still running"
     );
     tokio::time::sleep(StdDuration::from_millis(400)).await;
-    assert_eq!(jobs::reap(t.db.app(), Utc::now()).await.unwrap(), 1);
+    assert_eq!(jobs::reap(t.db.worker(), Utc::now()).await.unwrap(), 1);
     let worker = Worker::new(t.db.clone(), Registry::standard(), fast());
     assert_eq!(worker.run_due(None).await.unwrap(), 1);
     assert_eq!(status(&t.db, id).await, ("completed".into(), 2, None));
     // The dead worker's late completion is refused: it no longer holds the job.
     assert!(
-        !jobs::complete(t.db.app(), id, "dead-worker", &json!({}), Utc::now())
+        !jobs::complete(t.db.worker(), id, "dead-worker", &json!({}), Utc::now())
             .await
             .unwrap()
     );
@@ -221,11 +231,11 @@ async fn one_tenants_backlog_does_not_starve_the_others() {
         small.push(tenant(&t.db, i).await);
     }
     let now = Utc::now();
-    jobs::enqueue_batch(t.db.app(), big.id, "noop", &vec![json!({}); 10_000], now)
+    jobs::enqueue_batch(t.db.worker(), big.id, "noop", &vec![json!({}); 10_000], now)
         .await
         .unwrap();
     for s in &small {
-        jobs::enqueue_batch(t.db.app(), s.id, "noop", &vec![json!({}); 10], now)
+        jobs::enqueue_batch(t.db.worker(), s.id, "noop", &vec![json!({}); 10], now)
             .await
             .unwrap();
     }
@@ -250,7 +260,7 @@ async fn one_tenants_backlog_does_not_starve_the_others() {
     loop {
         let left: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.jobs WHERE tenant_id = ANY($1) AND status <> 'completed'")
             .bind(&ids)
-            .fetch_one(t.db.app())
+            .fetch_one(t.db.worker())
             .await
             .unwrap();
         if left == 0 {
@@ -266,7 +276,7 @@ async fn one_tenants_backlog_does_not_starve_the_others() {
         "SELECT count(*) FROM platform.jobs WHERE tenant_id = $1 AND status = 'completed'",
     )
     .bind(big.id)
-    .fetch_one(t.db.app())
+    .fetch_one(t.db.worker())
     .await
     .unwrap();
     let _ = stop_tx.send(());
@@ -285,7 +295,7 @@ async fn two_schedulers_fire_each_occurrence_once_and_catch_up_after_downtime() 
     let now = Utc::now();
     // The last pass was three days ago: the next one catches up three daily snapshots.
     wisdomos_db::scheduler::set_checked_until(
-        t.db.app(),
+        t.db.worker(),
         wisdomos_jobs::scheduler::SCHEDULE,
         now - Duration::days(3),
     )
@@ -299,7 +309,7 @@ async fn two_schedulers_fire_each_occurrence_once_and_catch_up_after_downtime() 
         "SELECT dedup_key FROM platform.jobs WHERE tenant_id = $1 AND job_type = 'snapshots.record' ORDER BY run_at",
     )
     .bind(a.id)
-    .fetch_all(t.db.app())
+    .fetch_all(t.db.worker())
     .await
     .unwrap();
     assert_eq!(snapshots.len(), 3, "{snapshots:?}");
@@ -307,7 +317,7 @@ async fn two_schedulers_fire_each_occurrence_once_and_catch_up_after_downtime() 
         "SELECT count(*) FROM platform.jobs WHERE tenant_id = $1 AND job_type = 'scores.refresh'",
     )
     .bind(a.id)
-    .fetch_one(t.db.app())
+    .fetch_one(t.db.worker())
     .await
     .unwrap();
     assert!(
@@ -318,7 +328,7 @@ async fn two_schedulers_fire_each_occurrence_once_and_catch_up_after_downtime() 
         "SELECT count(*) FROM platform.jobs WHERE tenant_id = $1 AND job_type = 'insights.detect'",
     )
     .bind(a.id)
-    .fetch_one(t.db.app())
+    .fetch_one(t.db.worker())
     .await
     .unwrap();
     assert!(
@@ -386,7 +396,7 @@ async fn pattern_detection_creates_and_then_updates_recurring_insights() {
     let worker = Worker::new(t.db.clone(), Registry::standard(), fast());
     let detect = || async {
         jobs::enqueue_for(
-            t.db.app(),
+            t.db.worker(),
             a.id,
             &NewJob::new("insights.detect", json!({}), Utc::now()),
             Utc::now(),

@@ -214,7 +214,7 @@ pub async fn metrics(State(st): State<AppState>, headers: axum::http::HeaderMap)
             return crate::ApiError::Unauthorized.into_response();
         }
     }
-    let queue = match wisdomos_db::jobs::queue_stats(st.db.app(), st.clock.now()).await {
+    let queue = match wisdomos_db::jobs::queue_stats(st.db.worker(), st.clock.now()).await {
         Ok(q) => Some(q),
         Err(e) => {
             tracing::warn!(error = %e, "metrics: the job queue could not be read");

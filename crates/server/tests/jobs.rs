@@ -18,7 +18,7 @@ async fn tenants_see_run_and_cancel_only_their_jobs() {
     let ta: uuid::Uuid = a.tenant_id.parse().unwrap();
     let tb: uuid::Uuid = b.tenant_id.parse().unwrap();
     let refresh = jobs::enqueue_for(
-        app.tdb.db.app(),
+        app.tdb.db.worker(),
         ta,
         &NewJob::new("scores.refresh", json!({}), now),
         now,
@@ -27,7 +27,7 @@ async fn tenants_see_run_and_cancel_only_their_jobs() {
     .unwrap()
     .unwrap();
     let later = jobs::enqueue_for(
-        app.tdb.db.app(),
+        app.tdb.db.worker(),
         ta,
         &NewJob::new("noop", json!({}), now + chrono::Duration::hours(1)),
         now,
@@ -36,7 +36,7 @@ async fn tenants_see_run_and_cancel_only_their_jobs() {
     .unwrap()
     .unwrap();
     let theirs = jobs::enqueue_for(
-        app.tdb.db.app(),
+        app.tdb.db.worker(),
         tb,
         &NewJob::new("noop", json!({}), now),
         now,

@@ -57,7 +57,7 @@ async fn metrics_count_requests_by_route_template_and_report_pools_and_queue() {
     let tenant = uuid::Uuid::parse_str(&a.tenant_id).unwrap();
     for run_at in [now - Duration::seconds(90), now + Duration::days(1)] {
         wisdomos_db::jobs::enqueue_for(
-            app.tdb.db.app(),
+            app.tdb.db.worker(),
             tenant,
             &wisdomos_db::jobs::NewJob::new("noop", serde_json::json!({}), run_at),
             now,

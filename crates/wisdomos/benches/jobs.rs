@@ -25,7 +25,7 @@ async fn main() {
         let payloads = vec![json!({}); 1000];
         let t = Instant::now();
         for _ in 0..n / 1000 {
-            jobs::enqueue_batch(tdb.db.app(), tenant, "noop", &payloads, Utc::now())
+            jobs::enqueue_batch(tdb.db.worker(), tenant, "noop", &payloads, Utc::now())
                 .await
                 .unwrap();
         }
@@ -56,7 +56,7 @@ async fn main() {
             let left: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM platform.jobs WHERE status IN ('pending', 'processing')",
             )
-            .fetch_one(tdb.db.app())
+            .fetch_one(tdb.db.worker())
             .await
             .unwrap();
             if left == 0 {
@@ -131,7 +131,7 @@ async fn main() {
         .unwrap();
     tx.commit().await.unwrap();
     jobs::enqueue_for(
-        tdb.db.app(),
+        tdb.db.worker(),
         tenant.id,
         &jobs::NewJob::new("insights.detect", json!({}), Utc::now()),
         Utc::now(),
@@ -148,7 +148,7 @@ async fn main() {
     let secs = t.elapsed().as_secs_f64();
     let result: serde_json::Value =
         sqlx::query_scalar("SELECT result FROM platform.jobs WHERE job_type = 'insights.detect'")
-            .fetch_one(tdb.db.app())
+            .fetch_one(tdb.db.worker())
             .await
             .unwrap();
     println!("pattern detection over {events} events in 90 days: {secs:.2} s ({result})");

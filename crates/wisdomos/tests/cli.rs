@@ -570,7 +570,7 @@ async fn a_worker_killed_mid_job_has_its_job_finished_by_another() {
         .unwrap();
     let now = chrono::Utc::now();
     let job = wisdomos_db::jobs::NewJob::new("noop", json!({ "sleepMs": 3000 }), now);
-    let id = wisdomos_db::jobs::enqueue_for(tdb.db.app(), tenant.id, &job, now)
+    let id = wisdomos_db::jobs::enqueue_for(tdb.db.worker(), tenant.id, &job, now)
         .await
         .unwrap()
         .unwrap();
@@ -590,7 +590,7 @@ async fn a_worker_killed_mid_job_has_its_job_finished_by_another() {
         child
     };
     let status = |id: uuid::Uuid| {
-        let pool = tdb.db.app().clone();
+        let pool = tdb.db.worker().clone();
         async move {
             sqlx::query_as::<_, (String, i32)>(
                 "SELECT status, attempts FROM platform.jobs WHERE id = $1",

@@ -349,7 +349,7 @@ pub async fn run(args: DemoArgs, db: &Database) -> anyhow::Result<()> {
 
     // Run the nightly pattern detection once, so recurring themes show as insights at once.
     let detect = wisdomos_db::jobs::NewJob::new("insights.detect", serde_json::json!({}), now);
-    wisdomos_db::jobs::enqueue_for(db.app(), tenant.id, &detect, now).await?;
+    wisdomos_db::jobs::enqueue_for(db.worker(), tenant.id, &detect, now).await?;
     let worker = wisdomos_jobs::Worker::new(
         db.clone(),
         wisdomos_jobs::Registry::standard(),

@@ -85,7 +85,7 @@ pub async fn run(cmd: JobsCommand, db: &Database) -> anyhow::Result<()> {
                 "{:<36}  {:<36}  {:<18}  {:<10}  {:>8}  ERROR",
                 "ID", "TENANT", "TYPE", "STATUS", "ATTEMPTS"
             );
-            for j in jobs::list_all(db.app(), status.as_deref(), tenant_id, limit).await? {
+            for j in jobs::list_all(db.worker(), status.as_deref(), tenant_id, limit).await? {
                 println!(
                     "{:<36}  {:<36}  {:<18}  {:<10}  {:>4}/{:<3}  {}",
                     j.id,
@@ -99,13 +99,13 @@ pub async fn run(cmd: JobsCommand, db: &Database) -> anyhow::Result<()> {
             }
         }
         JobsCommand::Retry { id } => {
-            let j = jobs::retry(db.app(), id, now)
+            let j = jobs::retry(db.worker(), id, now)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot retry {id}: {e}"))?;
             println!("job {} is {} again", j.id, j.status);
         }
         JobsCommand::Cancel { id } => {
-            let j = jobs::cancel_any(db.app(), id, now)
+            let j = jobs::cancel_any(db.worker(), id, now)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot cancel {id}: {e}"))?;
             println!("job {} is {}", j.id, j.status);
