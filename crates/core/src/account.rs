@@ -91,11 +91,15 @@ impl Password {
     /// Errors: `password_too_short`, `password_too_long`, `password_too_common`.
     pub fn new(field: &str, raw: &str) -> Result<Self, FieldError> {
         let len = raw.chars().count();
-        if len < PASSWORD_MIN_CHARS {
+        // Spaces inside count (passphrases); leading and trailing ones do not, so eight
+        // spaces are no password.
+        if raw.trim().chars().count() < PASSWORD_MIN_CHARS {
             return Err(FieldError::new(
                 field,
                 "password_too_short",
-                format!("{field} must have at least {PASSWORD_MIN_CHARS} characters"),
+                format!(
+                    "{field} must have at least {PASSWORD_MIN_CHARS} characters besides leading and trailing spaces"
+                ),
             ));
         }
         if len > PASSWORD_MAX_CHARS {
@@ -177,6 +181,14 @@ mod tests {
             Password::new("password", "short").unwrap_err().code,
             "password_too_short"
         );
+        for blank in ["        ", " \t  \n    ", "  seven7  "] {
+            assert_eq!(
+                Password::new("password", blank).unwrap_err().code,
+                "password_too_short",
+                "{blank:?}"
+            );
+        }
+        assert!(Password::new("password", "a b c d e f g h").is_ok());
         assert_eq!(
             Password::new("password", &"x".repeat(1025))
                 .unwrap_err()

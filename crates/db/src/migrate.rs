@@ -68,6 +68,11 @@ pub const PLATFORM: &[Migration] = &[
         name: "worker_role",
         sql: include_str!("../migrations/platform/0009_worker_role.sql"),
     },
+    Migration {
+        version: 10,
+        name: "slugs_per_owner",
+        sql: include_str!("../migrations/platform/0010_slugs_per_owner.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.

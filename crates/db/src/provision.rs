@@ -28,7 +28,9 @@ pub struct NewTenant<'a> {
 /// indexes and row-level security) and seed rows (30 life areas, eras, widgets, metrics): from a
 /// spare schema when one is ready at that version (no DDL, a few milliseconds), else built now.
 ///
-/// Errors: [`DbError::Conflict`]`("slug_taken")` when a given slug is in use.
+/// Errors: [`DbError::Conflict`]`("slug_taken")` when a given slug is in use by another live
+/// tenant of the same owner. Slugs are unique per owner, so the answer reveals nothing about
+/// anyone else's workspaces.
 pub async fn provision(
     conn: &mut PgConnection,
     owner_id: Uuid,
@@ -38,7 +40,7 @@ pub async fn provision(
 ) -> Result<Tenant, DbError> {
     let slug = match new.slug {
         Some(s) => s.as_str().to_owned(),
-        None => free_slug(&mut *conn, &Slug::derive(new.name)).await?,
+        None => free_slug(&mut *conn, owner_id, &Slug::derive(new.name)).await?,
     };
     let target = migrate::target_version(migrations);
     // A ready-made schema at the current version makes this a few inserts, no DDL.
@@ -179,14 +181,14 @@ pub async fn drop_stale_spares(db: &Database) -> Result<usize, DbError> {
     Ok(stale.len())
 }
 
-async fn free_slug(conn: &mut PgConnection, base: &Slug) -> Result<String, DbError> {
-    if !tenants::slug_taken(&mut *conn, base.as_str()).await? {
+async fn free_slug(conn: &mut PgConnection, owner: Uuid, base: &Slug) -> Result<String, DbError> {
+    if !tenants::slug_taken(&mut *conn, owner, base.as_str()).await? {
         return Ok(base.as_str().to_owned());
     }
     for _ in 0..8 {
         let suffix = &Uuid::new_v4().simple().to_string()[..6];
         let candidate = base.with_suffix(suffix);
-        if !tenants::slug_taken(&mut *conn, candidate.as_str()).await? {
+        if !tenants::slug_taken(&mut *conn, owner, candidate.as_str()).await? {
             return Ok(candidate.as_str().to_owned());
         }
     }

@@ -40,16 +40,24 @@ pub async fn get(db: &PgPool, id: Uuid) -> Result<Tenant, DbError> {
     .await?)
 }
 
-/// A live tenant by id (as text) or slug, for operators' commands. Errors: [`DbError::NotFound`].
+/// A live tenant by id (as text) or slug, for operators' commands. Errors:
+/// [`DbError::NotFound`]; [`DbError::Conflict`]`("slug_ambiguous")` when tenants of several
+/// owners use the slug (slugs are unique per owner; give the id then).
 pub async fn find(pool: &PgPool, id_or_slug: &str) -> Result<Tenant, DbError> {
     let id = Uuid::parse_str(id_or_slug).ok();
-    Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM platform.tenants WHERE (id = $1 OR slug = $2) AND status <> 'DELETED' LIMIT 1"
+    let mut found: Vec<Tenant> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM platform.tenants WHERE (id = $1 OR slug = $2) AND status <> 'DELETED'
+         ORDER BY (id = $1) DESC NULLS LAST LIMIT 2"
     ))
     .bind(id)
     .bind(id_or_slug)
-    .fetch_one(pool)
-    .await?)
+    .fetch_all(pool)
+    .await?;
+    match found.len() {
+        0 => Err(DbError::NotFound),
+        2 if id.is_none() => Err(DbError::Conflict("slug_ambiguous")),
+        _ => Ok(found.swap_remove(0)),
+    }
 }
 
 /// Every tenant, deleted ones included, oldest first (operators' listing).
@@ -61,11 +69,12 @@ pub async fn list_all(pool: &PgPool) -> Result<Vec<Tenant>, DbError> {
     .await?)
 }
 
-/// Whether a live tenant uses `slug`.
-pub async fn slug_taken(db: &mut PgConnection, slug: &str) -> Result<bool, DbError> {
+/// Whether a live tenant of `owner` uses `slug` (slugs are unique per owner).
+pub async fn slug_taken(db: &mut PgConnection, owner: Uuid, slug: &str) -> Result<bool, DbError> {
     Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM platform.tenants WHERE slug = $1 AND status <> 'DELETED')",
+        "SELECT EXISTS (SELECT 1 FROM platform.tenants WHERE owner_id = $1 AND slug = $2 AND status <> 'DELETED')",
     )
+    .bind(owner)
     .bind(slug)
     .fetch_one(db)
     .await?)

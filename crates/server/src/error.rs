@@ -24,6 +24,13 @@ pub enum ApiError {
     /// 422 `validation_failed`: fields break the rules; details list each.
     #[error("validation failed: {0}")]
     Validation(ValidationErrors),
+    /// 400 `bad_request`: the request could not be read (e.g. a path parameter of the wrong
+    /// type).
+    #[error("the request could not be read; check the path and its parameters")]
+    BadRequest,
+    /// 405 `method_not_allowed` with `Allow`.
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
     /// 400 `invalid_path`: the path holds a control character (e.g. `%00`).
     #[error("the path must not contain control characters")]
     InvalidPath,
@@ -87,6 +94,8 @@ impl ApiError {
             ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
             ApiError::BadField { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            ApiError::BadRequest => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::InvalidPath => (StatusCode::BAD_REQUEST, "invalid_path"),
             ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query"),
             ApiError::UnsupportedMediaType => {
@@ -183,7 +192,7 @@ impl IntoResponse for ApiError {
 fn conflict_message(code: &str) -> &'static str {
     match code {
         "email_taken" => "an account with this e-mail already exists",
-        "slug_taken" => "this slug is already used by another workspace",
+        "slug_taken" => "you already have a workspace with this slug",
         "already_member" => "this user is already a member",
         "last_owner" => "a workspace must keep at least one OWNER",
         "no_workspace" => "this account belongs to no workspace; ask to be added to one",

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod guard;
 pub mod import;
 pub mod json;
 pub mod pagination;
@@ -38,35 +39,11 @@ use tower_http::trace::TraceLayer;
 /// Header carrying the request id (taken from the client when present, else a new UUID).
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// Refuses a request whose path or query holds a control character (400 `invalid_path` or
-/// `invalid_query` naming the parameter) before any route sees it: ids, slugs and filters reach
-/// PostgreSQL, which cannot store NUL, and nothing legitimate carries one.
-async fn refuse_control_characters(
-    req: Request<axum::body::Body>,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let path = req.uri().path();
-    if path.contains('%')
-        && percent_encoding::percent_decode_str(path)
-            .decode_utf8_lossy()
-            .chars()
-            .any(wisdomos_core::validation::is_forbidden_char)
-    {
-        return ApiError::InvalidPath.into_response();
-    }
-    if let Some(name) = req.uri().query().and_then(json::forbidden_in_query) {
-        return ApiError::InvalidQuery(format!("{name} must not contain control characters"))
-            .into_response();
-    }
-    next.run(req).await
-}
-
 /// The whole HTTP application: API routes, docs, health checks and the middleware stack.
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
-    routes::router(state)
-        .layer(axum::middleware::from_fn(refuse_control_characters))
+    let routes = routes::router(state)
+        .layer(axum::middleware::from_fn(guard::refuse_control_characters))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
@@ -76,6 +53,8 @@ pub fn app(state: AppState) -> Router {
                 "handler panicked".into(),
             ))
         }))
+        .layer(axum::middleware::from_fn(guard::uniform_errors));
+    guard::security_headers(routes)
         .layer(
             TraceLayer::new_for_http()
                 .on_response(

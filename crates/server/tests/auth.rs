@@ -417,4 +417,15 @@ async fn switching_tenant_issues_tokens_for_the_other_tenant() {
         )
         .await;
     assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "slug_taken"));
+    // Another person's slug is no oracle: their own workspace may use it too.
+    let other = app.register("other@example.org").await;
+    let (s, v) = app
+        .post(
+            "/api/v1/tenants",
+            Some(&other.access),
+            json!({ "name": "Mine", "slug": "second-space" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["slug"], "second-space");
 }

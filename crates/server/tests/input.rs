@@ -407,3 +407,80 @@ async fn a_nul_byte_in_any_position_answers_4xx() {
     let (s, _) = app.get("/api/v1/events?q=line", &a.access).await;
     assert_eq!(s, StatusCode::OK, "ordinary input still works");
 }
+
+#[tokio::test]
+async fn every_answer_is_error_json_with_safe_headers() {
+    let app = TestApp::spawn().await;
+    let a = app.register("headers@example.org").await;
+    let send = |req: reqwest::RequestBuilder| async move { req.send().await.unwrap() };
+    let json_error = |resp: reqwest::Response, status: StatusCode, code_: &'static str| async move {
+        assert_eq!(resp.status(), status);
+        for (h, v) in [
+            ("x-content-type-options", "nosniff"),
+            (
+                "content-security-policy",
+                "default-src 'none'; frame-ancestors 'none'",
+            ),
+            ("cache-control", "no-store"),
+        ] {
+            assert_eq!(resp.headers()[h], v, "{h} on {status}");
+        }
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(code(&v), code_, "{v}");
+    };
+    // Over the body limit on a route reading raw bytes.
+    let big = "x".repeat(100 * 1024);
+    let r = send(
+        app.client
+            .post(format!("{}/api/v1/auth/logout", app.base))
+            .body(big),
+    )
+    .await;
+    json_error(r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    // A method the route lacks keeps `Allow`.
+    let r = send(
+        app.client
+            .put(format!("{}/api/v1/events", app.base))
+            .bearer_auth(&a.access),
+    )
+    .await;
+    assert!(r.headers().contains_key("allow"));
+    json_error(r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    // Unmatched routes.
+    let r = send(app.client.get(format!("{}/api/v1/nothing-here", app.base))).await;
+    json_error(r, StatusCode::NOT_FOUND, "not_found").await;
+    // A plain API answer carries the same headers.
+    let r = send(
+        app.client
+            .get(format!("{}/api/v1/me", app.base))
+            .bearer_auth(&a.access),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    // The docs page allows its own inline style by hash and nothing else.
+    let r = send(app.client.get(format!("{}/api/docs", app.base))).await;
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.starts_with("default-src 'none'; style-src 'sha256-"),
+        "{csp}"
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    // Assets keep their public cache time.
+    let r = send(app.client.get(format!("{}/assets/app.css", app.base))).await;
+    assert_eq!(r.headers()["cache-control"], "public, max-age=3600");
+    // Eight spaces are no password.
+    let (s, v) = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({ "email": "blank@example.org", "password": "        ", "workspaceName": "W" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field(&v), "password", "{v}");
+}

@@ -256,6 +256,10 @@ async fn sessions_csrf_and_errors() {
         .contains("default-src 'self'"));
 
     let c = Browser::signed_up(&app, "csrf@example.com").await;
+    // A signed-in page is never stored by a browser or proxy cache.
+    let r = c.client.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "no-store");
     let (s, _, body) = c
         .post(
             "/events",

@@ -13,6 +13,8 @@ use crate::AppState;
 /// Docs routes over the given document.
 pub fn router(doc: Arc<OpenApi>) -> Router<AppState> {
     let page = Arc::new(render(&doc));
+    let policy = axum::http::HeaderValue::from_str(&page_policy())
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("default-src 'none'"));
     Router::new()
         .route(
             "/api/v1/openapi.json",
@@ -24,10 +26,29 @@ pub fn router(doc: Arc<OpenApi>) -> Router<AppState> {
         .route(
             "/api/docs",
             get(move || {
-                let page = page.clone();
-                async move { Html((*page).clone()) }
+                let (page, policy) = (page.clone(), policy.clone());
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_SECURITY_POLICY, policy)],
+                        Html((*page).clone()),
+                    )
+                }
             }),
         )
+}
+
+/// The page's only style, inline so the page needs nothing else; allowed by its hash.
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\
+.op{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}.m{font-weight:700;text-transform:uppercase;margin-right:.5rem}\
+code{background:#f4f4f4;padding:0 .2rem}";
+
+/// The docs page's Content-Security-Policy: nothing loads but its own inline style (CSP Level 3
+/// hash source).
+fn page_policy() -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes()));
+    format!("default-src 'none'; style-src 'sha256-{hash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 }
 
 fn esc(s: &str) -> String {
@@ -43,9 +64,7 @@ fn render(doc: &OpenApi) -> String {
     let _ = write!(
         out,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} — API</title><style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}\
-         .op{{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}}.m{{font-weight:700;text-transform:uppercase;margin-right:.5rem}}\
-         code{{background:#f4f4f4;padding:0 .2rem}}</style></head><body><h1>{title} {version}</h1><p>{desc}</p>\
+         <title>{title} — API</title><style>{STYLE}</style></head><body><h1>{title} {version}</h1><p>{desc}</p>\
          <p>Machine-readable: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> (OpenAPI 3.1).</p>",
         title = esc(&doc.info.title),
         version = esc(&doc.info.version),

@@ -104,9 +104,9 @@ pub async fn run(cmd: TenantCommand, db: &Database) -> anyhow::Result<()> {
         }
         TenantCommand::Resume { tenant } => set_status(db, &tenant, TenantStatus::Active).await?,
         TenantCommand::Delete { tenant, confirm } => {
-            let t = tenants::find(db.owner(), &tenant)
-                .await
-                .with_context(|| format!("no tenant {tenant}"))?;
+            let t = tenants::find(db.owner(), &tenant).await.with_context(|| {
+                format!("no tenant {tenant} (give the id when owners share a slug)")
+            })?;
             anyhow::ensure!(
                 confirm == t.slug,
                 "--confirm must repeat the slug `{}`",
@@ -122,7 +122,7 @@ pub async fn run(cmd: TenantCommand, db: &Database) -> anyhow::Result<()> {
 async fn set_status(db: &Database, tenant: &str, status: TenantStatus) -> anyhow::Result<()> {
     let t = tenants::find(db.owner(), tenant)
         .await
-        .with_context(|| format!("no tenant {tenant}"))?;
+        .with_context(|| format!("no tenant {tenant} (give the id when owners share a slug)"))?;
     let ev = NewAuditEvent {
         tenant_id: Some(t.id),
         event_type: "tenant.status_changed",
