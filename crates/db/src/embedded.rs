@@ -141,25 +141,53 @@ impl EmbeddedPostgres {
         }
         pg.write_config()?;
         if !pg.is_running() {
-            let log = pg.run_dir.join("postgresql.log");
-            pg.run(
-                "pg_ctl",
-                &[
-                    "start".as_ref(),
-                    "-w".as_ref(),
-                    "-t".as_ref(),
-                    "120".as_ref(),
-                    "-s".as_ref(),
-                    "-D".as_ref(),
-                    pg.cluster_dir.as_os_str(),
-                    "-l".as_ref(),
-                    log.as_os_str(),
-                ],
-            )
-            .map_err(|e| DbError::Embedded(format!("{e}\n(server log: {})", log.display())))?;
-            pg.started_here = true;
+            pg.start_server()?;
         }
         Ok(pg)
+    }
+
+    /// `pg_ctl start`, waiting until the server accepts connections; this process then stops it.
+    fn start_server(&mut self) -> Result<(), DbError> {
+        let log = self.run_dir.join("postgresql.log");
+        self.run(
+            "pg_ctl",
+            &[
+                "start".as_ref(),
+                "-w".as_ref(),
+                "-t".as_ref(),
+                "120".as_ref(),
+                "-s".as_ref(),
+                "-D".as_ref(),
+                self.cluster_dir.as_os_str(),
+                "-l".as_ref(),
+                log.as_os_str(),
+            ],
+        )
+        .map_err(|e| DbError::Embedded(format!("{e}\n(server log: {})", log.display())))?;
+        self.started_here = true;
+        Ok(())
+    }
+
+    /// Whether the postmaster named in `postmaster.pid` is alive (a signal-0 probe: no process
+    /// is started, so this is cheap enough to call every second).
+    pub fn postmaster_alive(&self) -> bool {
+        let pid = std::fs::read_to_string(self.cluster_dir.join("postmaster.pid"))
+            .ok()
+            .and_then(|t| t.lines().next().and_then(|l| l.trim().parse::<i32>().ok()));
+        pid.is_some_and(|pid| nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok())
+    }
+
+    /// Starts the server again when its postmaster has died (crashed, killed); `Ok(true)` when
+    /// it was restarted. A start can fail while the dead server's backends are still exiting;
+    /// the caller retries with a back-off.
+    ///
+    /// Errors: [`DbError::Embedded`] with `pg_ctl`'s message.
+    pub fn restart_if_dead(&mut self) -> Result<bool, DbError> {
+        if self.postmaster_alive() {
+            return Ok(false);
+        }
+        self.start_server()?;
+        Ok(true)
     }
 
     /// Connection options for the cluster's superuser over its private socket, to `database`.

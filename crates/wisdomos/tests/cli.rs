@@ -229,6 +229,94 @@ async fn serve_runs_its_own_postgres_keeps_data_and_stops_cleanly() {
         .unwrap();
 }
 
+fn postmaster_pid(data: &Path) -> Option<i32> {
+    std::fs::read_to_string(data.join("pg/postmaster.pid"))
+        .ok()?
+        .lines()
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_embedded_postgres_fails_fast_and_comes_back_by_itself() {
+    let dir = data_dir();
+    let data = dir.path().join("data");
+    let server = tokio::task::spawn_blocking({
+        let data = data.clone();
+        move || Server::start(&data)
+    })
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    let reg: Value = http
+        .post(format!("{}/api/v1/auth/register", server.base))
+        .json(&json!({ "email": "ada@example.org", "password": PASSWORD, "workspaceName": "Ada" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = reg["tokens"]["accessToken"].as_str().unwrap().to_owned();
+    let areas = format!("{}/api/v1/life-areas", server.base);
+    let ok = http.get(&areas).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(ok.status(), 200);
+    let killed = postmaster_pid(&data).expect("postmaster.pid");
+    assert!(Command::new("kill")
+        .args(["-KILL", &killed.to_string()])
+        .status()
+        .unwrap()
+        .success());
+    // Right after the kill: an honest answer, quickly; never a 500 after a long hang.
+    let started = Instant::now();
+    let r = http.get(&areas).bearer_auth(&token).send().await.unwrap();
+    eprintln!("after the kill: {} in {:?}", r.status(), started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(r.status() == 503 || r.status() == 200, "{}", r.status());
+    if r.status() == 503 {
+        assert!(r.headers().contains_key("retry-after"));
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "service_unavailable");
+    }
+    let started = Instant::now();
+    let r = http
+        .get(format!("{}/readyz", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(r.status() == 503 || r.status() == 200);
+    // The server starts PostgreSQL again and requests work without restarting `serve`.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let r = http.get(&areas).bearer_auth(&token).send().await.unwrap();
+        if r.status() == 200 {
+            break;
+        }
+        assert!(r.status() == 503, "while down only 503, got {}", r.status());
+        assert!(Instant::now() < deadline, "no recovery within 30 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    eprintln!("recovered {:?} after the kill", started.elapsed());
+    let now = postmaster_pid(&data).expect("a postmaster again");
+    assert_ne!(now, killed, "a new postmaster serves");
+    let ready = http
+        .get(format!("{}/readyz", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    tokio::task::spawn_blocking(move || server.stop())
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn operator_commands_against_database_url() {
     let tdb = TestDatabase::create().await;

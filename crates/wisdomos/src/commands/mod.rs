@@ -23,7 +23,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let secrets = Secrets::load(&cli.data_dir)?;
     let opened = database::open(&cli.data_dir, cli.database_url.as_deref(), &secrets).await?;
     let result = match cli.command {
-        Command::Serve(args) => serve::run(args, &opened.db, &secrets).await,
+        Command::Serve(args) => {
+            serve::run(args, &opened.db, opened.embedded.clone(), &secrets).await
+        }
         Command::Migrate(args) => migrate::run(args, &opened.db).await,
         Command::Import(c) => import::run(c, &opened.db).await,
         Command::Demo(a) => demo::run(a, &opened.db).await,

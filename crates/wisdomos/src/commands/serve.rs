@@ -9,6 +9,7 @@ use wisdomos_db::{migrate, Database};
 use wisdomos_server::{AppState, ServerConfig, SystemClock};
 
 use crate::config::{env_or, Secrets};
+use crate::database::{watch_embedded, SharedEmbedded};
 
 /// Options of `serve`.
 #[derive(Debug, Args)]
@@ -22,7 +23,12 @@ pub struct ServeArgs {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then drains requests in flight.
-pub async fn run(args: ServeArgs, db: &Database, secrets: &Secrets) -> anyhow::Result<()> {
+pub async fn run(
+    args: ServeArgs,
+    db: &Database,
+    embedded: Option<SharedEmbedded>,
+    secrets: &Secrets,
+) -> anyhow::Result<()> {
     // Platform migrations ran when the database was opened. Tenants still behind are migrated
     // in the background so start-up does not wait on thousands of schemas; a request to a
     // tenant that is still behind migrates that tenant first.
@@ -59,6 +65,7 @@ pub async fn run(args: ServeArgs, db: &Database, secrets: &Secrets) -> anyhow::R
     tracing::info!(%addr, "listening");
     println!("wisdomos listening on http://{addr}");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let watchdog = embedded.map(|pg| tokio::spawn(watch_embedded(pg, stop_rx.clone())));
     let worker = (!args.no_jobs).then(|| {
         let worker = wisdomos_jobs::Worker::new(
             db.clone(),
@@ -84,6 +91,9 @@ pub async fn run(args: ServeArgs, db: &Database, secrets: &Secrets) -> anyhow::R
     });
     server.await?;
     if let Some(w) = worker {
+        let _ = w.await;
+    }
+    if let Some(w) = watchdog {
         let _ = w.await;
     }
     tracing::info!("shut down");
