@@ -322,3 +322,83 @@ async fn suggest_proposes_areas_as_the_user_types() {
         .await;
     assert_eq!(v["suggestions"].as_array().unwrap().len(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_under_pool_pressure_commit_with_their_audit_row_or_leave_nothing() {
+    // A small pool with a short wait, several workspaces importing at once, three each.
+    let app = TestApp::spawn_with_db(|c| {
+        c.max_connections = 3;
+        c.acquire_timeout = std::time::Duration::from_millis(300);
+    })
+    .await;
+    let mut csv = String::from("full_date,date,weekday,time,mood,activities,note_title,note\n");
+    for i in 0..300 {
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(i);
+        csv.push_str(&format!(
+            "{day},x,x,08:00,good,work,Day {i},Worked on the plan\n"
+        ));
+    }
+    let mut accounts = Vec::new();
+    for i in 0..5 {
+        accounts.push(app.register(&format!("p{i}@example.org")).await);
+    }
+    let mut calls = Vec::new();
+    for a in &accounts {
+        for _ in 0..3 {
+            calls.push(async {
+                let (s, r) = upload(&app, a, "", "text/csv", csv.clone().into_bytes()).await;
+                if s == StatusCode::OK {
+                    assert_eq!(r["written"], true, "{r}");
+                }
+                (a.tenant_id.clone(), s)
+            });
+        }
+    }
+    let answers = futures::future::join_all(calls).await;
+    let mut committed = std::collections::HashMap::<String, i64>::new();
+    for (tenant, s) in &answers {
+        assert!(
+            [
+                StatusCode::OK,
+                StatusCode::TOO_MANY_REQUESTS,
+                StatusCode::SERVICE_UNAVAILABLE
+            ]
+            .contains(s),
+            "{s}"
+        );
+        if *s == StatusCode::OK {
+            *committed.entry(tenant.clone()).or_default() += 1;
+        }
+    }
+    let statuses: Vec<u16> = answers.iter().map(|(_, s)| s.as_u16()).collect();
+    eprintln!("answers under pressure: {statuses:?}");
+    assert!(!committed.is_empty(), "some imports went through");
+    for a in &accounts {
+        let ok = committed.get(&a.tenant_id).copied().unwrap_or(0);
+        let schema = format!("t_{}", a.tenant_id.replace('-', ""));
+        // Forced row-level security applies to the tables' owner too: scope the count.
+        let mut tx = app.tdb.db.owner().begin().await.unwrap();
+        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+            .bind(&a.tenant_id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {schema}.events"))
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let audited = app
+            .count(&format!(
+                "SELECT count(*) FROM platform.audit_events WHERE tenant_id = '{}' AND event_type = 'events.imported'",
+                a.tenant_id
+            ))
+            .await;
+        assert_eq!(
+            rows,
+            300 * ok,
+            "{}: rows of exactly the 2xx imports",
+            a.email
+        );
+        assert_eq!(audited, ok, "{}: one audit row per 2xx import", a.email);
+    }
+}
