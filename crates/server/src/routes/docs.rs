@@ -10,16 +10,16 @@ use utoipa::openapi::OpenApi;
 
 use crate::AppState;
 
-/// Docs routes over the given document.
-pub fn router(doc: Arc<OpenApi>) -> Router<AppState> {
-    let page = Arc::new(render(&doc));
+/// Docs routes: `published` as JSON, and a page rendered from the generated document `doc`.
+pub fn router(published: Arc<serde_json::Value>, doc: &OpenApi) -> Router<AppState> {
+    let page = Arc::new(render(doc));
     let policy = axum::http::HeaderValue::from_str(&page_policy())
         .unwrap_or_else(|_| axum::http::HeaderValue::from_static("default-src 'none'"));
     Router::new()
         .route(
             "/api/v1/openapi.json",
             get(move || {
-                let doc = doc.clone();
+                let doc = published.clone();
                 async move { Json((*doc).clone()) }
             }),
         )
@@ -65,7 +65,7 @@ fn render(doc: &OpenApi) -> String {
         out,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} — API</title><style>{STYLE}</style></head><body><h1>{title} {version}</h1><p>{desc}</p>\
-         <p>Machine-readable: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> (OpenAPI 3.1).</p>",
+         <p>Machine-readable: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> (OpenAPI 3.1), which also lists the error statuses every operation shares (400, 401, 403, 404, 409, 413, 415, 422, 429, 503; body <code>{{\"error\": {{\"code\", \"message\", \"details\"}}}}</code>).</p>",
         title = esc(&doc.info.title),
         version = esc(&doc.info.version),
         desc = esc(doc.info.description.as_deref().unwrap_or("")),

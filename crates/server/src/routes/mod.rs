@@ -17,6 +17,7 @@ pub mod life_areas;
 pub mod me;
 pub mod members;
 pub mod metrics;
+pub mod openapi_rules;
 pub mod tenants;
 pub mod widgets;
 
@@ -38,6 +39,7 @@ use crate::{ApiError, AppState};
 #[openapi(
     info(title = "WisdomOS API", description = "Personal transformation and coaching platform. Errors are `{\"error\": {\"code\", \"message\", \"details\"}}`; codes are listed in docs/errors.md."),
     modifiers(&BearerAuth),
+    components(schemas(wisdomos_core::jobs::JobStatus)),
     tags(
         (name = "auth", description = "Registration, sign-in and tokens"),
         (name = "tenants", description = "Workspaces, members and the audit log"),
@@ -146,6 +148,14 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
     (auth_router, rest_router, doc)
 }
 
+/// The published document: the generated one with [`openapi_rules`] applied to its JSON form
+/// (utoipa's types cannot read back every schema they write, so the rules work on JSON).
+fn published(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut json = serde_json::to_value(doc).unwrap_or_default();
+    openapi_rules::apply(&mut json);
+    json
+}
+
 fn prefix_paths(paths: utoipa::openapi::Paths, prefix: &str) -> utoipa::openapi::Paths {
     let mut out = utoipa::openapi::Paths::new();
     for (p, item) in paths.paths {
@@ -155,9 +165,9 @@ fn prefix_paths(paths: utoipa::openapi::Paths, prefix: &str) -> utoipa::openapi:
     out
 }
 
-/// The OpenAPI document alone (for `wisdomos openapi`).
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().2
+/// The published OpenAPI document alone (for `wisdomos openapi`).
+pub fn openapi() -> serde_json::Value {
+    published(&api().2)
 }
 
 /// The whole router: API (with the per-IP limit on `/api/v1/auth/*` and the web sign-in and
@@ -202,7 +212,7 @@ pub fn router(state: AppState) -> Router {
     let web = crate::web::pages(state.clone(), web_auth.merge(crate::web::router()));
     Router::new()
         .nest("/api/v1", auth_router.merge(rest_router))
-        .merge(docs::router(Arc::new(doc)))
+        .merge(docs::router(Arc::new(published(&doc)), &doc))
         .merge(health::router())
         .merge(web)
         .route_layer(axum::middleware::from_fn_with_state(
@@ -218,4 +228,16 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_document_carries_the_shared_rules() {
+        let doc = super::openapi();
+        assert!(doc["components"]["schemas"]["Error"].is_object());
+        assert!(doc["components"]["schemas"]["JobStatus"].is_object());
+        let post = &doc["paths"]["/api/v1/events"]["post"]["responses"];
+        assert!(post["401"].is_object() && post["503"].is_object(), "{post}");
+    }
 }
