@@ -8,6 +8,9 @@ pub const PASSWORD_MIN_CHARS: usize = 8;
 /// See [`PASSWORD_MIN_CHARS`].
 pub const PASSWORD_MAX_CHARS: usize = 1024;
 
+/// The symbols RFC 5322 §3.2.3 allows in a dot-atom besides letters and digits.
+pub const ATEXT_SYMBOLS: &str = "!#$%&'*+/=?^_`{|}~-";
+
 /// A syntactically valid, normalised e-mail address (trimmed, lower-cased, at most 254 bytes as
 /// RFC 5321 §4.5.3.1.3 allows for a path).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -16,8 +19,9 @@ pub struct Email(String);
 impl Email {
     /// Normalises and validates `raw`, naming `field` in the error.
     ///
-    /// Accepts `local@domain` with a local part of 1–64 characters without spaces, and a domain
-    /// of dot-separated labels (letters, digits, hyphens; not starting or ending with a hyphen)
+    /// Accepts `local@domain` with a local part of 1–64 ASCII characters forming an RFC 5322
+    /// dot-atom (letters, digits, [`ATEXT_SYMBOLS`], single inner dots), and a domain of
+    /// dot-separated ASCII labels (letters, digits, hyphens; not starting or ending with a hyphen)
     /// with at least two labels. Errors: `invalid_email`.
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let invalid = || {
@@ -37,14 +41,9 @@ impl Email {
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local.chars().all(|c| {
-                !c.is_whitespace()
-                    && !c.is_control()
-                    && !matches!(
-                        c,
-                        '@' | '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | '\\' | ']'
-                    )
-            });
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || ATEXT_SYMBOLS.contains(c));
         let labels: Vec<&str> = domain.split('.').collect();
         let domain_ok = labels.len() >= 2
             && labels.iter().all(|l| {
@@ -52,7 +51,7 @@ impl Email {
                     && l.len() <= 63
                     && !l.starts_with('-')
                     && !l.ends_with('-')
-                    && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             });
         if local_ok && domain_ok {
             Ok(Self(email))
@@ -164,6 +163,9 @@ mod tests {
             "a@x..org",
             ".a@x.org",
             "a@@x.org",
+            "jos\u{e9}@example.org",
+            "a@b\u{fc}cher.de",
+            "a(b)@x.org",
         ] {
             assert_eq!(
                 Email::parse("email", bad).unwrap_err().code,

@@ -65,47 +65,85 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if !matches!(inner.classify(), serde_json::error::Category::Data) {
-            return ApiError::MalformedJson(inner.to_string());
+    match serde_path_to_error::deserialize(de) {
+        Ok(v) => Ok(v),
+        // JSON Schema counts `1.0` as an integer; serde does not. Read integral numbers as
+        // integers and try once more (only on this failure path).
+        Err(e)
+            if e.inner()
+                .to_string()
+                .starts_with("invalid type: floating point") =>
+        {
+            let mut doc: serde_json::Value = serde_json::from_slice(bytes)
+                .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+            integral_numbers(&mut doc);
+            serde_path_to_error::deserialize(doc).map_err(field_error)
         }
-        let msg = inner.to_string();
-        let named = |prefix: &str| {
-            msg.strip_prefix(prefix)
-                .and_then(|rest| rest.split('`').next())
-                .map(|name| join(&path, name))
-        };
-        let (code, field) = if let Some(f) = named("missing field `") {
-            ("missing_field", f)
-        } else if let Some(f) = named("unknown field `") {
-            ("unknown_field", f)
-        } else {
-            (
-                "invalid_type",
-                if path == "." {
-                    String::new()
-                } else {
-                    path.clone()
-                },
-            )
-        };
-        let message = match code {
-            "missing_field" => format!("{field} is required"),
-            "unknown_field" => format!("{field} is not a known field"),
-            _ => format!(
-                "{}: {}",
-                if field.is_empty() { "body" } else { &field },
-                strip_position(&msg)
-            ),
-        };
-        ApiError::BadField {
-            code,
-            field,
-            message,
+        Err(e) => Err(field_error(e)),
+    }
+}
+
+/// Numbers with no fractional part (and exactly representable) as integers, throughout `v`.
+fn integral_numbers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => {
+            if let Some(f) = n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.007e15)
+            {
+                if n.is_f64() {
+                    *v = Value::from(f as i64);
+                }
+            }
         }
-    })
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(m) => m.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
+/// serde's error as an [`ApiError`] naming the field.
+fn field_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    if !matches!(inner.classify(), serde_json::error::Category::Data) {
+        return ApiError::MalformedJson(inner.to_string());
+    }
+    let msg = inner.to_string();
+    let named = |prefix: &str| {
+        msg.strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(|name| join(&path, name))
+    };
+    let (code, field) = if let Some(f) = named("missing field `") {
+        ("missing_field", f)
+    } else if let Some(f) = named("unknown field `") {
+        ("unknown_field", f)
+    } else {
+        (
+            "invalid_type",
+            if path == "." {
+                String::new()
+            } else {
+                path.clone()
+            },
+        )
+    };
+    let message = match code {
+        "missing_field" => format!("{field} is required"),
+        "unknown_field" => format!("{field} is not a known field"),
+        _ => format!(
+            "{}: {}",
+            if field.is_empty() { "body" } else { &field },
+            strip_position(&msg)
+        ),
+    };
+    ApiError::BadField {
+        code,
+        field,
+        message,
+    }
 }
 
 /// 422 `invalid_character` naming `field`.
@@ -207,6 +245,20 @@ mod tests {
         assert_eq!(err(r#"{"email":"#).0, "malformed_json");
         assert_eq!(err("[1,2]").0, "invalid_type");
         assert_eq!(err(" [null,null]").0, "invalid_type");
+        #[derive(Debug, serde::Deserialize)]
+        struct Counted {
+            n: i64,
+            m: f64,
+        }
+        let c: Counted = parse(br#"{"n": 3.0, "m": 2.0}"#).unwrap();
+        assert_eq!((c.n, c.m), (3, 2.0), "JSON Schema's integers include 3.0");
+        assert!(matches!(
+            parse::<Counted>(br#"{"n": 3.5, "m": 1}"#),
+            Err(ApiError::BadField {
+                code: "invalid_type",
+                ..
+            })
+        ));
     }
 
     #[test]

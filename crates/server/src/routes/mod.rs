@@ -17,6 +17,7 @@ pub mod life_areas;
 pub mod me;
 pub mod members;
 pub mod metrics;
+pub mod openapi_constraints;
 pub mod openapi_rules;
 pub mod tenants;
 pub mod widgets;
@@ -152,6 +153,7 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
 /// (utoipa's types cannot read back every schema they write, so the rules work on JSON).
 fn published(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
     let mut json = serde_json::to_value(doc).unwrap_or_default();
+    openapi_constraints::apply(&mut json);
     openapi_rules::apply(&mut json);
     json
 }
