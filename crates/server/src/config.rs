@@ -25,6 +25,9 @@ pub struct ServerConfig {
     pub auth_rate_period_ms: u64,
     /// Largest request body in bytes. Default 64 KiB.
     pub body_limit: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed for the per-IP limit; empty (the
+    /// default): the limit is keyed on the TCP peer.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// When set, `GET /metrics` requires `Authorization: Bearer <this>`. Default unset (serve
     /// `/metrics` only to the monitoring network then).
     pub metrics_token: Option<String>,
@@ -58,6 +61,7 @@ impl ServerConfig {
             auth_rate_burst: 20,
             auth_rate_period_ms: 1000,
             body_limit: 64 * 1024,
+            trusted_proxies: Vec::new(),
             metrics_token: None,
             imports_per_tenant: 2,
             hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -5,6 +5,7 @@
 //! domain types) → repository inside one transaction → response.
 
 pub mod auth;
+pub mod client_ip;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -429,3 +429,36 @@ async fn switching_tenant_issues_tokens_for_the_other_tenant() {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["slug"], "second-space");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_limit_is_per_forwarded_client() {
+    let app = TestApp::spawn_with(|c| {
+        c.auth_rate_burst = 2;
+        c.auth_rate_period_ms = 60_000;
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let body = json!({ "email": "a@example.org", "password": "whatever-it-is" });
+    let from = |client: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/auth/login", app.base))
+            .header("x-forwarded-for", client)
+            .json(&body)
+            .send()
+    };
+    for _ in 0..2 {
+        assert_eq!(
+            from("198.51.100.1").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        from("198.51.100.1").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        from("198.51.100.2").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "another client behind the same proxy has its own allowance"
+    );
+}

@@ -113,6 +113,7 @@ pub struct FileConfig {
     pub db_max_connections: Option<u32>,
     pub db_acquire_timeout_ms: Option<u64>,
     pub metrics_token: Option<String>,
+    pub trusted_proxies: Option<String>,
     pub spare_schemas: Option<u32>,
     pub auth_rate_burst: Option<u32>,
     pub auth_rate_period_ms: Option<u64>,
@@ -149,6 +150,7 @@ impl FileConfig {
                 num(self.db_acquire_timeout_ms),
             ),
             ("WISDOMOS_METRICS_TOKEN", self.metrics_token.clone()),
+            ("WISDOMOS_TRUSTED_PROXIES", self.trusted_proxies.clone()),
             (
                 "WISDOMOS_SPARE_SCHEMAS",
                 num(self.spare_schemas.map(u64::from)),

@@ -177,6 +177,9 @@ pub fn openapi() -> serde_json::Value {
 pub fn router(state: AppState) -> Router {
     let (auth_router, rest_router, doc) = api();
     let governor = GovernorConfigBuilder::default()
+        .key_extractor(crate::client_ip::ClientIpKey::new(
+            &state.config.trusted_proxies,
+        ))
         .per_millisecond(state.config.auth_rate_period_ms.max(1))
         .burst_size(state.config.auth_rate_burst.max(1))
         .error_handler(|e| {

@@ -52,6 +52,17 @@ pub async fn run(
     config.auth_rate_burst = env_or("WISDOMOS_AUTH_RATE_BURST", config.auth_rate_burst)?;
     config.auth_rate_period_ms =
         env_or("WISDOMOS_AUTH_RATE_PERIOD_MS", config.auth_rate_period_ms)?;
+    if let Ok(list) = std::env::var("WISDOMOS_TRUSTED_PROXIES") {
+        config.trusted_proxies = list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse()
+                    .with_context(|| format!("WISDOMOS_TRUSTED_PROXIES: {s} is not an IP address"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+    }
     config.metrics_token = std::env::var("WISDOMOS_METRICS_TOKEN")
         .ok()
         .filter(|t| !t.is_empty());
