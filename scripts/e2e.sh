@@ -17,30 +17,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
-cargo build --locked -q -p wisdomos
-bin="${CARGO_TARGET_DIR:-target}/debug/wisdomos"
-db="wisdomos_test_e2e_$$"
-base_url="${WISDOMOS_TEST_DATABASE_URL%/*}"
-psql "$WISDOMOS_TEST_DATABASE_URL" -qc "CREATE DATABASE $db" >/dev/null
-data_dir=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export DATABASE_URL="$base_url/$db" WISDOMOS_DATA_DIR="$data_dir" WISDOMOS_DB_ROLE_PASSWORD="wisdomos-test-only"
 export WISDOMOS_AUTH_RATE_BURST=1000 WISDOMOS_SPARE_SCHEMAS=2 RUST_LOG=warn
-"$bin" serve --listen "127.0.0.1:$port" >"$data_dir/server.log" 2>&1 &
-server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  psql "$WISDOMOS_TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$data_dir"
-}
-trap cleanup EXIT
-for _ in $(seq 1 60); do
-  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  sleep 0.5
-done
+# shellcheck source=scripts/serve-throwaway.sh
+source scripts/serve-throwaway.sh
 "$bin" demo >"$data_dir/demo.txt"
-export WISDOMOS_BASE="http://127.0.0.1:$port"
+export WISDOMOS_BASE="$base"
 export WISDOMOS_DEMO_PASSWORD
 WISDOMOS_DEMO_PASSWORD=$(awk '/password:/ {print $2}' "$data_dir/demo.txt")
 export WISDOMOS_SCREENSHOTS="$PWD/target/screenshots"

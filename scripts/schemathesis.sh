@@ -12,25 +12,9 @@ if ! schemathesis --version 2>/dev/null | grep -q "$version"; then
   echo "schemathesis: installing $version from PyPI" >&2
   python3 -m pip install -q "schemathesis==$version" >&2
 fi
-cargo build --locked -q -p wisdomos
-bin="${CARGO_TARGET_DIR:-target}/debug/wisdomos"
-db="wisdomos_test_st_$$"
-psql "$WISDOMOS_TEST_DATABASE_URL" -qc "CREATE DATABASE $db" >/dev/null
-data_dir=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export DATABASE_URL="${WISDOMOS_TEST_DATABASE_URL%/*}/$db" WISDOMOS_DATA_DIR="$data_dir"
-export WISDOMOS_DB_ROLE_PASSWORD="wisdomos-test-only" WISDOMOS_AUTH_RATE_BURST=1000000 WISDOMOS_LOG=warn
-"$bin" serve --listen "127.0.0.1:$port" >"$data_dir/server.log" 2>&1 &
-server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  psql "$WISDOMOS_TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$data_dir"
-}
-trap cleanup EXIT
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 60); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+export WISDOMOS_AUTH_RATE_BURST=1000000 WISDOMOS_LOG=warn
+# shellcheck source=scripts/serve-throwaway.sh
+source scripts/serve-throwaway.sh
 token=$(curl -fs "$base/api/v1/auth/register" -H 'content-type: application/json' \
   -d '{"email":"schemathesis@example.org","password":"correct horse battery staple","workspaceName":"Schemathesis"}' |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["tokens"]["accessToken"])')

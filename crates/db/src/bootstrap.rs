@@ -75,26 +75,11 @@ impl Database {
                 Err(e) => return Err(e),
             }
         }
-        let owner_opts = cfg
-            .admin
-            .clone()
-            .username(OWNER_ROLE)
-            .password(&cfg.role_password);
-        let app_opts = cfg
-            .admin
-            .clone()
-            .username(APP_ROLE)
-            .password(&cfg.role_password);
-        let owner = pool(owner_opts, cfg.max_connections, cfg.acquire_timeout).await?;
+        let owner = pool(cfg, OWNER_ROLE).await?;
         migrate::migrate_platform(&owner).await?;
         seal_audit_log(&admin).await?;
-        let app = pool(app_opts, cfg.max_connections, cfg.acquire_timeout).await?;
-        let worker_opts = cfg
-            .admin
-            .clone()
-            .username(WORKER_ROLE)
-            .password(&cfg.role_password);
-        let worker = pool(worker_opts, cfg.max_connections, cfg.acquire_timeout).await?;
+        let app = pool(cfg, APP_ROLE).await?;
+        let worker = pool(cfg, WORKER_ROLE).await?;
         let tenants = Arc::new(TenantPools::new(
             cfg.admin.clone(),
             &cfg.role_password,
@@ -204,11 +189,17 @@ impl Database {
     }
 }
 
-async fn pool(opts: PgConnectOptions, max: u32, wait: Duration) -> Result<PgPool, DbError> {
+/// A pool logging in as `role` with the role password, sized and timed as `cfg` says.
+async fn pool(cfg: &DbConfig, role: &str) -> Result<PgPool, DbError> {
+    let opts = cfg
+        .admin
+        .clone()
+        .username(role)
+        .password(&cfg.role_password);
     Ok(PgPoolOptions::new()
-        .max_connections(max)
+        .max_connections(cfg.max_connections)
         .min_connections(0)
-        .acquire_timeout(wait)
+        .acquire_timeout(cfg.acquire_timeout)
         .connect_with(opts.log_statements(tracing::log::LevelFilter::Trace))
         .await?)
 }

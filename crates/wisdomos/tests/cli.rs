@@ -137,26 +137,8 @@ fn openapi_prints_the_document() {
 async fn serve_runs_its_own_postgres_keeps_data_and_stops_cleanly() {
     let dir = data_dir();
     let data = dir.path().join("data");
-    let server = tokio::task::spawn_blocking({
-        let data = data.clone();
-        move || Server::start(&data)
-    })
-    .await
-    .unwrap();
+    let (server, token) = serve_and_register(&data, "Ada's Journey").await;
     let http = reqwest::Client::new();
-    let reg: Value = http
-        .post(format!("{}/api/v1/auth/register", server.base))
-        .json(&json!({ "email": "ada@example.org", "password": PASSWORD, "workspaceName": "Ada's Journey" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = reg["tokens"]["accessToken"]
-        .as_str()
-        .expect("registered")
-        .to_owned();
     let areas: Value = http
         .get(format!("{}/api/v1/life-areas", server.base))
         .bearer_auth(&token)
@@ -229,6 +211,31 @@ async fn serve_runs_its_own_postgres_keeps_data_and_stops_cleanly() {
         .unwrap();
 }
 
+/// `serve` on its embedded PostgreSQL in `data`, and the access token of ada@example.org, who
+/// registered `workspace` there.
+async fn serve_and_register(data: &Path, workspace: &str) -> (Server, String) {
+    let server = tokio::task::spawn_blocking({
+        let data = data.to_path_buf();
+        move || Server::start(&data)
+    })
+    .await
+    .unwrap();
+    let reg: Value = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/register", server.base))
+        .json(&json!({ "email": "ada@example.org", "password": PASSWORD, "workspaceName": workspace }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = reg["tokens"]["accessToken"]
+        .as_str()
+        .expect("registered")
+        .to_owned();
+    (server, token)
+}
+
 fn postmaster_pid(data: &Path) -> Option<i32> {
     std::fs::read_to_string(data.join("pg/postmaster.pid"))
         .ok()?
@@ -243,23 +250,8 @@ fn postmaster_pid(data: &Path) -> Option<i32> {
 async fn a_killed_embedded_postgres_fails_fast_and_comes_back_by_itself() {
     let dir = data_dir();
     let data = dir.path().join("data");
-    let server = tokio::task::spawn_blocking({
-        let data = data.clone();
-        move || Server::start(&data)
-    })
-    .await
-    .unwrap();
+    let (server, token) = serve_and_register(&data, "Ada").await;
     let http = reqwest::Client::new();
-    let reg: Value = http
-        .post(format!("{}/api/v1/auth/register", server.base))
-        .json(&json!({ "email": "ada@example.org", "password": PASSWORD, "workspaceName": "Ada" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = reg["tokens"]["accessToken"].as_str().unwrap().to_owned();
     let areas = format!("{}/api/v1/life-areas", server.base);
     let ok = http.get(&areas).bearer_auth(&token).send().await.unwrap();
     assert_eq!(ok.status(), 200);
