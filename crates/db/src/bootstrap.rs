@@ -26,8 +26,8 @@ pub struct DbConfig {
     pub acquire_timeout: Duration,
 }
 
-/// Default [`DbConfig::acquire_timeout`]: 1.5 seconds, so a request answers 503 within 2 s when no connection can be had.
-pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(1500);
+/// Default [`DbConfig::acquire_timeout`]: 1 second, so a request answers 503 well within 2 s when no connection can be had.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// A pool's open connections at one moment: `size` in all, `idle` of them waiting for work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
