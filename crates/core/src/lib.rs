@@ -5,6 +5,7 @@
 //! into them.
 
 pub mod account;
+pub mod assessment;
 pub mod classify;
 pub mod event;
 pub mod import;

@@ -1,7 +1,9 @@
 //! The life-area score engine (seed 001 §III.1, with the definitions of the life-domain issue).
 //!
-//! score = clamp(50 + momentum + commitment − boundary − upset + breakthrough, 0, 100), stored
-//! rounded to one decimal, where over the window W = 30 days back from `now`:
+//! score = clamp(baseline + momentum + commitment − boundary − upset + breakthrough, 0, 100),
+//! stored rounded to one decimal, where `baseline` is the area's latest self-assessment (0–100;
+//! 50 until the person rates the area, the Phoenix Fulfillment method's starting point) and over
+//! the window W = 30 days back from `now`:
 //! - momentum = 20 × Σ(wᵢ × chargeᵢ / 5) / max(Σwᵢ, 1), wᵢ = 0.5^(ageᵢ / 14 days), over the
 //!   area's events with `occurred_at` in (now − W, now]; range −20..+20;
 //! - commitment = 15 × completed / total over all the area's commitments (0 when none);
@@ -19,6 +21,8 @@ use crate::life_area::AreaStatus;
 pub const WINDOW_DAYS: i64 = 30;
 /// Half-life of an event's weight in the momentum, in days.
 pub const HALF_LIFE_DAYS: f64 = 14.0;
+/// The baseline of an area nobody has rated.
+pub const DEFAULT_BASELINE: f64 = 50.0;
 
 /// What the engine needs of one event.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,8 +34,10 @@ pub struct ScoredEvent {
 }
 
 /// Everything one area's score depends on.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ScoreInputs {
+    /// The area's self-assessed starting score, 0–100.
+    pub baseline: f64,
     /// The area's events (any dates; the engine applies the window).
     pub events: Vec<ScoredEvent>,
     /// Commitments of the area that are COMPLETED or INTEGRATED.
@@ -42,10 +48,24 @@ pub struct ScoreInputs {
     pub violations: Vec<DateTime<Utc>>,
 }
 
+impl Default for ScoreInputs {
+    fn default() -> Self {
+        Self {
+            baseline: DEFAULT_BASELINE,
+            events: Vec::new(),
+            commitments_completed: 0,
+            commitments_total: 0,
+            violations: Vec::new(),
+        }
+    }
+}
+
 /// The score and each factor, for storage and for explaining the score to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ScoreBreakdown {
+    /// The area's self-assessed starting score, 0–100 (50 when never rated).
+    pub baseline: f64,
     /// −20..+20.
     pub momentum: f64,
     /// 0..15.
@@ -79,8 +99,10 @@ pub fn round1(x: f64) -> f64 {
 
 /// The sums and counts a score is computed from. The database computes the same sums in SQL
 /// (`wisdomos_db::life_areas`), so a recomputation reads six numbers rather than every event.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ScoreAggregates {
+    /// The area's baseline, 0–100.
+    pub baseline: f64,
     /// Σ wᵢ × chargeᵢ / 5 over the events in the window.
     pub weighted_charge: f64,
     /// Σ wᵢ over the events in the window.
@@ -94,6 +116,22 @@ pub struct ScoreAggregates {
     pub commitments_total: u32,
 }
 
+impl Default for ScoreAggregates {
+    fn default() -> Self {
+        Self {
+            baseline: DEFAULT_BASELINE,
+            weighted_charge: 0.0,
+            weight: 0.0,
+            event_count: 0,
+            upset_count: 0,
+            breakthrough_count: 0,
+            violation_count: 0,
+            commitments_completed: 0,
+            commitments_total: 0,
+        }
+    }
+}
+
 /// The weight of an event `age_days` old: 0.5^(age / 14).
 pub fn weight(age_days: f64) -> f64 {
     0.5f64.powf(age_days / HALF_LIFE_DAYS)
@@ -103,6 +141,7 @@ impl ScoreInputs {
     /// Applies the window and the decay at `now`.
     pub fn aggregate(&self, now: DateTime<Utc>) -> ScoreAggregates {
         let mut a = ScoreAggregates {
+            baseline: self.baseline.clamp(0.0, 100.0),
             commitments_completed: self.commitments_completed,
             commitments_total: self.commitments_total,
             violation_count: self
@@ -149,9 +188,11 @@ pub fn compute_aggregates(a: &ScoreAggregates) -> ScoreBreakdown {
     let boundary_penalty = (10.0 * f64::from(a.violation_count)).min(30.0);
     let upset_penalty = (5.0 * f64::from(a.upset_count)).min(20.0);
     let breakthrough_bonus = (15.0 * f64::from(a.breakthrough_count)).min(30.0);
-    let raw = 50.0 + momentum + commitment - boundary_penalty - upset_penalty + breakthrough_bonus;
+    let raw =
+        a.baseline + momentum + commitment - boundary_penalty - upset_penalty + breakthrough_bonus;
     let score = round1(raw.clamp(0.0, 100.0));
     ScoreBreakdown {
+        baseline: a.baseline,
         momentum,
         commitment,
         boundary_penalty,
@@ -191,6 +232,7 @@ mod tests {
         violations_days_ago: &[f64],
     ) -> ScoreInputs {
         ScoreInputs {
+            baseline: DEFAULT_BASELINE,
             events,
             commitments_completed: done,
             commitments_total: total,
@@ -353,6 +395,55 @@ mod tests {
             );
             assert_eq!(got.status, AreaStatus::for_score(got.score), "{name}");
         }
+    }
+
+    /// The baseline replaces the constant 50 and every factor moves from it; the clamp holds at
+    /// both ends (worked by hand: baseline + factor).
+    #[test]
+    fn baseline_table() {
+        let factors: Vec<(&str, ScoreInputs, f64)> = vec![
+            ("no events", inputs(vec![], 0, 0, &[]), 0.0),
+            (
+                "+5 now",
+                inputs(vec![ev(0.0, 5, Progress)], 0, 0, &[]),
+                20.0,
+            ),
+            (
+                "-5 now",
+                inputs(vec![ev(0.0, -5, Setback)], 0, 0, &[]),
+                -20.0,
+            ),
+            ("commitments 1 of 2", inputs(vec![], 1, 2, &[]), 7.5),
+            ("one violation", inputs(vec![], 0, 0, &[1.0]), -10.0),
+            (
+                "one upset",
+                inputs(vec![ev(0.0, 0, Upset)], 0, 0, &[]),
+                -5.0,
+            ),
+            (
+                "one breakthrough",
+                inputs(vec![ev(0.0, 0, Breakthrough)], 0, 0, &[]),
+                15.0,
+            ),
+        ];
+        for baseline in [0.0, 50.0, 100.0] {
+            for (name, input, delta) in &factors {
+                let input = ScoreInputs {
+                    baseline,
+                    ..input.clone()
+                };
+                let got = compute(&input, now());
+                let want = round1((baseline + delta).clamp(0.0, 100.0));
+                assert!(
+                    (got.score - want).abs() < 1e-9,
+                    "baseline {baseline}, {name}: got {} want {want}",
+                    got.score
+                );
+                assert_eq!(got.baseline, baseline);
+            }
+        }
+        // 50 is the default, so an unrated area scores as before.
+        assert_eq!(ScoreInputs::default().baseline, DEFAULT_BASELINE);
     }
 
     #[test]

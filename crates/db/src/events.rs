@@ -100,6 +100,47 @@ pub async fn create_many(
     Ok(inserted)
 }
 
+/// Waits for, then holds until the transaction ends, the workspace's import lock (a
+/// transaction-scoped advisory lock keyed on the tenant id), so imports of one workspace check
+/// for duplicates and write one after another.
+pub async fn lock_for_import(tx: &mut TenantTx) -> Result<(), DbError> {
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock(hashtextextended('import:' || current_setting('app.tenant_id'), 0))",
+    )
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// What identifies an event for an import: `(occurred_at, title, description)`.
+pub type EventKey = (DateTime<Utc>, String, String);
+
+/// Which of `keys` the workspace already has as events (compared exactly), in batches of
+/// 5,000 keys per statement.
+pub async fn existing_keys(tx: &mut TenantTx, keys: &[EventKey]) -> Result<Vec<EventKey>, DbError> {
+    let mut found = Vec::new();
+    for chunk in keys.chunks(5000) {
+        let (mut at, mut title, mut description) = (Vec::new(), Vec::new(), Vec::new());
+        for (a, t, d) in chunk {
+            at.push(*a);
+            title.push(t.as_str());
+            description.push(d.as_str());
+        }
+        let rows: Vec<EventKey> = sqlx::query_as(
+            "SELECT DISTINCT e.occurred_at, e.title, e.description
+             FROM unnest($1::timestamptz[], $2::text[], $3::text[]) AS k(at, title, description)
+             JOIN events e ON e.occurred_at = k.at AND e.title = k.title AND e.description = k.description",
+        )
+        .bind(&at)
+        .bind(&title)
+        .bind(&description)
+        .fetch_all(tx.conn())
+        .await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
 /// One event. Errors: [`DbError::NotFound`].
 pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Event, DbError> {
     Ok(

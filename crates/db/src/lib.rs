@@ -6,6 +6,8 @@
 //! NOINHERIT, owns nothing, a member of no tenant role); each tenant has a role named like its
 //! schema that a [`TenantTx`] logs in as (its own connection pool).
 
+pub mod accounts;
+pub mod assessments;
 pub mod audit;
 pub mod autobiography;
 pub mod bootstrap;
@@ -15,6 +17,7 @@ pub mod dashboard;
 pub mod embedded;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod insights;
 pub mod jobs;
 pub mod life_areas;

@@ -21,11 +21,13 @@ pub struct LifeArea {
     pub is_active: bool,
     pub current_score: f64,
     pub status: String,
+    /// The latest self-assessment, 0–100 (50 until rated): where the score starts from.
+    pub baseline: f64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "id, slug, name, description, cluster, sort_order, is_active, current_score, status, created_at, updated_at";
+const COLUMNS: &str = "id, slug, name, description, cluster, sort_order, is_active, current_score, status, baseline, created_at, updated_at";
 
 /// Filters of the life-area list.
 #[derive(Debug, Clone, Default)]
@@ -146,6 +148,7 @@ async fn load_aggregates(
     #[derive(sqlx::FromRow)]
     struct Row {
         current_score: f64,
+        baseline: f64,
         weighted_charge: f64,
         weight: f64,
         event_count: i64,
@@ -157,7 +160,7 @@ async fn load_aggregates(
     }
     let since = now - Duration::days(score::WINDOW_DAYS);
     let sql = format!(
-        "SELECT la.current_score, ev.weighted_charge, ev.weight, ev.event_count, ev.upset_count, ev.breakthrough_count,
+        "SELECT la.current_score, la.baseline, ev.weighted_charge, ev.weight, ev.event_count, ev.upset_count, ev.breakthrough_count,
                 (SELECT count(*) FROM boundary_violations v
                    JOIN boundaries b ON b.tenant_id = v.tenant_id AND b.id = v.boundary_id
                   WHERE b.life_area_id = la.id AND v.occurred_at > $2 AND v.occurred_at <= $3) AS violation_count,
@@ -184,6 +187,7 @@ async fn load_aggregates(
     Ok((
         r.current_score,
         ScoreAggregates {
+            baseline: r.baseline,
             weighted_charge: r.weighted_charge,
             weight: r.weight,
             event_count: r.event_count as u32,
@@ -291,6 +295,27 @@ pub async fn recompute_all(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<usiz
         }
     }
     Ok(changed)
+}
+
+/// Sets the baselines of the given areas (0–100 each; the caller validated them). The scores
+/// are not recomputed here: the caller does so in the same transaction.
+pub async fn set_baselines(
+    tx: &mut TenantTx,
+    ratings: &[(Uuid, i16)],
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let (ids, values): (Vec<Uuid>, Vec<f64>) =
+        ratings.iter().map(|(id, r)| (*id, f64::from(*r))).unzip();
+    sqlx::query(
+        "UPDATE life_areas la SET baseline = r.value, updated_at = $3
+         FROM unnest($1::uuid[], $2::float8[]) AS r(id, value) WHERE la.id = r.id",
+    )
+    .bind(&ids)
+    .bind(&values)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 /// Which of `ids` exist as life areas of this tenant.

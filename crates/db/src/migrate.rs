@@ -73,6 +73,11 @@ pub const PLATFORM: &[Migration] = &[
         name: "slugs_per_owner",
         sql: include_str!("../migrations/platform/0010_slugs_per_owner.sql"),
     },
+    Migration {
+        version: 11,
+        name: "account_deletion",
+        sql: include_str!("../migrations/platform/0011_account_deletion.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.
@@ -96,6 +101,11 @@ pub const TENANT: &[Migration] = &[
         version: 4,
         name: "metric_definitions",
         sql: include_str!("../migrations/tenant/0004_metric_definitions.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "assessments",
+        sql: include_str!("../migrations/tenant/0005_assessments.sql"),
     },
 ];
 

@@ -271,6 +271,20 @@ pub async fn deprovision(
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let mut tx = db.owner().begin().await?;
+    deprovision_in(&mut tx, tenant_id, audit_ev, now).await?;
+    tx.commit().await?;
+    db.tenant_pools().forget(tenant_id);
+    Ok(())
+}
+
+/// [`deprovision`] inside the caller's owner transaction; the caller forgets the tenant's pool
+/// (`TenantPools::forget`) after it commits. Errors: [`DbError::NotFound`].
+pub async fn deprovision_in(
+    tx: &mut PgConnection,
+    tenant_id: Uuid,
+    audit_ev: NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
     let schema: String = sqlx::query_scalar(
         "SELECT schema_name FROM platform.tenants WHERE id = $1 AND status <> 'DELETED' FOR UPDATE",
     )
@@ -279,7 +293,7 @@ pub async fn deprovision(
     .await?;
     let schema = crate::tenant_tx::checked_schema(&schema)?;
     crate::run_script(
-        &mut tx,
+        &mut *tx,
         &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; DROP ROLE IF EXISTS {schema};"),
     )
     .await?;
@@ -311,8 +325,6 @@ pub async fn deprovision(
         target_id: Some(tenant_id.to_string()),
         ..audit_ev
     };
-    audit::record(&mut tx, &ev, now).await?;
-    tx.commit().await?;
-    db.tenant_pools().forget(tenant_id);
+    audit::record(&mut *tx, &ev, now).await?;
     Ok(())
 }

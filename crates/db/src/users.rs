@@ -85,7 +85,8 @@ pub async fn touch_login(
     Ok(())
 }
 
-/// Users ordered by creation, for operators; keyset-paginated after `(created_at, id)`.
+/// Users ordered by creation, for operators (deleted accounts left out); keyset-paginated after
+/// `(created_at, id)`.
 pub async fn list(
     pool: &PgPool,
     after: Option<crate::Keyset>,
@@ -94,7 +95,7 @@ pub async fn list(
     let (at, id) = after.map_or((None, None), |(a, i)| (Some(a), Some(i)));
     let rows = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM platform.users
-         WHERE $1::timestamptz IS NULL OR (created_at, id) > ($1, $2)
+         WHERE deleted_at IS NULL AND ($1::timestamptz IS NULL OR (created_at, id) > ($1, $2))
          ORDER BY created_at, id LIMIT $3"
     ))
     .bind(at)

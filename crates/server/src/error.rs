@@ -3,6 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use wisdomos_app::AppError;
 use wisdomos_core::{FieldError, ValidationErrors};
 use wisdomos_db::DbError;
 
@@ -126,6 +127,30 @@ impl ApiError {
 impl From<ValidationErrors> for ApiError {
     fn from(e: ValidationErrors) -> Self {
         ApiError::Validation(e)
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Validation(errs) => ApiError::Validation(errs),
+            AppError::WrongPassword(field) => ApiError::field(FieldError::new(
+                field,
+                "wrong_password",
+                "this is not your current password",
+            )),
+            AppError::Db(e) => e.into(),
+            AppError::Unprocessable {
+                code,
+                message,
+                details,
+            } => ApiError::Unprocessable {
+                code,
+                message,
+                details,
+            },
+            AppError::Internal(cause) => ApiError::Internal(cause),
+        }
     }
 }
 

@@ -11,7 +11,6 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod guard;
-pub mod import;
 pub mod json;
 pub mod pagination;
 pub mod routes;
@@ -57,9 +56,15 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(guard::uniform_errors));
     guard::security_headers(routes)
         .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                .br(true),
+        )
+        .layer(
             TraceLayer::new_for_http()
                 .on_response(
-                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
+                    // One line per request is for debugging; the terminal shows what matters.
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG),
                 )
                 .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::ERROR))
                 .make_span_with(|req: &Request<_>| {

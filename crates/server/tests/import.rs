@@ -344,9 +344,12 @@ async fn imports_under_pool_pressure_commit_with_their_audit_row_or_leave_nothin
     }
     let mut calls = Vec::new();
     for a in &accounts {
-        for _ in 0..3 {
-            calls.push(async {
-                let (s, r) = upload(&app, a, "", "text/csv", csv.clone().into_bytes()).await;
+        for k in 0..3 {
+            // Each call its own file: the same file twice would be written once.
+            let csv = csv.replace("Worked on the plan", &format!("Worked on plan {k}"));
+            let app = &app;
+            calls.push(async move {
+                let (s, r) = upload(app, a, "", "text/csv", csv.into_bytes()).await;
                 if s == StatusCode::OK {
                     assert_eq!(r["written"], true, "{r}");
                 }

@@ -1,7 +1,7 @@
 //! Configuration from the environment, an optional TOML file and the data directory: logging
 //! and generated secrets.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
@@ -9,13 +9,21 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use tracing_subscriber::EnvFilter;
 
-/// Logs go to stderr: JSON for `serve` (or `WISDOMOS_LOG_FORMAT=json`), plain text otherwise.
-/// The level comes from `WISDOMOS_LOG` (default `info`; `warn` for operator commands).
+/// Logs go to stderr: JSON for `serve` when stderr is not a terminal (or with
+/// `WISDOMOS_LOG_FORMAT=json`), plain text otherwise. The level comes from `WISDOMOS_LOG`
+/// (default `info`, with one line per request at `debug`; `warn` for operator commands).
 pub fn init_tracing(serving: bool) {
-    let default = if serving { "info" } else { "warn" };
+    // PostgreSQL's NOTICEs ("schema already exists, skipping") are not news for an operator.
+    let default = if serving {
+        "info,sqlx::postgres::notice=warn"
+    } else {
+        "warn"
+    };
     let filter =
         EnvFilter::try_from_env("WISDOMOS_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    let json = std::env::var("WISDOMOS_LOG_FORMAT").map_or(serving, |f| f == "json");
+    // JSON lines for log collectors; a person at a terminal reads plain text.
+    let json = std::env::var("WISDOMOS_LOG_FORMAT")
+        .map_or(serving && !std::io::stderr().is_terminal(), |f| f == "json");
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -60,7 +60,11 @@ struct Server {
 
 impl Server {
     fn start(data: &Path) -> Self {
-        let mut c = wisdomos(data);
+        Self::spawn(wisdomos(data))
+    }
+
+    /// Runs `serve` on an ephemeral port with `c`'s environment.
+    fn spawn(mut c: Command) -> Self {
         c.args(["serve", "--listen", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
@@ -122,6 +126,43 @@ fn every_command_has_help() {
             "{args:?}"
         );
     }
+}
+
+#[test]
+fn top_level_help_lists_every_command() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for cmd in [
+        "serve", "migrate", "tenant", "demo", "jobs", "import", "user", "openapi",
+    ] {
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(cmd)),
+            "{cmd} missing from:\n{help}"
+        );
+    }
+}
+
+/// `wisdomos openapi | head` ends quietly when `head` stops reading.
+#[test]
+fn openapi_into_a_closed_pipe_is_not_a_panic() {
+    use std::io::Read;
+    let mut child = Command::new(BIN)
+        .arg("openapi")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("panick"), "{err}");
 }
 
 #[test]
@@ -712,4 +753,103 @@ async fn a_worker_killed_mid_job_has_its_job_finished_by_another() {
         ("completed", 2),
         "claimed twice, completed once"
     );
+}
+
+/// A lone `serve` (no `jobs work` anywhere) runs the scheduler: on start it catches up the
+/// occurrences missed while it was down — three days of snapshots, pattern detections and score
+/// refreshes — and enqueues them for the workspace.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lone_serve_schedules_and_catches_up_recurring_jobs() {
+    let tdb = TestDatabase::create().await;
+    let now = chrono::Utc::now();
+    let user = wisdomos_db::users::NewUser {
+        email: "s@example.org",
+        password_hash: "x",
+        first_name: None,
+        last_name: None,
+    };
+    let new = wisdomos_db::provision::NewTenant {
+        name: "S",
+        slug: None,
+        timezone: "UTC",
+    };
+    let (_, tenant) = wisdomos_db::provision::register(&tdb.db, &user, &new, now)
+        .await
+        .unwrap();
+    // The server was last up three days ago.
+    let down_since = now - chrono::Duration::days(3);
+    wisdomos_db::scheduler::set_checked_until(
+        tdb.db.worker(),
+        wisdomos_jobs::scheduler::SCHEDULE,
+        down_since,
+    )
+    .await
+    .unwrap();
+    let dir = data_dir();
+    let server = tokio::task::spawn_blocking({
+        let url = tdb.url();
+        let data = dir.path().to_path_buf();
+        move || {
+            let mut c = wisdomos(&data);
+            c.env("DATABASE_URL", url).env(
+                "WISDOMOS_DB_ROLE_PASSWORD",
+                wisdomos_db::testing::TEST_ROLE_PASSWORD,
+            );
+            Server::spawn(c)
+        }
+    })
+    .await
+    .unwrap();
+    let keys = || {
+        let pool = tdb.db.worker().clone();
+        async move {
+            sqlx::query_as::<_, (String, String)>(
+                "SELECT job_type, dedup_key FROM platform.jobs WHERE tenant_id = $1 AND dedup_key IS NOT NULL",
+            )
+            .bind(tenant.id)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let missed_days: Vec<String> = (1..=3)
+        .map(|d| (now - chrono::Duration::days(d)).date_naive().to_string())
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let jobs = loop {
+        let jobs = keys().await;
+        let has = |t: &str| jobs.iter().any(|(jt, _)| jt == t);
+        let snapshots: Vec<&str> = jobs
+            .iter()
+            .filter(|(t, _)| t == "snapshots.record")
+            .map(|(_, k)| k.as_str())
+            .collect();
+        let caught_up = missed_days
+            .iter()
+            .filter(|d| snapshots.contains(&format!("snapshot:{d}").as_str()))
+            .count()
+            >= 2;
+        if has("snapshots.record") && has("insights.detect") && has("scores.refresh") && caught_up {
+            break jobs;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve did not schedule every kind within 30 s: {jobs:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    // Three days hold at least two 02:00 detections and twelve 6-hourly refreshes.
+    let count = |t: &str| jobs.iter().filter(|(jt, _)| jt == t).count();
+    assert!(count("insights.detect") >= 2, "{jobs:?}");
+    assert!(count("scores.refresh") >= 11, "{jobs:?}");
+    let checked: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT checked_until FROM platform.scheduler_state WHERE name = $1")
+            .bind(wisdomos_jobs::scheduler::SCHEDULE)
+            .fetch_one(tdb.db.worker())
+            .await
+            .unwrap();
+    assert!(checked >= now, "the schedule advanced to the present");
+    tokio::task::spawn_blocking(move || server.stop())
+        .await
+        .unwrap();
 }

@@ -1,6 +1,6 @@
 //! Authentication: password hashing and tokens.
 
-pub mod password;
+pub use wisdomos_app::password;
 pub mod token;
 
 /// Whether two secrets are equal, in time independent of where they differ: both are hashed

@@ -6,16 +6,14 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wisdomos_core::classify::{AreaProfile, Classifier, DEFAULT_THRESHOLD};
+use wisdomos_core::classify::DEFAULT_THRESHOLD;
 use wisdomos_core::import::Format;
-use wisdomos_core::FieldError;
-use wisdomos_db::life_areas;
 use wisdomos_db::TenantTx;
 
 use crate::extract::{Read, TenantCtx, Write};
-use crate::import::{self, ImportOptions, ImportReport};
 use crate::json::{ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
+use wisdomos_app::import::{self, ImportOptions, ImportReport};
 
 /// Largest import file, in bytes.
 pub const IMPORT_BODY_LIMIT: usize = 32 * 1024 * 1024;
@@ -111,35 +109,16 @@ pub async fn suggest(
     ctx: TenantCtx<Read>,
     ApiJson(req): ApiJson<SuggestRequest>,
 ) -> Result<Json<SuggestResponse>, ApiError> {
-    if req.text.chars().count() > 10_000 {
-        return Err(ApiError::field(FieldError::new(
-            "text",
-            "too_long",
-            "text must have at most 10000 characters",
-        )));
-    }
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let areas = life_areas::active(&mut tx).await?;
+    let found = wisdomos_app::classify::suggest_areas(&mut tx, &req.text, 3).await?;
     tx.commit().await?;
-    let profiles: Vec<AreaProfile> = areas
-        .iter()
-        .map(|a| AreaProfile {
-            slug: a.slug.clone(),
-            name: a.name.clone(),
-            description: a.description.clone().unwrap_or_default(),
-        })
-        .collect();
-    let suggestions = Classifier::new(&profiles)
-        .suggest(&req.text, 3)
+    let suggestions = found
         .into_iter()
-        .filter_map(|s| {
-            let a = areas.iter().find(|a| a.slug == s.slug)?;
-            Some(AreaSuggestion {
-                life_area_id: a.id,
-                slug: a.slug.clone(),
-                name: a.name.clone(),
-                confidence: s.confidence,
-            })
+        .map(|(a, confidence)| AreaSuggestion {
+            life_area_id: a.id,
+            slug: a.slug,
+            name: a.name,
+            confidence,
         })
         .collect();
     Ok(Json(SuggestResponse { suggestions }))

@@ -35,6 +35,9 @@ pub struct LifeAreaDto {
     pub is_active: bool,
     /// 0–100, one decimal.
     pub current_score: f64,
+    /// The latest self-assessment (`POST /assessments`), 0–100; 50 until rated. The score
+    /// starts from it (docs/scores.md).
+    pub baseline: f64,
     /// `CRISIS` (< 20), `STRUGGLING` (< 40), `BALANCED` (< 70), `THRIVING` (< 90), `FLOURISHING`.
     pub status: String,
     pub created_at: DateTime<Utc>,
@@ -52,6 +55,7 @@ impl From<LifeArea> for LifeAreaDto {
             sort_order: a.sort_order,
             is_active: a.is_active,
             current_score: a.current_score,
+            baseline: a.baseline,
             status: a.status,
             created_at: a.created_at,
             updated_at: a.updated_at,

@@ -1,5 +1,6 @@
 //! Routes, one module per resource, collected into one router and one OpenAPI document.
 
+pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod autobiography;
@@ -9,6 +10,7 @@ pub mod dashboard;
 pub mod docs;
 pub mod dto;
 pub mod events;
+pub mod export;
 pub mod health;
 pub mod import;
 pub mod insights;
@@ -82,7 +84,10 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::switch_tenant));
     let rest = OpenApiRouter::new()
-        .routes(routes!(me::me))
+        .routes(routes!(me::me, me::delete_account))
+        .routes(routes!(me::change_password))
+        .routes(routes!(export::export))
+        .routes(routes!(assessments::list, assessments::create))
         .routes(routes!(tenants::list, tenants::create))
         .routes(routes!(tenants::get, tenants::update, tenants::delete))
         .routes(routes!(tenants::suspend))

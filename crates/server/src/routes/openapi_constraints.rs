@@ -171,6 +171,29 @@ fn rules_table() -> Vec<(&'static str, &'static str, Value)> {
         ("MoveWidget", "position", json!({ "minimum": 0 })),
         ("UpdateWidget", "position", json!({ "minimum": 0 })),
         ("SuggestRequest", "text", json!({ "maxLength": 10_000 })),
+        (
+            "AssessmentRequest",
+            "ratings",
+            json!({
+                "minProperties": 1,
+                "additionalProperties": {
+                    "type": "integer",
+                    "minimum": wisdomos_core::assessment::RATING_MIN,
+                    "maximum": wisdomos_core::assessment::RATING_MAX,
+                },
+            }),
+        ),
+        ("ChangePasswordRequest", "newPassword", password()),
+        (
+            "ChangePasswordRequest",
+            "currentPassword",
+            json!({ "minLength": 1, "maxLength": 1024 }),
+        ),
+        (
+            "DeleteAccountRequest",
+            "password",
+            json!({ "minLength": 1, "maxLength": 1024 }),
+        ),
         ("CreateDefinition", "formula", formula()),
         ("UpdateDefinition", "formula", {
             let mut f = formula();

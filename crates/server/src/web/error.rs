@@ -39,6 +39,12 @@ impl From<DbError> for WebError {
     }
 }
 
+impl From<wisdomos_app::AppError> for WebError {
+    fn from(e: wisdomos_app::AppError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
         WebError::Api(ApiError::Internal(format!("template: {e}")))

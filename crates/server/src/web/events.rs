@@ -18,7 +18,6 @@ use super::view::{self, AreaCard, Choice, EventRow, FieldErrors};
 use crate::extract::{Read, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::routes::events::{self as api, EventQuery, EventRequest, SuggestedInsight};
-use crate::routes::import::{self as import_api, SuggestRequest};
 use crate::{ApiError, AppState};
 
 /// The fields of the event form, as typed.
@@ -463,13 +462,16 @@ pub async fn suggest_area(
     let items = if text.trim().chars().count() < 3 {
         Vec::new()
     } else {
-        let req = SuggestRequest {
-            text: text.chars().take(10_000).collect(),
-        };
-        let axum::Json(r) = import_api::suggest(State(st), web.ctx, ApiJson(req)).await?;
-        r.suggestions
+        let text: String = text
+            .chars()
+            .take(wisdomos_app::classify::TEXT_MAX)
+            .collect();
+        let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+        let found = wisdomos_app::classify::suggest_areas(&mut tx, &text, 3).await?;
+        tx.commit().await?;
+        found
             .into_iter()
-            .map(|s| (s.slug, s.name, (s.confidence * 100.0).round() as u32))
+            .map(|(a, c)| (a.slug, a.name, (c * 100.0).round() as u32))
             .collect()
     };
     render(&Suggestions { items })

@@ -13,10 +13,10 @@ use super::error::{render, render_form, WebError};
 use super::session::{check_csrf, CsrfForm, Nav, Web, CSRF_FIELD};
 
 use crate::extract::Write;
-use crate::import::ImportReport;
 use crate::json::ApiQuery;
 use crate::routes::import::{self as api, ImportQuery};
 use crate::{ApiError, AppState};
+use wisdomos_app::import::ImportReport;
 
 #[derive(Template)]
 #[template(path = "import.html")]

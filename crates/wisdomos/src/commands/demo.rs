@@ -4,6 +4,7 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use clap::Args;
 use uuid::Uuid;
+use wisdomos_app::import::{self, ImportOptions};
 use wisdomos_core::event::InsightType;
 use wisdomos_db::commitments::{self, CommitmentFields};
 use wisdomos_db::insights::{self, InsightFields};
@@ -12,7 +13,6 @@ use wisdomos_db::provision::{self, NewTenant};
 use wisdomos_db::users::NewUser;
 use wisdomos_db::{autobiography, boundaries, events, snapshots, tenants, Database, TenantTx};
 use wisdomos_server::auth::password::PasswordHasher;
-use wisdomos_server::import::{self, ImportOptions};
 
 /// The year of journal events the project ships (written by us: 191 events over 12 months,
 /// touching all 30 areas, with recurring themes such as overwork before deadlines).
@@ -361,10 +361,16 @@ pub async fn run(args: DemoArgs, db: &Database) -> anyhow::Result<()> {
         "Demo workspace \"{}\" ({}) is ready: {} events imported, {} rejected.",
         tenant.name, tenant.slug, report.accepted, report.rejected
     );
-    println!("Sign in with:");
+    // `serve`'s address, as it would read it.
+    let listen = std::env::var("WISDOMOS_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    println!(
+        "With the server running (`wisdomos serve`), open http://{listen}/signin and sign in with:"
+    );
     println!("  e-mail:   {email}");
     println!("  password: {password}");
-    println!("For example: curl -s localhost:8080/api/v1/auth/login -H 'content-type: application/json' \\");
+    println!(
+        "From the API: curl -s {listen}/api/v1/auth/login -H 'content-type: application/json' \\"
+    );
     println!("  -d '{{\"email\":\"{email}\",\"password\":\"{password}\"}}'");
     Ok(())
 }

@@ -3,11 +3,11 @@
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use wisdomos_app::import::{self, ImportOptions};
 use wisdomos_core::classify::DEFAULT_THRESHOLD;
 use wisdomos_core::import::Format;
 use wisdomos_db::audit::NewAuditEvent;
 use wisdomos_db::{tenants, Database};
-use wisdomos_server::import::{self, ImportOptions};
 
 /// Import subcommands.
 #[derive(Debug, Subcommand)]
@@ -97,7 +97,7 @@ pub async fn run(cmd: ImportCommand, db: &Database) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let report = match result {
         Ok(r) => r,
-        Err(wisdomos_server::ApiError::Unprocessable {
+        Err(wisdomos_app::AppError::Unprocessable {
             message, details, ..
         }) => {
             if let Some(rows) = details.get("rejections").and_then(|r| r.as_array()) {

@@ -26,13 +26,20 @@ pub enum JobsCommand {
         /// pending, processing, completed, failed or cancelled.
         #[arg(long)]
         status: Option<String>,
+        /// Show at most this many jobs.
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
     /// Put a failed or cancelled job back in the queue with fresh attempts.
-    Retry { id: Uuid },
+    Retry {
+        /// The job's id (from `jobs list`).
+        id: Uuid,
+    },
     /// Cancel a pending or running job.
-    Cancel { id: Uuid },
+    Cancel {
+        /// The job's id (from `jobs list`).
+        id: Uuid,
+    },
 }
 
 /// Runs a jobs subcommand.

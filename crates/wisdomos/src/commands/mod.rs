@@ -14,11 +14,8 @@ use crate::{database, Cli, Command};
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Openapi = cli.command {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&wisdomos_server::routes::openapi())?
-        );
-        return Ok(());
+        let doc = serde_json::to_string_pretty(&wisdomos_server::routes::openapi())?;
+        return print_or_closed(&doc);
     }
     let secrets = Secrets::load(&cli.data_dir)?;
     let opened = database::open(&cli.data_dir, cli.database_url.as_deref(), &secrets).await?;
@@ -36,4 +33,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let stopped = opened.shutdown().await;
     result.and(stopped)
+}
+
+/// Prints `text` to stdout; a reader that stops early (`wisdomos openapi | head`) is not an
+/// error.
+fn print_or_closed(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }

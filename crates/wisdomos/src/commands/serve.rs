@@ -77,19 +77,24 @@ pub async fn run(
     println!("wisdomos listening on http://{addr}");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let watchdog = embedded.map(|pg| tokio::spawn(watch_embedded(pg, stop_rx.clone())));
-    let worker = (!args.no_jobs).then(|| {
+    // The worker and the scheduler together: without the scheduler nothing enqueues the nightly
+    // snapshots, the pattern detection or the score refresh (`jobs work` runs the same pair).
+    let jobs = (!args.no_jobs).then(|| {
         let worker = wisdomos_jobs::Worker::new(
             db.clone(),
             wisdomos_jobs::Registry::standard(),
             wisdomos_jobs::WorkerConfig::default(),
         );
-        let mut stop = stop_rx.clone();
+        let scheduler = wisdomos_jobs::Scheduler::new(db.clone());
+        let (mut stop_w, mut stop_s) = (stop_rx.clone(), stop_rx.clone());
         tokio::spawn(async move {
-            worker
-                .run(async move {
-                    let _ = stop.wait_for(|s| *s).await;
-                })
-                .await;
+            let working = worker.run(async move {
+                let _ = stop_w.wait_for(|s| *s).await;
+            });
+            let scheduling = scheduler.run(async move {
+                let _ = stop_s.wait_for(|s| *s).await;
+            });
+            tokio::join!(working, scheduling);
         })
     });
     let mut stop = stop_rx;
@@ -101,8 +106,8 @@ pub async fn run(
         let _ = stop_tx.send(true);
     });
     server.await?;
-    if let Some(w) = worker {
-        let _ = w.await;
+    if let Some(j) = jobs {
+        let _ = j.await;
     }
     if let Some(w) = watchdog {
         let _ = w.await;

@@ -2,22 +2,22 @@
 //! event rules, resolve or suggest its life area, and write every accepted row in one tenant
 //! transaction, recomputing scores once at the end.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wisdomos_core::classify::{AreaProfile, Classifier, DEFAULT_THRESHOLD};
+use wisdomos_core::classify::{Classifier, DEFAULT_THRESHOLD};
 use wisdomos_core::event::rules;
 use wisdomos_core::import::{self, Format, RawRow, ReadContext, RowError};
 use wisdomos_db::audit::NewAuditEvent;
-use wisdomos_db::events::{self, EventFields};
+use wisdomos_db::events::{self, EventFields, EventKey};
 use wisdomos_db::life_areas::{self, LifeArea, LifeAreaFilter};
 use wisdomos_db::{Database, TenantScope, TenantTx};
 
-use crate::ApiError;
+use crate::AppError;
 
 /// Area used for rows the classifier is not confident about, unless told otherwise.
 pub const DEFAULT_AREA: &str = "personal-growth";
@@ -64,8 +64,13 @@ pub struct ImportReport {
     /// Whether rows were written (false for dry runs and refused strict imports).
     pub written: bool,
     pub total: usize,
+    /// Rows that are (or, dry, would be) written.
     pub accepted: usize,
     pub rejected: usize,
+    /// Valid rows skipped because the workspace already has an event with the same
+    /// `occurredAt`, title and description (or an earlier row of the file does): importing the
+    /// same file twice writes its events once.
+    pub duplicates: usize,
     /// The first 1,000 rejected rows with the field and reason.
     pub rejections: Vec<RowError>,
     /// Rows without an area that got the classifier's suggestion.
@@ -95,15 +100,15 @@ pub async fn run(
     opts: &ImportOptions,
     now: DateTime<Utc>,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<ImportReport, ApiError> {
+) -> Result<ImportReport, AppError> {
     if !(0.0..=1.0).contains(&opts.threshold) {
-        return Err(ApiError::field(wisdomos_core::FieldError::new(
+        return Err(AppError::from(wisdomos_core::FieldError::new(
             "threshold",
             "out_of_range",
             "threshold must be from 0 to 1",
         )));
     }
-    let invalid = |e: import::FileError| ApiError::Unprocessable {
+    let invalid = |e: import::FileError| AppError::Unprocessable {
         code: "invalid_file",
         message: e.to_string(),
         details: serde_json::Value::Null,
@@ -119,22 +124,14 @@ pub async fn run(
     let default_key = opts.default_area.as_deref().unwrap_or(DEFAULT_AREA);
     let default_area = area_key(&areas, default_key)
         .ok_or_else(|| {
-            ApiError::field(wisdomos_core::FieldError::new(
+            AppError::from(wisdomos_core::FieldError::new(
                 "defaultArea",
                 "unknown_life_area",
                 "defaultArea names no life area of this workspace",
             ))
         })?
         .clone();
-    let profiles: Vec<AreaProfile> = areas
-        .iter()
-        .map(|a| AreaProfile {
-            slug: a.slug.clone(),
-            name: a.name.clone(),
-            description: a.description.clone().unwrap_or_default(),
-        })
-        .collect();
-    let classifier = Classifier::new(&profiles);
+    let classifier = crate::classify::classifier(&areas);
     let mut report = ImportReport {
         format,
         dry_run: opts.dry_run,
@@ -142,6 +139,7 @@ pub async fn run(
         total,
         accepted: 0,
         rejected: 0,
+        duplicates: 0,
         rejections: Vec::new(),
         classified: 0,
         defaulted: 0,
@@ -149,22 +147,12 @@ pub async fn run(
         threshold: opts.threshold,
         by_area: BTreeMap::new(),
     };
-    let mut accepted: Vec<EventFields> = Vec::with_capacity(total);
+    let mut valid: Vec<(EventFields, AreaFrom)> = Vec::with_capacity(total);
     for (i, row) in rows.into_iter().enumerate() {
         let checked =
             row.and_then(|r| check(r, &areas, &classifier, &default_area, opts.threshold, now));
         match checked {
-            Ok((fields, how)) => {
-                match how {
-                    AreaFrom::File => {}
-                    AreaFrom::Classifier => report.classified += 1,
-                    AreaFrom::Default => report.defaulted += 1,
-                }
-                if let Some(a) = areas.iter().find(|a| a.id == fields.life_area_id) {
-                    *report.by_area.entry(a.slug.clone()).or_default() += 1;
-                }
-                accepted.push(fields);
-            }
+            Ok(ok) => valid.push(ok),
             Err(e) => {
                 report.rejected += 1;
                 if report.rejections.len() < MAX_LISTED_REJECTIONS {
@@ -176,11 +164,35 @@ pub async fn run(
             progress(i + 1, total * 2);
         }
     }
+    // Imports of one workspace take turns from here to their commit, so two uploads of the
+    // same file cannot both find its events new.
+    events::lock_for_import(&mut tx).await?;
+    let keys: Vec<EventKey> = valid.iter().map(|(f, _)| key(f)).collect();
+    let mut seen: HashSet<EventKey> = events::existing_keys(&mut tx, &keys)
+        .await?
+        .into_iter()
+        .collect();
+    let mut accepted: Vec<EventFields> = Vec::with_capacity(valid.len());
+    for ((fields, how), key) in valid.into_iter().zip(keys) {
+        if !seen.insert(key) {
+            report.duplicates += 1;
+            continue;
+        }
+        match how {
+            AreaFrom::File => {}
+            AreaFrom::Classifier => report.classified += 1,
+            AreaFrom::Default => report.defaulted += 1,
+        }
+        if let Some(a) = areas.iter().find(|a| a.id == fields.life_area_id) {
+            *report.by_area.entry(a.slug.clone()).or_default() += 1;
+        }
+        accepted.push(fields);
+    }
     report.accepted = accepted.len();
     progress(total, total * 2);
     if opts.strict && report.rejected > 0 {
         let details = serde_json::to_value(&report).unwrap_or_default();
-        return Err(ApiError::Unprocessable {
+        return Err(AppError::Unprocessable {
             code: "import_rows_rejected",
             message: format!(
                 "{} of {} rows were rejected; nothing was imported",
@@ -215,6 +227,11 @@ pub async fn run(
     report.written = true;
     progress(total * 2, total * 2);
     Ok(report)
+}
+
+/// What makes two events the same for an import.
+fn key(f: &EventFields) -> EventKey {
+    (f.occurred_at, f.title.clone(), f.description.clone())
 }
 
 enum AreaFrom {
@@ -285,7 +302,10 @@ fn check(
             .map(|n| rules::text("narrative", n, rules::NARRATIVE_MAX))
             .transpose()
             .map_err(bad)?,
-        occurred_at: rules::occurred_at("occurredAt", r.occurred_at, now).map_err(bad)?,
+        // PostgreSQL keeps microseconds: compare and store what it keeps.
+        occurred_at: rules::occurred_at("occurredAt", r.occurred_at, now)
+            .map_err(bad)?
+            .trunc_subsecs(6),
         emotional_charge: charge,
         tags: rules::tags("tags", &r.tags).map_err(bad)?,
     };

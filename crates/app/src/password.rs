@@ -7,7 +7,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier 
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
 
-use crate::ApiError;
+use crate::AppError;
 
 /// argon2id memory in KiB, iterations and lanes: OWASP Password Storage Cheat Sheet
 /// (m=19456 KiB, t=2, p=1).
@@ -35,7 +35,7 @@ fn argon2() -> Argon2<'static> {
 
 impl PasswordHasher {
     /// A hasher allowing `concurrency` hashes at once (at least 1).
-    pub async fn new(concurrency: usize) -> Result<Self, ApiError> {
+    pub async fn new(concurrency: usize) -> Result<Self, AppError> {
         let mut h = Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             dummy_hash: Arc::new(String::new()),
@@ -46,28 +46,28 @@ impl PasswordHasher {
     }
 
     /// The PHC string of `password` with a fresh random salt.
-    pub async fn hash(&self, password: &str) -> Result<String, ApiError> {
+    pub async fn hash(&self, password: &str) -> Result<String, AppError> {
         let password = password.to_owned();
         self.blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
             argon2()
                 .hash_password(password.as_bytes(), &salt)
                 .map(|h| h.to_string())
-                .map_err(|e| ApiError::Internal(format!("hashing: {e}")))
+                .map_err(|e| AppError::Internal(format!("hashing: {e}")))
         })
         .await
     }
 
     /// Whether `password` matches `hash`; with `None` (unknown user) a dummy hash is checked so
     /// both cases take the same time, and the answer is `false`.
-    pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, ApiError> {
+    pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, AppError> {
         let known = hash.is_some();
         let hash = hash.map_or_else(|| self.dummy_hash.as_str().to_owned(), str::to_owned);
         let password = password.to_owned();
         let ok = self
             .blocking(move || {
                 let parsed = PasswordHash::new(&hash)
-                    .map_err(|e| ApiError::Internal(format!("stored hash unreadable: {e}")))?;
+                    .map_err(|e| AppError::Internal(format!("stored hash unreadable: {e}")))?;
                 Ok(argon2()
                     .verify_password(password.as_bytes(), &parsed)
                     .is_ok())
@@ -78,16 +78,16 @@ impl PasswordHasher {
 
     async fn blocking<T: Send + 'static>(
         &self,
-        f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-    ) -> Result<T, ApiError> {
+        f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
         let _permit = self
             .permits
             .acquire()
             .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         tokio::task::spawn_blocking(f)
             .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))?
     }
 }
 

@@ -1,0 +1,52 @@
+//! Use cases (the `app` layer of DESIGN.md §2): one function per thing a person or a job does,
+//! taking the tenant transaction (or the database, for platform-wide work) and domain types and
+//! returning domain results. The JSON API (`wisdomos-server::routes`), the web UI
+//! (`wisdomos-server::web`) and the CLI call these, so neither front end imports the other and
+//! no rule lives in a handler.
+
+pub mod account;
+pub mod assessments;
+pub mod classify;
+pub mod export;
+pub mod import;
+pub mod password;
+
+use wisdomos_core::{FieldError, ValidationErrors};
+use wisdomos_db::DbError;
+
+/// Why a use case failed. The server maps it to HTTP once (`ApiError: From<AppError>`).
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input breaks the domain's rules; each field is named.
+    #[error("validation failed: {0}")]
+    Validation(ValidationErrors),
+    /// The password given to confirm an account change (in the named field) is wrong.
+    #[error("the password in {0} is wrong")]
+    WrongPassword(&'static str),
+    /// From the database: not found, conflicts, refusals, unavailability.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// 422 with its own code, message and details (e.g. `invalid_file`,
+    /// `import_rows_rejected`).
+    #[error("{message}")]
+    Unprocessable {
+        code: &'static str,
+        message: String,
+        details: serde_json::Value,
+    },
+    /// A failure that is ours (hashing, a task that died); logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<ValidationErrors> for AppError {
+    fn from(e: ValidationErrors) -> Self {
+        AppError::Validation(e)
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::Validation(e.into())
+    }
+}

@@ -1,0 +1,77 @@
+//! `GET /export`: the workspace's data to take away (docs/export.md).
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use wisdomos_db::TenantTx;
+
+use crate::extract::{Read, TenantCtx};
+use crate::json::ApiQuery;
+use crate::{ApiError, AppState};
+
+/// What to export.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// Everything, as one JSON document.
+    #[default]
+    Json,
+    /// The events only, as CSV in the importer's format.
+    Csv,
+}
+
+/// Query of `GET /export`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `json` (default): every entity of the workspace; `csv`: the events, readable by
+    /// `POST /import/events`.
+    pub format: Option<ExportFormat>,
+}
+
+/// Download the workspace: `{format: "wisdomos-export", version: 1, exportedAt, workspace, <table>:
+/// [rows]}` with a key per kind of entity (`lifeAreas`, `events`, `insights`, `commitments`,
+/// `boundaries`, `boundaryViolations`, `autobiographyEras`, `autobiographyEntries`,
+/// `metricSnapshots`, `assessments`, `assessmentRatings`, `dashboardWidgets`,
+/// `metricDefinitions`), or with `format=csv` the events as CSV.
+#[utoipa::path(get, path = "/export", tag = "tenants", security(("bearer" = [])), params(ExportQuery),
+    responses((status = 200, description = "the export, as an attachment: application/json, or text/csv with format=csv", content_type = "application/json"), (status = 401, description = "unauthorized")))]
+pub async fn export(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let now = st.clock.now();
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let format = q.format.unwrap_or_default();
+    let (body, content_type, ext) = match format {
+        ExportFormat::Json => {
+            let doc = wisdomos_app::export::document(&mut tx, &ctx.tenant, now).await?;
+            let text = serde_json::to_string_pretty(&doc)
+                .map_err(|e| ApiError::Internal(format!("serialising the export: {e}")))?;
+            (text, "application/json", "json")
+        }
+        ExportFormat::Csv => (
+            wisdomos_app::export::events_csv(&mut tx).await?,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+    };
+    tx.commit().await?;
+    let name = format!(
+        "attachment; filename=\"wisdomos-{}-{}.{ext}\"",
+        ctx.tenant.slug,
+        now.format("%Y-%m-%d")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        body,
+    )
+        .into_response())
+}
