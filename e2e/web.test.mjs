@@ -2,52 +2,9 @@
 // Fulfillment Display, logs an event, applies an insight, imports a Daylio file and signs out;
 // a second person never sees the first one's data; a form without its CSRF token is refused.
 // Run by scripts/e2e.sh, which serves the binary and sets WISDOMOS_BASE.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-
-const BASE = process.env.WISDOMOS_BASE;
-const SHOTS = process.env.WISDOMOS_SCREENSHOTS;
-const PASSWORD = "a long and unusual passphrase 42";
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 375, height: 740 };
-let browser;
-
-before(async () => {
-  assert.ok(BASE, "WISDOMOS_BASE must be set (run scripts/e2e.sh)");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-});
-after(async () => { await browser?.close(); });
-
-/** A fresh browser context that fails the test on any request leaving the server. */
-async function newPage(viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.external = [];
-  page.on("request", (r) => { if (!r.url().startsWith(BASE)) page.external.push(r.url()); });
-  return page;
-}
-
-async function signUp(page, email, workspace) {
-  await page.goto(`${BASE}/signup`);
-  await page.getByLabel("First name").fill("Ada");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel(/^Password/).fill(PASSWORD);
-  await page.getByLabel("Workspace name").fill(workspace);
-  await page.getByLabel(/^Time zone/).fill("Europe/Berlin");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${BASE}/`);
-}
-
-async function shoot(page, name) {
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+import { BASE, PASSWORD, DESKTOP, PHONE, newPage, signUp, shoot, unique } from "./helpers.mjs";
 
 test("sign up, see 30 cards in 6 clusters, log an event, apply an insight, import Daylio, sign out", async () => {
   const page = await newPage();

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod assessments;
 pub mod classify;
+pub mod events;
 pub mod export;
 pub mod import;
 pub mod password;

@@ -20,3 +20,12 @@ document.addEventListener("DOMContentLoaded", () => {
     try { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || tz.value; } catch (_) {}
   }
 });
+
+// A slider's <output> shows its value as it moves (the onboarding's self-assessment).
+document.addEventListener("input", (e) => {
+  const t = e.target;
+  if (t instanceof HTMLInputElement && t.type === "range") {
+    const out = t.parentElement?.querySelector(`output[for="${t.id}"]`);
+    if (out) out.value = t.value;
+  }
+});

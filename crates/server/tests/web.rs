@@ -58,7 +58,11 @@ impl<'a> Browser<'a> {
                 ],
             )
             .await;
-        assert_eq!((s, location.as_str()), (StatusCode::SEE_OTHER, "/"));
+        // A new account starts at the self-assessment.
+        assert_eq!(
+            (s, location.as_str()),
+            (StatusCode::SEE_OTHER, "/onboarding")
+        );
         let (s, home) = b.get("/").await;
         assert_eq!(s, StatusCode::OK);
         b.csrf = csrf_of(&home);

@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use wisdomos_core::event::{rules, EventCategory, EventTone, EventType};
-use wisdomos_core::text;
+
 use wisdomos_core::{FieldError, ValidationErrors};
 use wisdomos_db::events::{self, Event, EventFields, EventFilter};
-use wisdomos_db::{found, insights, life_areas, DbError, TenantTx};
+use wisdomos_db::{found, life_areas, DbError, TenantTx};
 
 use super::commitments::unknown_life_area;
 use crate::extract::{Read, TenantCtx, Write};
@@ -246,54 +246,31 @@ pub async fn create(
         None => None,
     };
     let f = fields(req, area.map(|a| a.id()), None, now)?;
-    let event = events::create(&mut tx, &f, now).await?;
     let locked = area.ok_or_else(|| ApiError::Internal("event without a locked area".into()))?;
-    let (previous, b) = life_areas::recompute_locked(&mut tx, locked, now).await?;
-    let suggested = suggest_insights(&mut tx, &event).await?;
+    let logged = wisdomos_app::events::record(&mut tx, locked, &f, now).await?;
     tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CreatedEvent {
-            event: event.into(),
-            previous_score: previous,
-            updated_score: b.score,
-            status: b.status.as_str().to_owned(),
-            suggested_insights: suggested,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(logged.into())))
 }
 
-/// Up to 3 of the 200 latest insights that share tags or terms with `event`, most related first.
-pub(crate) async fn suggest_insights(
-    tx: &mut TenantTx,
-    event: &Event,
-) -> Result<Vec<SuggestedInsight>, ApiError> {
-    let terms = text::terms(&format!(
-        "{} {} {}",
-        event.title,
-        event.description,
-        event.narrative.as_deref().unwrap_or("")
-    ));
-    let mut scored: Vec<(u32, insights::Insight)> = insights::recent(tx, 200)
-        .await?
-        .into_iter()
-        .map(|i| {
-            let it = text::terms(&format!("{} {}", i.title, i.description));
-            (text::relatedness(&event.tags, &terms, &i.tags, &it), i)
-        })
-        .filter(|(s, _)| *s > 0)
-        .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.created_at.cmp(&a.1.created_at)));
-    Ok(scored
-        .into_iter()
-        .take(3)
-        .map(|(_, i)| SuggestedInsight {
-            id: i.id,
-            insight_type: i.insight_type,
-            title: i.title,
-            is_recurring: i.is_recurring,
-        })
-        .collect())
+impl From<wisdomos_app::events::Logged> for CreatedEvent {
+    fn from(l: wisdomos_app::events::Logged) -> Self {
+        Self {
+            event: l.event.into(),
+            previous_score: l.previous_score,
+            updated_score: l.breakdown.score,
+            status: l.breakdown.status.as_str().to_owned(),
+            suggested_insights: l
+                .suggested
+                .into_iter()
+                .map(|i| SuggestedInsight {
+                    id: i.id,
+                    insight_type: i.insight_type,
+                    title: i.title,
+                    is_recurring: i.is_recurring,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Filters of `GET /events`.

@@ -119,12 +119,13 @@ pub async fn signup_page(
     Ok((jar, render(&page)?).into_response())
 }
 
-/// Starts the browser's session with `refresh_token` and goes home.
+/// Starts the browser's session with `refresh_token` and goes to `to`.
 fn signed_in(
     jar: CookieJar,
     headers: &HeaderMap,
     st: &AppState,
     refresh_token: String,
+    to: &str,
 ) -> Response {
     let max_age = st.config.refresh_ttl.num_seconds();
     let jar = jar
@@ -135,7 +136,7 @@ fn signed_in(
             max_age,
         ))
         .add(removal(PRE_COOKIE));
-    (jar, Redirect::to("/")).into_response()
+    (jar, Redirect::to(to)).into_response()
 }
 
 /// A failed form's message and field errors.
@@ -178,7 +179,13 @@ pub async fn signin(
         tenant_id: None,
     };
     match api::login(State(st.clone()), ApiJson(req)).await {
-        Ok(axum::Json(auth)) => Ok(signed_in(jar, &headers, &st, auth.tokens.refresh_token)),
+        Ok(axum::Json(auth)) => Ok(signed_in(
+            jar,
+            &headers,
+            &st,
+            auth.tokens.refresh_token,
+            "/",
+        )),
         Err(e) => {
             let status = e.status_and_code().0;
             let (error, errors) = failure(e)?;
@@ -212,7 +219,13 @@ pub async fn signup(
         slug: None,
     };
     match api::register(State(st.clone()), ApiJson(req)).await {
-        Ok((_, axum::Json(auth))) => Ok(signed_in(jar, &headers, &st, auth.tokens.refresh_token)),
+        Ok((_, axum::Json(auth))) => Ok(signed_in(
+            jar,
+            &headers,
+            &st,
+            auth.tokens.refresh_token,
+            "/onboarding",
+        )),
         Err(e) => {
             let status = e.status_and_code().0;
             let (error, errors) = failure(e)?;
@@ -260,5 +273,5 @@ pub async fn switch(
     CsrfForm(form): CsrfForm<SwitchForm>,
 ) -> Result<Response, WebError> {
     let (_, tokens) = api::switch_session(&st, user.owner, form.tenant_id, st.clock.now()).await?;
-    Ok(signed_in(jar, &headers, &st, tokens.refresh_token))
+    Ok(signed_in(jar, &headers, &st, tokens.refresh_token, "/"))
 }

@@ -2,11 +2,11 @@
 //! `LifeAreaCard`, `ScoreGauge`), the dashboard's summary and the user's widgets in their layout.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Duration;
 use wisdomos_core::life_area::{AreaStatus, LifeAreaCluster};
-use wisdomos_db::{dashboard, insights, snapshots, widgets, TenantTx};
+use wisdomos_db::{assessments, dashboard, events, insights, snapshots, widgets, TenantTx};
 
 use super::error::{render, WebError};
 use super::session::{Nav, Web};
@@ -56,6 +56,25 @@ struct HomePage {
     active_commitments: i64,
     clusters: Vec<ClusterView>,
     widgets: Vec<WidgetView>,
+    /// What the last action did, in words (after a redirect here).
+    notice: String,
+    /// The quick entry's refusal, naming the field by its label.
+    quick_error: String,
+    /// No self-assessment yet: the welcome that leads to it.
+    first_run: bool,
+    /// (slug, name) of the active areas, for the quick entry.
+    area_choices: Vec<(String, String)>,
+}
+
+/// What a redirect to `/` reports: a quick entry saved (`logged`, `was`) or refused (`quick`,
+/// the field), or another action done (`done`).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct HomeQuery {
+    pub logged: Option<uuid::Uuid>,
+    pub was: Option<f64>,
+    pub quick: Option<String>,
+    pub done: Option<String>,
 }
 
 fn limit(config: &serde_json::Value, default: usize) -> usize {
@@ -66,7 +85,11 @@ fn limit(config: &serde_json::Value, default: usize) -> usize {
 }
 
 /// `GET /`.
-pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response, WebError> {
+pub async fn page(
+    State(st): State<AppState>,
+    web: Web<Read>,
+    Query(q): Query<HomeQuery>,
+) -> Result<Response, WebError> {
     let now = st.clock.now();
     let tz = view::zone(&web.ctx.tenant.timezone);
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
@@ -214,7 +237,41 @@ pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response
         }
         views.push(v);
     }
+    let first_run = !assessments::any(&mut tx).await?;
+    let notice = match (q.logged, q.done.as_deref()) {
+        (Some(id), _) => match events::get(&mut tx, id).await {
+            Ok(e) => {
+                let area = areas.iter().find(|a| a.id == e.life_area_id);
+                format!(
+                    "Saved “{}” in {}: score {:.1}{}.",
+                    e.title,
+                    area.map_or("its area", |a| a.name.as_str()),
+                    area.map_or(0.0, |a| a.current_score),
+                    q.was.map_or(String::new(), |w| format!(" (was {w:.1})"))
+                )
+            }
+            Err(_) => String::new(),
+        },
+        (None, Some("assessed")) => {
+            "Your starting point is saved: each area's score now starts from your rating."
+                .to_owned()
+        }
+        _ => String::new(),
+    };
+    let quick_error = match q.quick.as_deref() {
+        Some("text") => "What happened: write one line of 1 to 200 characters.",
+        Some("charge") => "How it felt: choose a value from −5 to +5.",
+        Some("area") => "Life area: choose one from the list.",
+        Some(_) => "The entry could not be saved; check the fields and try again.",
+        None => "",
+    }
+    .to_owned();
     tx.commit().await?;
+    let area_choices = areas
+        .iter()
+        .filter(|a| a.is_active)
+        .map(|a| (a.slug.clone(), a.name.clone()))
+        .collect();
     let clusters = LifeAreaCluster::ALL
         .iter()
         .map(|c| ClusterView {
@@ -238,5 +295,9 @@ pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response
         active_commitments: d.active_commitments,
         clusters,
         widgets: views,
+        notice,
+        quick_error,
+        first_run,
+        area_choices,
     })
 }

@@ -5,6 +5,7 @@
 //! every API handler, writes call the API's handlers, so the rules, validation, audit and
 //! score recomputation are the same whichever way a person comes in.
 
+pub mod account;
 pub mod areas;
 pub mod auth;
 pub mod autobiography;
@@ -16,6 +17,8 @@ pub mod events;
 pub mod home;
 pub mod import;
 pub mod insights;
+pub mod onboarding;
+pub mod quick;
 pub mod session;
 pub mod settings;
 pub mod view;
@@ -46,6 +49,8 @@ pub fn router() -> Router<AppState> {
         .route("/signout", post(auth::signout))
         .route("/switch", post(auth::switch))
         .route("/", get(home::page))
+        .route("/quick", post(quick::log))
+        .route("/onboarding", get(onboarding::page).post(onboarding::save))
         .route("/areas/{slug}", get(areas::page))
         .route("/areas/{slug}/refresh", post(areas::refresh))
         .route("/events", get(events::timeline).post(events::create))
@@ -84,6 +89,10 @@ pub fn router() -> Router<AppState> {
             post(autobiography::delete),
         )
         .route("/settings", get(settings::page))
+        .route("/account", get(account::page))
+        .route("/account/export", get(account::export))
+        .route("/account/password", post(account::change_password))
+        .route("/account/delete", post(account::delete))
         .route("/settings/workspace", post(settings::workspace))
         .route("/settings/members", post(settings::add_member))
         .route("/settings/members/{user_id}", post(settings::change_member))
