@@ -42,6 +42,36 @@ pub async fn document(
     Ok(Value::Object(doc))
 }
 
+/// A download: the body, its content type and a file name (`wisdomos-<slug>-<date>.<ext>`).
+pub struct Download {
+    pub body: String,
+    pub content_type: &'static str,
+    pub file_name: String,
+}
+
+/// The whole workspace as pretty JSON ([`document`]), or with `csv` its events ([`events_csv`]),
+/// as a file to download. The API and the Account page both serve this.
+pub async fn download(
+    tx: &mut TenantTx,
+    tenant: &Tenant,
+    csv: bool,
+    now: DateTime<Utc>,
+) -> Result<Download, AppError> {
+    let (body, content_type, ext) = if csv {
+        (events_csv(tx).await?, "text/csv; charset=utf-8", "csv")
+    } else {
+        let doc = document(tx, tenant, now).await?;
+        let text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| AppError::Internal(format!("serialising the export: {e}")))?;
+        (text, "application/json", "json")
+    };
+    Ok(Download {
+        body,
+        content_type,
+        file_name: format!("wisdomos-{}-{}.{ext}", tenant.slug, now.format("%Y-%m-%d")),
+    })
+}
+
 /// The columns of the events CSV, the importer's own (docs/import.md, "Our CSV").
 pub const CSV_COLUMNS: [&str; 10] = [
     "occurredAt",

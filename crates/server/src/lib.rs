@@ -8,6 +8,7 @@ pub mod auth;
 pub mod client_ip;
 pub mod clock;
 pub mod config;
+pub mod download;
 pub mod error;
 pub mod extract;
 pub mod guard;

@@ -1,8 +1,7 @@
 //! `GET /export`: the workspace's data to take away (docs/export.md).
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use wisdomos_db::TenantTx;
@@ -44,34 +43,9 @@ pub async fn export(
     ctx: TenantCtx<Read>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let format = q.format.unwrap_or_default();
-    let (body, content_type, ext) = match format {
-        ExportFormat::Json => {
-            let doc = wisdomos_app::export::document(&mut tx, &ctx.tenant, now).await?;
-            let text = serde_json::to_string_pretty(&doc)
-                .map_err(|e| ApiError::Internal(format!("serialising the export: {e}")))?;
-            (text, "application/json", "json")
-        }
-        ExportFormat::Csv => (
-            wisdomos_app::export::events_csv(&mut tx).await?,
-            "text/csv; charset=utf-8",
-            "csv",
-        ),
-    };
+    let csv = matches!(q.format, Some(ExportFormat::Csv));
+    let d = wisdomos_app::export::download(&mut tx, &ctx.tenant, csv, st.clock.now()).await?;
     tx.commit().await?;
-    let name = format!(
-        "attachment; filename=\"wisdomos-{}-{}.{ext}\"",
-        ctx.tenant.slug,
-        now.format("%Y-%m-%d")
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, name),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(crate::download::attachment(d))
 }

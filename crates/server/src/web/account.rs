@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
@@ -64,35 +63,11 @@ pub async fn export(
     web: Web<Read>,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, WebError> {
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
     let csv = q.format.as_deref() == Some("csv");
-    let body = if csv {
-        wisdomos_app::export::events_csv(&mut tx).await?
-    } else {
-        let doc = wisdomos_app::export::document(&mut tx, &web.ctx.tenant, now).await?;
-        serde_json::to_string_pretty(&doc)
-            .map_err(|e| AppError::Internal(format!("serialising the export: {e}")))?
-    };
+    let d = wisdomos_app::export::download(&mut tx, &web.ctx.tenant, csv, st.clock.now()).await?;
     tx.commit().await?;
-    let (kind, ext) = if csv {
-        ("text/csv; charset=utf-8", "csv")
-    } else {
-        ("application/json", "json")
-    };
-    let name = format!(
-        "attachment; filename=\"wisdomos-{}-{}.{ext}\"",
-        web.ctx.tenant.slug,
-        now.format("%Y-%m-%d")
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind.to_owned()),
-            (header::CONTENT_DISPOSITION, name),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(crate::download::attachment(d))
 }
 
 /// Fields of the password form.
