@@ -5,11 +5,16 @@
 //! no rule lives in a handler.
 
 pub mod account;
+pub mod areas;
 pub mod assessments;
+pub mod autobiography;
+pub mod boundaries;
 pub mod classify;
+pub mod commitments;
 pub mod events;
 pub mod export;
 pub mod import;
+pub mod insights;
 pub mod password;
 
 use wisdomos_core::{FieldError, ValidationErrors};
@@ -24,6 +29,10 @@ pub enum AppError {
     /// The password given to confirm an account change (in the named field) is wrong.
     #[error("the password in {0} is wrong")]
     WrongPassword(&'static str),
+    /// The request conflicts with the current state (e.g. `invalid_transition`); 409 with
+    /// this code.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     /// From the database: not found, conflicts, refusals, unavailability.
     #[error(transparent)]
     Db(#[from] DbError),

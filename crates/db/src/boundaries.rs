@@ -153,16 +153,92 @@ pub async fn add_violation(
     Ok((b, v))
 }
 
+const VIOLATION_COLUMNS: &str = "id, boundary_id, occurred_at, note, created_at";
+
+/// One violation of `boundary_id`. Errors: [`DbError::NotFound`].
+pub async fn violation(
+    tx: &mut TenantTx,
+    boundary_id: Uuid,
+    id: Uuid,
+) -> Result<Violation, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {VIOLATION_COLUMNS} FROM boundary_violations WHERE boundary_id = $1 AND id = $2"
+    ))
+    .bind(boundary_id)
+    .bind(id)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+/// Corrects a violation's time and note, then restates the boundary's count and latest
+/// violation from the log. Errors: [`DbError::NotFound`].
+pub async fn save_violation(
+    tx: &mut TenantTx,
+    v: &Violation,
+    now: DateTime<Utc>,
+) -> Result<(Boundary, Violation), DbError> {
+    let saved: Violation = sqlx::query_as(&format!(
+        "UPDATE boundary_violations SET occurred_at = $3, note = $4
+         WHERE boundary_id = $1 AND id = $2 RETURNING {VIOLATION_COLUMNS}"
+    ))
+    .bind(v.boundary_id)
+    .bind(v.id)
+    .bind(v.occurred_at)
+    .bind(&v.note)
+    .fetch_one(tx.conn())
+    .await?;
+    let b = restate(tx, v.boundary_id, now).await?;
+    Ok((b, saved))
+}
+
+/// Removes a logged violation (a mistake) and restates the boundary from the log.
+/// Errors: [`DbError::NotFound`].
+pub async fn delete_violation(
+    tx: &mut TenantTx,
+    boundary_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(Boundary, Violation), DbError> {
+    let gone: Violation = sqlx::query_as(&format!(
+        "DELETE FROM boundary_violations WHERE boundary_id = $1 AND id = $2 RETURNING {VIOLATION_COLUMNS}"
+    ))
+    .bind(boundary_id)
+    .bind(id)
+    .fetch_one(tx.conn())
+    .await?;
+    let b = restate(tx, boundary_id, now).await?;
+    Ok((b, gone))
+}
+
+/// Sets `violation_count` and `last_violated_at` from the violations that remain.
+async fn restate(
+    tx: &mut TenantTx,
+    boundary_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Boundary, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "UPDATE boundaries b SET
+            violation_count = (SELECT count(*) FROM boundary_violations v WHERE v.boundary_id = b.id),
+            last_violated_at = (SELECT max(occurred_at) FROM boundary_violations v WHERE v.boundary_id = b.id),
+            updated_at = $2
+         WHERE id = $1 RETURNING {COLUMNS}"
+    ))
+    .bind(boundary_id)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
 /// A boundary's violations, newest first.
 pub async fn violations(
     tx: &mut TenantTx,
     boundary_id: Uuid,
     limit: i64,
 ) -> Result<Vec<Violation>, DbError> {
-    Ok(sqlx::query_as(
-        "SELECT id, boundary_id, occurred_at, note, created_at FROM boundary_violations
-         WHERE boundary_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {VIOLATION_COLUMNS} FROM boundary_violations
+         WHERE boundary_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2"
+    ))
     .bind(boundary_id)
     .bind(limit)
     .fetch_all(tx.conn())

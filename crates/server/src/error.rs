@@ -140,6 +140,7 @@ impl From<AppError> for ApiError {
                 "this is not your current password",
             )),
             AppError::Db(e) => e.into(),
+            AppError::Conflict(code) => ApiError::Conflict(code),
             AppError::Unprocessable {
                 code,
                 message,

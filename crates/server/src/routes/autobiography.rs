@@ -7,11 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wisdomos_core::event::rules;
-use wisdomos_core::validation::bounded_text;
-use wisdomos_core::{FieldError, ValidationErrors};
+use wisdomos_app::autobiography::{self as app, EntryChanges, EraChanges};
 use wisdomos_db::autobiography::{self, Entry, Era};
-use wisdomos_db::{events, life_areas, DbError, TenantTx};
+use wisdomos_db::TenantTx;
 
 use super::events::parse_id;
 use crate::extract::{Read, TenantCtx, Write};
@@ -110,44 +108,14 @@ pub async fn update_era(
     ApiJson(req): ApiJson<UpdateEra>,
 ) -> Result<Json<EraDto>, ApiError> {
     let id = parse_id(&id)?;
+    let changes = EraChanges {
+        name: req.name,
+        start_year: req.start_year,
+        end_year: req.end_year,
+        description: req.description,
+    };
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let mut era = autobiography::era(&mut tx, id).await?;
-    let mut errs = ValidationErrors::default();
-    if let Some(n) = errs.optional(req.name.as_deref().map(|n| bounded_text("name", n, 1, 100))) {
-        era.name = n;
-    }
-    if let Some(d) = errs.optional(
-        req.description
-            .as_deref()
-            .map(|d| rules::text("description", d, 2000)),
-    ) {
-        era.description = (!d.is_empty()).then_some(d);
-    }
-    era.start_year = req.start_year.unwrap_or(era.start_year);
-    era.end_year = req.end_year.unwrap_or(era.end_year);
-    if !(1..=9999).contains(&era.start_year)
-        || !(1..=9999).contains(&era.end_year)
-        || era.start_year > era.end_year
-    {
-        errs.0.push(FieldError::new(
-            "startYear",
-            "invalid_range",
-            "years must be 1-9999 with startYear <= endYear",
-        ));
-    }
-    let outside = autobiography::entries(&mut tx, Some(id))
-        .await?
-        .iter()
-        .any(|e| e.year < era.start_year || e.year > era.end_year);
-    if outside {
-        errs.0.push(FieldError::new(
-            "startYear",
-            "entries_outside",
-            "the era's entries must stay within its years",
-        ));
-    }
-    errs.finish()?;
-    let era = autobiography::save_era(&mut tx, &era, st.clock.now()).await?;
+    let era = app::update_era(&mut tx, id, &changes, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(era.into()))
 }
@@ -194,107 +162,19 @@ pub struct EntryRequest {
     pub is_public: Option<bool>,
 }
 
-async fn apply(
-    tx: &mut TenantTx,
-    req: EntryRequest,
-    base: Option<Entry>,
-    now: DateTime<Utc>,
-) -> Result<Entry, ApiError> {
-    let creating = base.is_none();
-    let mut e = base.unwrap_or(Entry {
-        id: Uuid::nil(),
-        era_id: Uuid::nil(),
-        year: 0,
-        month: None,
-        title: String::new(),
-        narrative: String::new(),
-        event_ids: Vec::new(),
-        life_area_ids: Vec::new(),
-        is_public: false,
-        created_at: now,
-        updated_at: now,
-    });
-    let mut errs = ValidationErrors::default();
-    let required = |f: &str| FieldError::new(f, "required", format!("{f} is required"));
-    match req.era_id {
-        Some(id) => e.era_id = id,
-        None if creating => errs.0.push(required("eraId")),
-        None => {}
-    }
-    match req.year {
-        Some(y) => e.year = y,
-        None if creating => errs.0.push(required("year")),
-        None => {}
-    }
-    match req.month {
-        Some(Some(m)) => e.month = errs.check(rules::month("month", m)),
-        Some(None) => e.month = None,
-        None => {}
-    }
-    match &req.title {
-        Some(t) => {
-            if let Some(t) = errs.check(rules::title("title", t)) {
-                e.title = t;
-            }
-        }
-        None if creating => errs.0.push(required("title")),
-        None => {}
-    }
-    if let Some(n) = errs.optional(
-        req.narrative
-            .as_deref()
-            .map(|n| rules::text("narrative", n, rules::NARRATIVE_MAX)),
-    ) {
-        e.narrative = n;
-    }
-    if let Some(p) = req.is_public {
-        e.is_public = p;
-    }
-    if let Some(ids) = req.event_ids {
-        let found = events::existing(tx, &ids).await?;
-        if ids.len() > 1000 || ids.iter().any(|i| !found.contains(i)) {
-            errs.0.push(FieldError::new(
-                "eventIds",
-                "unknown_event",
-                "eventIds must name at most 1000 events of this workspace",
-            ));
-        }
-        e.event_ids = ids;
-    }
-    if let Some(ids) = req.life_area_ids {
-        let found = life_areas::existing(tx, &ids).await?;
-        if ids.len() > 1000 || ids.iter().any(|i| !found.contains(i)) {
-            errs.0.push(FieldError::new(
-                "lifeAreaIds",
-                "unknown_life_area",
-                "lifeAreaIds must name life areas of this workspace",
-            ));
-        }
-        e.life_area_ids = ids;
-    }
-    if !e.era_id.is_nil() {
-        match autobiography::era(tx, e.era_id).await {
-            Ok(era) if e.year != 0 && (e.year < era.start_year || e.year > era.end_year) => {
-                errs.0.push(FieldError::new(
-                    "year",
-                    "outside_era",
-                    format!(
-                        "year must be within the era, {}-{}",
-                        era.start_year, era.end_year
-                    ),
-                ))
-            }
-            Ok(_) => {}
-            Err(DbError::NotFound) => errs.0.push(FieldError::new(
-                "eraId",
-                "unknown_era",
-                "eraId names no era of this workspace",
-            )),
-            Err(other) => return Err(other.into()),
+impl From<EntryRequest> for EntryChanges {
+    fn from(r: EntryRequest) -> Self {
+        Self {
+            era_id: r.era_id,
+            year: r.year,
+            month: r.month,
+            title: r.title,
+            narrative: r.narrative,
+            event_ids: r.event_ids,
+            life_area_ids: r.life_area_ids,
+            is_public: r.is_public,
         }
     }
-    errs.finish()?;
-    Ok(e)
 }
 
 /// Writes an entry.
@@ -305,10 +185,8 @@ pub async fn create_entry(
     ctx: TenantCtx<Write>,
     ApiJson(req): ApiJson<EntryRequest>,
 ) -> Result<(StatusCode, Json<EntryDto>), ApiError> {
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let e = apply(&mut tx, req, None, now).await?;
-    let e = autobiography::save_entry(&mut tx, &e, now).await?;
+    let e = app::create_entry(&mut tx, req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(e.into())))
 }
@@ -338,11 +216,8 @@ pub async fn update_entry(
     ApiJson(req): ApiJson<EntryRequest>,
 ) -> Result<Json<EntryDto>, ApiError> {
     let id = parse_id(&id)?;
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let base = autobiography::entry(&mut tx, id).await?;
-    let e = apply(&mut tx, req, Some(base), now).await?;
-    let e = autobiography::save_entry(&mut tx, &e, now).await?;
+    let e = app::update_entry(&mut tx, id, req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(e.into()))
 }
@@ -357,7 +232,7 @@ pub async fn delete_entry(
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    autobiography::delete_entry(&mut tx, id).await?;
+    app::delete_entry(&mut tx, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,10 +7,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wisdomos_core::event::{rules, BoundaryStatus};
-use wisdomos_core::{FieldError, ValidationErrors};
+use wisdomos_app::boundaries::{
+    self as app, BoundaryChanges, NewBoundary, ViolationInput, ViolationOutcome,
+};
+use wisdomos_core::event::BoundaryStatus;
 use wisdomos_db::boundaries::{self, Boundary, Violation};
-use wisdomos_db::{life_areas, TenantTx};
+use wisdomos_db::TenantTx;
 
 use super::commitments::resolve_area;
 use super::events::{parse_id, AreaScoreChange};
@@ -95,42 +97,14 @@ pub async fn create(
     ctx: TenantCtx<Write>,
     ApiJson(req): ApiJson<CreateBoundary>,
 ) -> Result<(StatusCode, Json<BoundaryDto>), ApiError> {
-    let mut errs = ValidationErrors::default();
-    let stmt = errs.check(wisdomos_core::validation::bounded_text(
-        "statement",
-        &req.statement,
-        1,
-        2000,
-    ));
-    let reason = errs.check(rules::text(
-        "reason",
-        req.reason.as_deref().unwrap_or(""),
-        rules::TEXT_MAX,
-    ));
-    let consequence = errs.optional(
-        req.consequence
-            .as_deref()
-            .map(|c| rules::text("consequence", c, rules::TEXT_MAX)),
-    );
-    errs.finish()?;
-    let (Some(stmt), Some(reason)) = (stmt, reason) else {
-        return Err(ApiError::Internal(
-            "validation passed without values".into(),
-        ));
+    let new = NewBoundary {
+        area: req.life_area_id,
+        statement: req.statement,
+        reason: req.reason,
+        consequence: req.consequence,
     };
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let area = resolve_area(&mut tx, "lifeAreaId", Some(&req.life_area_id))
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let b = boundaries::create(
-        &mut tx,
-        area,
-        &stmt,
-        &reason,
-        consequence.as_deref(),
-        st.clock.now(),
-    )
-    .await?;
+    let b = app::create(&mut tx, &new, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(b.into())))
 }
@@ -220,38 +194,14 @@ pub async fn update(
     ApiJson(req): ApiJson<UpdateBoundary>,
 ) -> Result<Json<BoundaryDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut errs = ValidationErrors::default();
-    let stmt = errs.optional(
-        req.statement
-            .as_deref()
-            .map(|s| wisdomos_core::validation::bounded_text("statement", s, 1, 2000)),
-    );
-    let reason = errs.optional(
-        req.reason
-            .as_deref()
-            .map(|r| rules::text("reason", r, rules::TEXT_MAX)),
-    );
-    let consequence = errs.optional(
-        req.consequence
-            .as_deref()
-            .map(|c| rules::text("consequence", c, rules::TEXT_MAX)),
-    );
-    errs.finish()?;
+    let changes = BoundaryChanges {
+        statement: req.statement,
+        reason: req.reason,
+        consequence: req.consequence,
+        status: req.status,
+    };
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let mut b = boundaries::get(&mut tx, id).await?;
-    if let Some(s) = stmt {
-        b.statement = s;
-    }
-    if let Some(r) = reason {
-        b.reason = r;
-    }
-    if let Some(c) = consequence {
-        b.consequence = (!c.is_empty()).then_some(c);
-    }
-    if let Some(s) = req.status {
-        b.status = s.as_str().to_owned();
-    }
-    let b = boundaries::save(&mut tx, &b, st.clock.now()).await?;
+    let b = app::update(&mut tx, id, &changes, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(b.into()))
 }
@@ -265,31 +215,57 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let b = boundaries::delete(&mut tx, id).await?;
-    life_areas::recompute(&mut tx, b.life_area_id, now).await?;
+    app::delete(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Body of `POST /boundaries/{id}/violations`.
+/// Body of `POST /boundaries/{id}/violations` and `PATCH /boundaries/{id}/violations/{vid}`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LogViolation {
-    /// Default now; at most 24 hours in the future.
+    /// Default now (when logging) or unchanged (when correcting); at most 24 hours in the future.
     pub occurred_at: Option<DateTime<Utc>>,
-    /// Up to 2,000 characters.
+    /// Up to 2,000 characters; an empty string clears it.
     pub note: Option<String>,
 }
 
-/// Answer of logging a violation.
+impl From<LogViolation> for ViolationInput {
+    fn from(v: LogViolation) -> Self {
+        Self {
+            occurred_at: v.occurred_at,
+            note: v.note,
+        }
+    }
+}
+
+/// Answer of logging, correcting or removing a violation.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ViolationLogged {
     pub boundary: BoundaryDto,
     pub violation: ViolationDto,
     pub score: AreaScoreChange,
+}
+
+impl From<ViolationOutcome> for ViolationLogged {
+    fn from(o: ViolationOutcome) -> Self {
+        Self {
+            boundary: o.boundary.into(),
+            violation: o.violation.into(),
+            score: o.score.into(),
+        }
+    }
+}
+
+/// A body that may be empty (`{}` assumed).
+fn optional_body<T: Default + serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        crate::json::parse(body)
+    }
 }
 
 /// Records one violation, updates `lastViolatedAt` and `violationCount`, and recomputes the area.
@@ -302,43 +278,45 @@ pub async fn add_violation(
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ViolationLogged>), ApiError> {
     let id = parse_id(&id)?;
-    let req: LogViolation = if body.iter().all(u8::is_ascii_whitespace) {
-        LogViolation::default()
-    } else {
-        crate::json::parse(&body)?
-    };
-    let now = st.clock.now();
-    let mut errs = ValidationErrors::default();
-    let at = errs.check(rules::occurred_at(
-        "occurredAt",
-        req.occurred_at.unwrap_or(now),
-        now,
-    ));
-    let note = errs.optional(req.note.as_deref().map(|n| rules::text("note", n, 2000)));
-    errs.finish()?;
-    let at = at.ok_or_else(|| {
-        ApiError::field(FieldError::new(
-            "occurredAt",
-            "required",
-            "occurredAt is required",
-        ))
-    })?;
+    let req: LogViolation = optional_body(&body)?;
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let (b, v) = boundaries::add_violation(&mut tx, id, at, note.as_deref(), now).await?;
-    let (previous, s) = life_areas::recompute(&mut tx, b.life_area_id, now).await?;
+    let o = app::log_violation(&mut tx, id, &req.into(), st.clock.now()).await?;
     tx.commit().await?;
-    let score = AreaScoreChange {
-        life_area_id: b.life_area_id,
-        previous_score: previous,
-        updated_score: s.score,
-        status: s.status.as_str().to_owned(),
-    };
-    Ok((
-        StatusCode::CREATED,
-        Json(ViolationLogged {
-            boundary: b.into(),
-            violation: v.into(),
-            score,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(o.into())))
+}
+
+/// Corrects a violation's time or note; the boundary's `violationCount` and `lastViolatedAt`
+/// and the area's score follow.
+#[utoipa::path(patch, path = "/boundaries/{id}/violations/{violationId}", tag = "boundaries", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("violationId" = Uuid, Path)),
+    request_body = LogViolation, responses((status = 200, body = ViolationLogged), (status = 404, description = "not_found")))]
+pub async fn correct_violation(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Write>,
+    Path((id, vid)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Result<Json<ViolationLogged>, ApiError> {
+    let (id, vid) = (parse_id(&id)?, parse_id(&vid)?);
+    let req: LogViolation = optional_body(&body)?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let o = app::correct_violation(&mut tx, id, vid, &req.into(), st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Json(o.into()))
+}
+
+/// Removes a violation logged by mistake; the boundary's count and the area's score recover.
+/// Answers with the removed violation and the score change.
+#[utoipa::path(delete, path = "/boundaries/{id}/violations/{violationId}", tag = "boundaries", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("violationId" = Uuid, Path)),
+    responses((status = 200, body = ViolationLogged), (status = 404, description = "not_found")))]
+pub async fn delete_violation(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Write>,
+    Path((id, vid)): Path<(String, String)>,
+) -> Result<Json<ViolationLogged>, ApiError> {
+    let (id, vid) = (parse_id(&id)?, parse_id(&vid)?);
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let o = app::delete_violation(&mut tx, id, vid, st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Json(o.into()))
 }

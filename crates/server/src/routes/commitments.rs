@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wisdomos_core::event::{rules, CommitmentStatus};
-use wisdomos_core::{FieldError, ValidationErrors};
-use wisdomos_db::commitments::{self, Commitment, CommitmentFields};
-use wisdomos_db::{found, insights, life_areas, DbError, TenantTx};
+use wisdomos_app::commitments::{self as app, CommitmentChanges, NewCommitment};
+use wisdomos_core::event::CommitmentStatus;
+use wisdomos_db::commitments::{self, Commitment};
+use wisdomos_db::TenantTx;
 
 use super::events::parse_id;
 use crate::extract::{Read, TenantCtx, Write};
@@ -71,31 +71,13 @@ pub struct CreateCommitment {
     pub measurable: Option<String>,
 }
 
+/// The id of the area `a` (id or slug) names, for a filter; `unknown_life_area` on `field`.
 pub(crate) async fn resolve_area(
     tx: &mut TenantTx,
     field: &str,
     a: Option<&str>,
 ) -> Result<Option<Uuid>, ApiError> {
-    match a {
-        None => Ok(None),
-        Some(a) => match found(life_areas::get(tx, a).await)? {
-            Some(area) => Ok(Some(area.id)),
-            None => Err(ApiError::field(unknown_life_area(field))),
-        },
-    }
-}
-
-/// The error of `field` when it names a life area the workspace lacks (`unknown_life_area`).
-pub(crate) fn unknown_life_area(field: &str) -> FieldError {
-    FieldError::new(
-        field,
-        "unknown_life_area",
-        format!("{field} names no life area of this workspace"),
-    )
-}
-
-fn statement(s: &str) -> Result<String, FieldError> {
-    wisdomos_core::validation::bounded_text("statement", s, 1, 2000)
+    Ok(wisdomos_app::areas::resolve(tx, field, a).await?)
 }
 
 /// Records an ACTIVE commitment and recomputes its area. A commitment made from an insight
@@ -107,57 +89,16 @@ pub async fn create(
     ctx: TenantCtx<Write>,
     ApiJson(req): ApiJson<CreateCommitment>,
 ) -> Result<(StatusCode, Json<CommitmentDto>), ApiError> {
-    let mut errs = ValidationErrors::default();
-    let stmt = errs.check(statement(&req.statement));
-    let intention = errs.check(rules::text(
-        "intention",
-        req.intention.as_deref().unwrap_or(""),
-        rules::TEXT_MAX,
-    ));
-    let measurable = errs.optional(
-        req.measurable
-            .as_deref()
-            .map(|m| rules::text("measurable", m, rules::TEXT_MAX)),
-    );
-    errs.finish()?;
-    let (Some(stmt), Some(intention)) = (stmt, intention) else {
-        return Err(ApiError::Internal(
-            "validation passed without values".into(),
-        ));
-    };
-    let now = st.clock.now();
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let life_area_id = resolve_area(&mut tx, "lifeAreaId", req.life_area_id.as_deref()).await?;
-    let f = CommitmentFields {
-        life_area_id,
+    let new = NewCommitment {
+        area: req.life_area_id,
         event_id: req.event_id,
         insight_id: req.insight_id,
-        statement: stmt,
-        intention,
-        measurable,
+        statement: req.statement,
+        intention: req.intention,
+        measurable: req.measurable,
     };
-    let c = commitments::create(&mut tx, &f, now)
-        .await
-        .map_err(|e| match e {
-            DbError::NotFound => ApiError::field(FieldError::new(
-                "eventId",
-                "unknown_reference",
-                "eventId or insightId names nothing in this workspace",
-            )),
-            other => other.into(),
-        })?;
-    if let Some(a) = c.life_area_id {
-        life_areas::recompute(&mut tx, a, now).await?;
-    }
-    if let Some(insight_id) = c.insight_id {
-        // Seed 001 InsightIntegrationFlow: applying an insight is making a commitment of it.
-        let mut i = insights::get(&mut tx, insight_id).await?;
-        if !i.applied {
-            i.applied = true;
-            i.applied_at = Some(now);
-            insights::save(&mut tx, &i, now).await?;
-        }
-    }
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let c = app::create(&mut tx, &new, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(c.into())))
 }
@@ -246,61 +187,15 @@ pub async fn update(
     ApiJson(req): ApiJson<UpdateCommitment>,
 ) -> Result<Json<CommitmentDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut errs = ValidationErrors::default();
-    let stmt = errs.optional(req.statement.as_deref().map(statement));
-    let intention = errs.optional(
-        req.intention
-            .as_deref()
-            .map(|i| rules::text("intention", i, rules::TEXT_MAX)),
-    );
-    let measurable = errs.optional(
-        req.measurable
-            .as_deref()
-            .map(|m| rules::text("measurable", m, rules::TEXT_MAX)),
-    );
-    errs.finish()?;
-    let now = st.clock.now();
+    let changes = CommitmentChanges {
+        statement: req.statement,
+        intention: req.intention,
+        measurable: req.measurable,
+        area: req.life_area_id,
+        status: req.status,
+    };
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let mut c = commitments::get(&mut tx, id, true).await?;
-    let old_area = c.life_area_id;
-    if let Some(s) = stmt {
-        c.statement = s;
-    }
-    if let Some(i) = intention {
-        c.intention = i;
-    }
-    if let Some(m) = measurable {
-        c.measurable = (!m.is_empty()).then_some(m);
-    }
-    match req.life_area_id.as_deref() {
-        Some("") => c.life_area_id = None,
-        Some(a) => c.life_area_id = resolve_area(&mut tx, "lifeAreaId", Some(a)).await?,
-        None => {}
-    }
-    if let Some(to) = req.status {
-        let from = CommitmentStatus::parse(&c.status)
-            .ok_or_else(|| ApiError::Internal(format!("stored status {} unreadable", c.status)))?;
-        if !from.can_become(to) {
-            return Err(ApiError::Conflict("invalid_transition"));
-        }
-        if from != to {
-            c.status = to.as_str().to_owned();
-            c.reviewed_at = Some(now);
-            if to.is_completed() {
-                c.completed_at = c.completed_at.or(Some(now));
-            } else {
-                c.completed_at = None;
-            }
-        }
-    }
-    let c = commitments::save(&mut tx, &c, now).await?;
-    for area in [old_area, c.life_area_id]
-        .into_iter()
-        .flatten()
-        .collect::<std::collections::BTreeSet<_>>()
-    {
-        life_areas::recompute(&mut tx, area, now).await?;
-    }
+    let c = app::update(&mut tx, id, &changes, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(c.into()))
 }
@@ -314,11 +209,8 @@ pub async fn review(
     Path(id): Path<String>,
 ) -> Result<Json<CommitmentDto>, ApiError> {
     let id = parse_id(&id)?;
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let mut c = commitments::get(&mut tx, id, true).await?;
-    c.reviewed_at = Some(now);
-    let c = commitments::save(&mut tx, &c, now).await?;
+    let c = app::review(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(c.into()))
 }
@@ -332,12 +224,8 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let c = commitments::delete(&mut tx, id).await?;
-    if let Some(a) = c.life_area_id {
-        life_areas::recompute(&mut tx, a, now).await?;
-    }
+    app::delete(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,11 +13,11 @@ use wisdomos_core::{FieldError, ValidationErrors};
 use wisdomos_db::events::{self, Event, EventFields, EventFilter};
 use wisdomos_db::{found, life_areas, DbError, TenantTx};
 
-use super::commitments::unknown_life_area;
 use crate::extract::{Read, TenantCtx, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};
 use crate::{ApiError, AppState};
+use wisdomos_app::areas::unknown_life_area;
 
 /// An event as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -387,6 +387,17 @@ pub struct AreaScoreChange {
     pub previous_score: f64,
     pub updated_score: f64,
     pub status: String,
+}
+
+impl From<wisdomos_app::areas::ScoreChange> for AreaScoreChange {
+    fn from(c: wisdomos_app::areas::ScoreChange) -> Self {
+        Self {
+            life_area_id: c.life_area_id,
+            previous_score: c.previous_score,
+            updated_score: c.updated_score,
+            status: c.status,
+        }
+    }
 }
 
 /// Recomputes each of `ids` once, locking them in id order (the lock order of every

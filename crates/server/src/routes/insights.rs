@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wisdomos_core::event::{rules, InsightType};
-use wisdomos_core::{FieldError, ValidationErrors};
-use wisdomos_db::insights::{self, Insight, InsightFields};
-use wisdomos_db::{events, DbError, TenantTx};
+use wisdomos_app::insights::{self as app, InsightChanges};
+use wisdomos_core::event::InsightType;
+use wisdomos_db::insights::{self, Insight};
+use wisdomos_db::TenantTx;
 
 use super::events::parse_id;
 use crate::extract::{Read, TenantCtx, Write};
@@ -78,106 +78,19 @@ pub struct InsightRequest {
     pub applied: Option<bool>,
 }
 
-async fn apply_request(
-    tx: &mut TenantTx,
-    req: InsightRequest,
-    base: Option<Insight>,
-    now: DateTime<Utc>,
-) -> Result<Insight, ApiError> {
-    let mut errs = ValidationErrors::default();
-    let required = |f: &str| FieldError::new(f, "required", format!("{f} is required"));
-    let mut i = base.unwrap_or(Insight {
-        id: Uuid::nil(),
-        event_id: None,
-        insight_type: String::new(),
-        title: String::new(),
-        description: String::new(),
-        is_recurring: false,
-        frequency: 1,
-        related_events: Vec::new(),
-        tags: Vec::new(),
-        applied: false,
-        applied_at: None,
-        created_at: now,
-        updated_at: now,
-    });
-    let creating = i.id.is_nil();
-    match req.insight_type {
-        Some(t) => i.insight_type = t.as_str().to_owned(),
-        None if creating => errs.0.push(required("type")),
-        None => {}
-    }
-    match &req.title {
-        Some(t) => {
-            if let Some(t) = errs.check(rules::title("title", t)) {
-                i.title = t;
-            }
+impl From<InsightRequest> for InsightChanges {
+    fn from(r: InsightRequest) -> Self {
+        Self {
+            event_id: r.event_id,
+            insight_type: r.insight_type,
+            title: r.title,
+            description: r.description,
+            is_recurring: r.is_recurring,
+            frequency: r.frequency,
+            related_events: r.related_events,
+            tags: r.tags,
+            applied: r.applied,
         }
-        None if creating => errs.0.push(required("title")),
-        None => {}
-    }
-    if let Some(d) = errs.optional(
-        req.description
-            .as_deref()
-            .map(|d| rules::text("description", d, rules::TEXT_MAX)),
-    ) {
-        i.description = d;
-    }
-    if let Some(r) = req.is_recurring {
-        i.is_recurring = r;
-    }
-    if let Some(f) = req.frequency {
-        if (1..=100_000).contains(&f) {
-            i.frequency = f as i32;
-        } else {
-            errs.0.push(FieldError::new(
-                "frequency",
-                "out_of_range",
-                "frequency must be from 1 to 100000",
-            ));
-        }
-    }
-    if let Some(t) = errs.optional(req.tags.as_deref().map(|t| rules::tags("tags", t))) {
-        i.tags = t;
-    }
-    if let Some(ids) = req.related_events {
-        if ids.len() > 1000 {
-            errs.0.push(FieldError::new(
-                "relatedEvents",
-                "too_many",
-                "relatedEvents may hold at most 1000 ids",
-            ));
-        } else {
-            let found = events::existing(tx, &ids).await?;
-            if ids.iter().any(|id| !found.contains(id)) {
-                errs.0.push(FieldError::new(
-                    "relatedEvents",
-                    "unknown_event",
-                    "relatedEvents names events that do not exist in this workspace",
-                ));
-            }
-            i.related_events = ids;
-        }
-    }
-    if req.event_id.is_some() {
-        i.event_id = req.event_id;
-    }
-    if let Some(a) = req.applied {
-        i.applied_at = if a { i.applied_at.or(Some(now)) } else { None };
-        i.applied = a;
-    }
-    errs.finish()?;
-    Ok(i)
-}
-
-fn unknown_event(e: DbError) -> ApiError {
-    match e {
-        DbError::NotFound => ApiError::field(FieldError::new(
-            "eventId",
-            "unknown_event",
-            "eventId names no event of this workspace",
-        )),
-        other => other.into(),
     }
 }
 
@@ -189,29 +102,8 @@ pub async fn create(
     ctx: TenantCtx<Write>,
     ApiJson(req): ApiJson<InsightRequest>,
 ) -> Result<(StatusCode, Json<InsightDto>), ApiError> {
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let i = apply_request(&mut tx, req, None, now).await?;
-    let f = InsightFields {
-        event_id: i.event_id,
-        insight_type: InsightType::parse(&i.insight_type)
-            .map(InsightType::as_str)
-            .ok_or(ApiError::Internal("type".into()))?,
-        title: i.title,
-        description: i.description,
-        is_recurring: i.is_recurring,
-        frequency: i.frequency,
-        related_events: i.related_events,
-        tags: i.tags,
-    };
-    let mut created = insights::create(&mut tx, &f, now)
-        .await
-        .map_err(unknown_event)?;
-    if i.applied {
-        created.applied = true;
-        created.applied_at = i.applied_at;
-        created = insights::save(&mut tx, &created, now).await?;
-    }
+    let created = app::create(&mut tx, req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
@@ -274,13 +166,8 @@ pub async fn update(
     ApiJson(req): ApiJson<InsightRequest>,
 ) -> Result<Json<InsightDto>, ApiError> {
     let id = parse_id(&id)?;
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let base = insights::get(&mut tx, id).await?;
-    let i = apply_request(&mut tx, req, Some(base), now).await?;
-    let i = insights::save(&mut tx, &i, now)
-        .await
-        .map_err(unknown_event)?;
+    let i = app::update(&mut tx, id, req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(i.into()))
 }
@@ -295,7 +182,7 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    insights::delete(&mut tx, id).await?;
+    app::delete(&mut tx, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -316,12 +203,8 @@ pub async fn detect(
     State(st): State<AppState>,
     ctx: TenantCtx<Write>,
 ) -> Result<(StatusCode, Json<DetectQueued>), ApiError> {
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let job = wisdomos_db::jobs::NewJob::new("insights.detect", serde_json::json!({}), now);
-    let id = wisdomos_db::jobs::enqueue(&mut tx, &job, now)
-        .await?
-        .ok_or_else(|| ApiError::Internal("job not enqueued".into()))?;
+    let id = app::queue_detection(&mut tx, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::ACCEPTED, Json(DetectQueued { job_id: id })))
 }

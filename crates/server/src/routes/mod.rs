@@ -120,6 +120,10 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
             boundaries::delete
         ))
         .routes(routes!(boundaries::add_violation))
+        .routes(routes!(
+            boundaries::correct_violation,
+            boundaries::delete_violation
+        ))
         .routes(routes!(autobiography::eras))
         .routes(routes!(autobiography::update_era))
         .routes(routes!(autobiography::entries, autobiography::create_entry))

@@ -3,20 +3,22 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Deserialize;
 use uuid::Uuid;
+use wisdomos_app::autobiography::{self as app, EntryChanges};
+use wisdomos_app::AppError;
 use wisdomos_db::events::EventFilter;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
 use wisdomos_db::{autobiography, events, TenantTx};
 
 use super::error::{render_form, WebError};
+use super::flash;
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, FieldErrors};
 use crate::extract::{Read, Write};
-use crate::json::ApiJson;
-use crate::routes::autobiography::{self as api, EntryRequest};
-use crate::{ApiError, AppState};
+use crate::AppState;
 
 /// An entry in the timeline.
 pub struct EntryView {
@@ -60,7 +62,7 @@ pub struct EntryForm {
 }
 
 impl EntryForm {
-    fn request(&self) -> Result<EntryRequest, wisdomos_core::ValidationErrors> {
+    fn request(&self) -> Result<EntryChanges, wisdomos_core::ValidationErrors> {
         let mut errs = wisdomos_core::ValidationErrors::default();
         let era_id = Uuid::parse_str(self.era_id.trim()).ok();
         if era_id.is_none() {
@@ -93,7 +95,7 @@ impl EntryForm {
             },
         };
         errs.finish()?;
-        Ok(EntryRequest {
+        Ok(EntryChanges {
             era_id,
             year,
             month,
@@ -231,7 +233,10 @@ pub async fn edit_form(
     web: Web<Write>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let axum::Json(e) = api::get_entry(State(st.clone()), web.ctx.to::<Read>()?, Path(id)).await?;
+    let id = view::parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let e = autobiography::entry(&mut tx, id).await?;
+    tx.commit().await?;
     let form = EntryForm {
         era_id: e.era_id.to_string(),
         year: e.year.to_string(),
@@ -251,10 +256,10 @@ async fn refused(
     web: Web<Write>,
     editing: Option<Uuid>,
     form: EntryForm,
-    e: ApiError,
+    e: AppError,
 ) -> Result<Response, WebError> {
     match e {
-        ApiError::Validation(errs) => {
+        AppError::Validation(errs) => {
             let read = web.to::<Read>()?;
             show(st, read, editing, form, FieldErrors::from(&errs)).await
         }
@@ -265,15 +270,21 @@ async fn refused(
 /// `POST /autobiography/entries`.
 pub async fn create(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Write>,
     CsrfForm(form): CsrfForm<EntryForm>,
 ) -> Result<Response, WebError> {
     let req = match form.request() {
         Ok(r) => r,
-        Err(errs) => return refused(&st, web, None, form, ApiError::Validation(errs)).await,
+        Err(errs) => return refused(&st, web, None, form, AppError::Validation(errs)).await,
     };
-    match api::create_entry(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
-        Ok(_) => Ok(Redirect::to("/autobiography").into_response()),
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    match app::create_entry(&mut tx, req, st.clock.now()).await {
+        Ok(e) => {
+            tx.commit().await?;
+            let msg = format!("Entry written: “{}”.", e.title);
+            Ok(flash::redirect(&headers, "/autobiography", &msg))
+        }
         Err(e) => refused(&st, web, None, form, e).await,
     }
 }
@@ -281,35 +292,39 @@ pub async fn create(
 /// `POST /autobiography/entries/{id}`.
 pub async fn update(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Write>,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<EntryForm>,
 ) -> Result<Response, WebError> {
-    let editing = Uuid::parse_str(&id).ok();
+    let id = view::parse_id(&id)?;
     let req = match form.request() {
         Ok(r) => r,
-        Err(errs) => return refused(&st, web, editing, form, ApiError::Validation(errs)).await,
+        Err(errs) => return refused(&st, web, Some(id), form, AppError::Validation(errs)).await,
     };
-    match api::update_entry(
-        State(st.clone()),
-        web.ctx.to::<Write>()?,
-        Path(id),
-        ApiJson(req),
-    )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to("/autobiography").into_response()),
-        Err(e) => refused(&st, web, editing, form, e).await,
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    match app::update_entry(&mut tx, id, req, st.clock.now()).await {
+        Ok(e) => {
+            tx.commit().await?;
+            let msg = format!("Entry saved: “{}”.", e.title);
+            Ok(flash::redirect(&headers, "/autobiography", &msg))
+        }
+        Err(e) => refused(&st, web, Some(id), form, e).await,
     }
 }
 
-/// `POST /autobiography/entries/{id}/delete`.
+/// `POST /autobiography/entries/{id}/delete`: the editor asks first.
 pub async fn delete(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Write>,
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let _ = api::delete_entry(State(st), web.ctx, Path(id)).await?;
-    Ok(Redirect::to("/autobiography").into_response())
+    let id = view::parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let e = app::delete_entry(&mut tx, id).await?;
+    tx.commit().await?;
+    let msg = format!("Deleted the entry “{}”.", e.title);
+    Ok(flash::redirect(&headers, "/autobiography", &msg))
 }

@@ -1,21 +1,24 @@
-//! Boundaries: the list with a form to set one, and each boundary's violation history with a
-//! form to log a violation.
+//! Boundaries: the list with a form to set one, and each boundary's page with its violation
+//! history, an edit form and a confirmed delete. Violation forms are in `violations`.
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Deserialize;
 use uuid::Uuid;
+use wisdomos_app::boundaries::{self as app, BoundaryChanges, NewBoundary};
+use wisdomos_app::AppError;
+use wisdomos_core::event::BoundaryStatus;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
 use wisdomos_db::{boundaries, TenantTx};
 
 use super::error::{render_form, WebError};
-use super::session::{CsrfForm, Nav, Web};
+use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, Choice, FieldErrors};
+use super::{flash, violations};
 use crate::extract::{Read, Write};
-use crate::json::ApiJson;
-use crate::routes::boundaries::{self as api, CreateBoundary};
-use crate::{ApiError, AppState};
+use crate::AppState;
 
 /// A boundary as a row.
 pub struct BoundaryCard {
@@ -23,6 +26,8 @@ pub struct BoundaryCard {
     pub statement: String,
     pub reason: String,
     pub consequence: String,
+    /// Stored status (`ACTIVE`, …) and in words.
+    pub status_value: String,
     pub status: String,
     pub area: String,
     pub area_slug: String,
@@ -30,15 +35,15 @@ pub struct BoundaryCard {
     pub last: String,
 }
 
-/// Fields of the new-boundary form.
+/// Fields of the boundary forms (new and edit; `status` only when editing).
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct BoundaryForm {
-    #[serde(default)]
     pub life_area_id: String,
     pub statement: String,
     pub reason: String,
     pub consequence: String,
+    pub status: String,
 }
 
 #[derive(Template)]
@@ -63,6 +68,7 @@ fn card(
         statement: b.statement.clone(),
         reason: b.reason.clone(),
         consequence: b.consequence.clone().unwrap_or_default(),
+        status_value: b.status.clone(),
         status: view::words(&b.status),
         area: area.map(|a| a.name.clone()).unwrap_or_default(),
         area_slug: area.map(|a| a.slug.clone()).unwrap_or_default(),
@@ -102,44 +108,47 @@ pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response
     show(&st, web, BoundaryForm::default(), FieldErrors::default()).await
 }
 
-/// `POST /boundaries`.
+/// `POST /boundaries`: sets a boundary and lands on its page.
 pub async fn create(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Write>,
     CsrfForm(form): CsrfForm<BoundaryForm>,
 ) -> Result<Response, WebError> {
-    let req = CreateBoundary {
-        life_area_id: form.life_area_id.clone(),
+    let new = NewBoundary {
+        area: form.life_area_id.clone(),
         statement: form.statement.clone(),
         reason: view::filled(&form.reason),
         consequence: view::filled(&form.consequence),
     };
-    match api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
-        Ok(_) => Ok(Redirect::to("/boundaries").into_response()),
-        Err(ApiError::Validation(errs)) => {
-            let read = web.to::<Read>()?;
-            show(&st, read, form, FieldErrors::from(&errs)).await
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    match app::create(&mut tx, &new, st.clock.now()).await {
+        Ok(b) => {
+            tx.commit().await?;
+            Ok(flash::redirect(
+                &headers,
+                &format!("/boundaries/{}", b.id),
+                &format!("Boundary set: “{}”.", b.statement),
+            ))
+        }
+        Err(AppError::Validation(errs)) => {
+            show(&st, web.to::<Read>()?, form, FieldErrors::from(&errs)).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-/// A violation in the history.
-pub struct ViolationRow {
-    pub when: String,
-    pub note: String,
-}
-
+/// The boundary page and what its forms hold.
 #[derive(Template)]
 #[template(path = "boundary.html")]
 struct BoundaryPage {
     nav: Option<Nav>,
     can_write: bool,
     b: BoundaryCard,
-    violations: Vec<ViolationRow>,
+    statuses: Vec<Choice>,
+    violations: Vec<violations::ViolationRow>,
     now_local: String,
-    note: String,
-    errors: FieldErrors,
+    forms: violations::DetailForms,
 }
 
 /// `GET /boundaries/{id}`: the boundary and its 50 latest violations.
@@ -148,90 +157,108 @@ pub async fn detail(
     web: Web<Read>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    show_detail(&st, web, id, String::new(), FieldErrors::default()).await
+    show_detail(&st, web, &id, violations::DetailForms::default()).await
 }
 
-/// The boundary page, with the violation form's `errors` and typed `note` when it was refused.
-async fn show_detail(
+/// The boundary page, with the typed values and errors of the form that was refused.
+pub(super) async fn show_detail(
     st: &AppState,
     web: Web<Read>,
-    id: String,
-    note: String,
-    errors: FieldErrors,
+    id: &str,
+    forms: violations::DetailForms,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let id = crate::routes::events::parse_id(&id)?;
+    let id = view::parse_id(id)?;
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
     let b = boundaries::get(&mut tx, id).await?;
-    let violations = boundaries::violations(&mut tx, id, 50).await?;
+    let list = boundaries::violations(&mut tx, id, 50).await?;
     let area = life_areas::get(&mut tx, &b.life_area_id.to_string()).await?;
     tx.commit().await?;
-    let failed = errors.any();
+    let failed = forms.failed();
+    let b = card(&b, std::slice::from_ref(&area), tz);
     let page = BoundaryPage {
         can_write: web.ctx.allows::<Write>(),
         nav: Some(web.nav),
-        b: card(&b, std::slice::from_ref(&area), tz),
-        violations: violations
+        statuses: view::choices(
+            &BoundaryStatus::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>(),
+            &b.status_value,
+        ),
+        b,
+        violations: list
             .iter()
-            .map(|v| ViolationRow {
-                when: view::date_time(v.occurred_at, tz),
-                note: v.note.clone().unwrap_or_default(),
-            })
+            .map(|v| violations::ViolationRow::new(v, tz))
             .collect(),
         now_local: view::local_input(st.clock.now(), tz),
-        note,
-        errors,
+        forms,
     };
     render_form(&page, failed)
 }
 
-/// Fields of the violation form; `back` is where to return (a path of this site).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ViolationForm {
-    pub occurred_at: String,
-    pub note: String,
-    pub back: Option<String>,
-}
-
-/// `POST /boundaries/{id}/violations`: logs one violation; the area's score drops. A refused
-/// form comes back on the boundary's page with the errors beside the fields.
-pub async fn violation(
+/// `POST /boundaries/{id}`: changes the statement, reason, consequence or status.
+pub async fn update(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Write>,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<ViolationForm>,
+    CsrfForm(form): CsrfForm<BoundaryForm>,
 ) -> Result<Response, WebError> {
-    let tz = view::zone(&web.ctx.tenant.timezone);
-    let note = form.note.trim().to_owned();
-    let occurred_at = match form.occurred_at.trim() {
-        "" => None,
-        s => match view::parse_local(s, tz) {
-            Some(t) => Some(t),
-            None => {
-                let errs = FieldErrors(vec![(
-                    "occurredAt".into(),
-                    "occurredAt must be a date and time".into(),
-                )]);
-                return show_detail(&st, web.to::<Read>()?, id, note, errs).await;
-            }
-        },
+    let bid = view::parse_id(&id)?;
+    let status = BoundaryStatus::parse(&form.status);
+    if status.is_none() && !form.status.is_empty() {
+        let errors = FieldErrors(vec![(
+            "status".into(),
+            "Choose a status from the list.".into(),
+        )]);
+        let forms = violations::DetailForms::edit(form, errors);
+        return show_detail(&st, web.to::<Read>()?, &id, forms).await;
+    }
+    let changes = BoundaryChanges {
+        statement: Some(form.statement.clone()),
+        reason: Some(form.reason.clone()),
+        consequence: Some(form.consequence.clone()),
+        status,
     };
-    let body = serde_json::json!({ "occurredAt": occurred_at, "note": (!note.is_empty()).then_some(&note) })
-        .to_string();
-    let back = view::local_path(form.back.as_deref(), &format!("/boundaries/{id}"));
-    match api::add_violation(
-        State(st.clone()),
-        web.ctx.to::<Write>()?,
-        Path(id.clone()),
-        body.into(),
-    )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to(&back).into_response()),
-        Err(ApiError::Validation(errs)) => {
-            show_detail(&st, web.to::<Read>()?, id, note, FieldErrors::from(&errs)).await
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    match app::update(&mut tx, bid, &changes, st.clock.now()).await {
+        Ok(b) => {
+            tx.commit().await?;
+            Ok(flash::redirect(
+                &headers,
+                &format!("/boundaries/{}", b.id),
+                "Boundary saved.",
+            ))
+        }
+        Err(AppError::Validation(errs)) => {
+            let forms = violations::DetailForms::edit(form, FieldErrors::from(&errs));
+            show_detail(&st, web.to::<Read>()?, &id, forms).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /boundaries/{id}/delete`: deletes the boundary and its violations (the page asks
+/// first); the area's score is recomputed.
+pub async fn delete(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    web: Web<Write>,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, WebError> {
+    let id = view::parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let (b, score) = app::delete(&mut tx, id, st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(flash::redirect(
+        &headers,
+        "/boundaries",
+        &format!(
+            "Deleted the boundary “{}”{}.",
+            b.statement,
+            violations::score_words(&score)
+        ),
+    ))
 }

@@ -3,20 +3,22 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Deserialize;
 use uuid::Uuid;
+use wisdomos_app::commitments::{self as app, CommitmentChanges, NewCommitment};
+use wisdomos_app::AppError;
 use wisdomos_core::event::CommitmentStatus;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
 use wisdomos_db::{commitments, TenantTx};
 
 use super::error::{render_form, WebError};
+use super::flash;
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, Choice, FieldErrors};
 use crate::extract::{Read, Write};
-use crate::json::ApiJson;
-use crate::routes::commitments::{self as api, CreateCommitment, UpdateCommitment};
-use crate::{ApiError, AppState};
+use crate::AppState;
 
 /// A status a commitment may move to, as a button.
 pub struct Move {
@@ -49,10 +51,10 @@ pub struct CommitmentForm {
 }
 
 impl CommitmentForm {
-    /// The API's create request; `insight_id` when the commitment applies an insight.
-    pub fn request(&self, insight_id: Option<Uuid>) -> CreateCommitment {
-        CreateCommitment {
-            life_area_id: view::filled(&self.life_area_id),
+    /// The new commitment; `insight_id` when the commitment applies an insight.
+    pub fn request(&self, insight_id: Option<Uuid>) -> NewCommitment {
+        NewCommitment {
+            area: view::filled(&self.life_area_id),
             event_id: None,
             insight_id,
             statement: self.statement.clone(),
@@ -154,20 +156,19 @@ pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response
 /// `POST /commitments`.
 pub async fn create(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Write>,
     CsrfForm(form): CsrfForm<CommitmentForm>,
 ) -> Result<Response, WebError> {
-    match api::create(
-        State(st.clone()),
-        web.ctx.to::<Write>()?,
-        ApiJson(form.request(None)),
-    )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to("/commitments").into_response()),
-        Err(ApiError::Validation(errs)) => {
-            let read = web.to::<Read>()?;
-            show(&st, read, form, FieldErrors::from(&errs)).await
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    match app::create(&mut tx, &form.request(None), st.clock.now()).await {
+        Ok(c) => {
+            tx.commit().await?;
+            let msg = format!("Commitment made: “{}”.", c.statement);
+            Ok(flash::redirect(&headers, "/commitments", &msg))
+        }
+        Err(AppError::Validation(errs)) => {
+            show(&st, web.to::<Read>()?, form, FieldErrors::from(&errs)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -179,38 +180,147 @@ pub struct StatusForm {
     pub status: String,
 }
 
-/// `POST /commitments/{id}/status`: the API's transition rules (409 `invalid_transition`).
+/// `POST /commitments/{id}/status`: along the allowed transitions (409 `invalid_transition`).
 pub async fn set_status(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Write>,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<StatusForm>,
 ) -> Result<Response, WebError> {
+    let id = view::parse_id(&id)?;
     let status = CommitmentStatus::parse(form.status.trim()).ok_or_else(|| {
-        ApiError::field(wisdomos_core::FieldError::new(
+        AppError::from(wisdomos_core::FieldError::new(
             "status",
             "invalid",
             "status must be one of ACTIVE, COMPLETED, PAUSED, ABANDONED, INTEGRATED",
         ))
     })?;
-    let req = UpdateCommitment {
-        statement: None,
-        intention: None,
-        measurable: None,
-        life_area_id: None,
+    let changes = CommitmentChanges {
         status: Some(status),
+        ..CommitmentChanges::default()
     };
-    let _ = api::update(State(st), web.ctx, Path(id), ApiJson(req)).await?;
-    Ok(Redirect::to("/commitments").into_response())
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let c = app::update(&mut tx, id, &changes, st.clock.now()).await?;
+    tx.commit().await?;
+    let msg = format!(
+        "“{}” is now {}.",
+        c.statement,
+        view::words(&c.status).to_lowercase()
+    );
+    Ok(flash::redirect(&headers, "/commitments", &msg))
 }
 
 /// `POST /commitments/{id}/review`: reviewed now; the next review falls due in 7 days.
 pub async fn review(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Write>,
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let _ = api::review(State(st), web.ctx, Path(id)).await?;
-    Ok(Redirect::to("/commitments").into_response())
+    let id = view::parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let c = app::review(&mut tx, id, st.clock.now()).await?;
+    tx.commit().await?;
+    let msg = format!("Reviewed “{}”; the next review is in 7 days.", c.statement);
+    Ok(flash::redirect(&headers, "/commitments", &msg))
+}
+
+#[derive(Template)]
+#[template(path = "commitment_edit.html")]
+struct EditPage {
+    nav: Option<Nav>,
+    id: Uuid,
+    areas: Vec<Choice>,
+    form: CommitmentForm,
+    errors: FieldErrors,
+}
+
+async fn show_edit(
+    st: &AppState,
+    web: Web<Write>,
+    id: Uuid,
+    form: Option<CommitmentForm>,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let c = commitments::get(&mut tx, id, false).await?;
+    let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
+    tx.commit().await?;
+    let form = form.unwrap_or_else(|| CommitmentForm {
+        statement: c.statement.clone(),
+        intention: c.intention.clone(),
+        measurable: c.measurable.clone().unwrap_or_default(),
+        life_area_id: c.life_area_id.map(|a| a.to_string()).unwrap_or_default(),
+    });
+    let failed = errors.any();
+    let page = EditPage {
+        nav: Some(web.nav),
+        id,
+        areas: view::area_choices(&areas, &form.life_area_id),
+        form,
+        errors,
+    };
+    render_form(&page, failed)
+}
+
+/// `GET /commitments/{id}/edit`: the commitment's text and area, and a confirmed delete.
+pub async fn edit_form(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = view::parse_id(&id)?;
+    show_edit(&st, web, id, None, FieldErrors::default()).await
+}
+
+/// `POST /commitments/{id}`: saves the text and area (the area's score follows).
+pub async fn update(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    web: Web<Write>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<CommitmentForm>,
+) -> Result<Response, WebError> {
+    let id = view::parse_id(&id)?;
+    let changes = CommitmentChanges {
+        statement: Some(form.statement.clone()),
+        intention: Some(form.intention.clone()),
+        measurable: Some(form.measurable.clone()),
+        area: Some(form.life_area_id.clone()),
+        status: None,
+    };
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    match app::update(&mut tx, id, &changes, st.clock.now()).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(flash::redirect(
+                &headers,
+                "/commitments",
+                "Commitment saved.",
+            ))
+        }
+        Err(AppError::Validation(errs)) => {
+            show_edit(&st, web, id, Some(form), FieldErrors::from(&errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /commitments/{id}/delete`: deletes it (the edit page asks first); the area's score
+/// is recomputed.
+pub async fn delete(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    web: Web<Write>,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, WebError> {
+    let id = view::parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let c = app::delete(&mut tx, id, st.clock.now()).await?;
+    tx.commit().await?;
+    let msg = format!("Deleted the commitment “{}”.", c.statement);
+    Ok(flash::redirect(&headers, "/commitments", &msg))
 }

@@ -141,7 +141,7 @@ pub async fn frame_errors(State(st): State<AppState>, req: Request, next: Next) 
     let Ok(user) = WebUser::from_headers(&headers, &st).await else {
         return response;
     };
-    match Nav::load(&st, &user, &path).await {
+    match Nav::load(&st, &user, &path, &headers).await {
         Ok(nav) => error_page(&shown, Some(nav)),
         Err(_) => response,
     }

@@ -4,22 +4,23 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Deserialize;
 use uuid::Uuid;
+use wisdomos_app::insights::{self as app, InsightChanges};
+use wisdomos_app::AppError;
 use wisdomos_core::event::InsightType;
 use wisdomos_db::life_areas;
 use wisdomos_db::{events, found, insights, TenantTx};
 
 use super::commitments::CommitmentForm;
 use super::error::{render_form, WebError};
+use super::flash;
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, Choice, FieldErrors};
 use crate::extract::{Read, Write};
-use crate::json::ApiJson;
-use crate::routes::commitments as commitments_api;
-use crate::routes::insights::{self as api, InsightRequest};
-use crate::{ApiError, AppState};
+use crate::AppState;
 
 /// An insight as a card.
 pub struct InsightCard {
@@ -110,24 +111,34 @@ pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response
     .await
 }
 
+impl InsightForm {
+    fn changes(&self) -> InsightChanges {
+        InsightChanges {
+            insight_type: InsightType::parse(self.insight_type.trim()),
+            title: Some(self.title.clone()),
+            description: Some(self.description.clone()),
+            tags: Some(view::split_tags(&self.tags)),
+            ..Default::default()
+        }
+    }
+}
+
 /// `POST /insights`: records an insight by hand.
 pub async fn create(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Write>,
     CsrfForm(form): CsrfForm<InsightForm>,
 ) -> Result<Response, WebError> {
-    let req = InsightRequest {
-        insight_type: InsightType::parse(form.insight_type.trim()),
-        title: Some(form.title.clone()),
-        description: Some(form.description.clone()),
-        tags: Some(view::split_tags(&form.tags)),
-        ..Default::default()
-    };
-    match api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
-        Ok(_) => Ok(Redirect::to("/insights").into_response()),
-        Err(ApiError::Validation(errs)) => {
-            let read = web.to::<Read>()?;
-            show(&st, read, form, FieldErrors::from(&errs)).await
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    match app::create(&mut tx, form.changes(), st.clock.now()).await {
+        Ok(i) => {
+            tx.commit().await?;
+            let msg = format!("Insight saved: “{}”.", i.title);
+            Ok(flash::redirect(&headers, "/insights", &msg))
+        }
+        Err(AppError::Validation(errs)) => {
+            show(&st, web.to::<Read>()?, form, FieldErrors::from(&errs)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -136,11 +147,103 @@ pub async fn create(
 /// `POST /insights/detect`: queues pattern detection now (the nightly job's work).
 pub async fn detect(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Write>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let _ = api::detect(State(st), web.ctx).await?;
-    Ok(Redirect::to("/settings#jobs").into_response())
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    app::queue_detection(&mut tx, st.clock.now()).await?;
+    tx.commit().await?;
+    let msg =
+        "Looking for patterns: new ones appear on the Insights page when the job below is done.";
+    Ok(flash::redirect(&headers, "/settings#jobs", msg))
+}
+
+#[derive(Template)]
+#[template(path = "insight_edit.html")]
+struct EditPage {
+    nav: Option<Nav>,
+    id: Uuid,
+    types: Vec<Choice>,
+    form: InsightForm,
+    errors: FieldErrors,
+}
+
+async fn show_edit(
+    st: &AppState,
+    web: Web<Write>,
+    id: Uuid,
+    form: Option<InsightForm>,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let i = insights::get(&mut tx, id).await?;
+    tx.commit().await?;
+    let form = form.unwrap_or_else(|| InsightForm {
+        insight_type: i.insight_type.clone(),
+        title: i.title.clone(),
+        description: i.description.clone(),
+        tags: i.tags.join(", "),
+    });
+    let types: Vec<&str> = InsightType::ALL.iter().map(|t| t.as_str()).collect();
+    let failed = errors.any();
+    let page = EditPage {
+        nav: Some(web.nav),
+        id,
+        types: view::choices(&types, &form.insight_type),
+        form,
+        errors,
+    };
+    render_form(&page, failed)
+}
+
+/// `GET /insights/{id}/edit`: the insight's fields and a confirmed delete.
+pub async fn edit_form(
+    State(st): State<AppState>,
+    web: Web<Write>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = view::parse_id(&id)?;
+    show_edit(&st, web, id, None, FieldErrors::default()).await
+}
+
+/// `POST /insights/{id}`: saves the kind, title, description and tags.
+pub async fn update(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    web: Web<Write>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<InsightForm>,
+) -> Result<Response, WebError> {
+    let id = view::parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    match app::update(&mut tx, id, form.changes(), st.clock.now()).await {
+        Ok(i) => {
+            tx.commit().await?;
+            let to = format!("/insights#insight-{}", i.id);
+            Ok(flash::redirect(&headers, &to, "Insight saved."))
+        }
+        Err(AppError::Validation(errs)) => {
+            show_edit(&st, web, id, Some(form), FieldErrors::from(&errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /insights/{id}/delete`: deletes it (the edit page asks first).
+pub async fn delete(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    web: Web<Write>,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, WebError> {
+    let id = view::parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let i = app::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    let msg = format!("Deleted the insight “{}”.", i.title);
+    Ok(flash::redirect(&headers, "/insights", &msg))
 }
 
 #[derive(Template)]
@@ -193,23 +296,29 @@ pub async fn apply_form(
     web: Web<Write>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id = crate::routes::events::parse_id(&id)?;
+    let id = view::parse_id(&id)?;
     apply_page(&st, web, id, None, FieldErrors::default()).await
 }
 
 /// `POST /insights/{id}/apply`: makes the commitment and marks the insight applied, in one
-/// transaction (the API's create with `insightId`).
+/// transaction.
 pub async fn apply(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Write>,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<CommitmentForm>,
 ) -> Result<Response, WebError> {
-    let id = crate::routes::events::parse_id(&id)?;
-    let req = form.request(Some(id));
-    match commitments_api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
-        Ok(_) => Ok(Redirect::to("/commitments").into_response()),
-        Err(ApiError::Validation(errs)) => {
+    let id = view::parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let new = form.request(Some(id));
+    match wisdomos_app::commitments::create(&mut tx, &new, st.clock.now()).await {
+        Ok(c) => {
+            tx.commit().await?;
+            let msg = format!("Insight applied: you committed to “{}”.", c.statement);
+            Ok(flash::redirect(&headers, "/commitments", &msg))
+        }
+        Err(AppError::Validation(errs)) => {
             apply_page(&st, web, id, Some(form), FieldErrors::from(&errs)).await
         }
         Err(e) => Err(e.into()),

@@ -14,6 +14,7 @@ pub mod chart;
 pub mod commitments;
 pub mod error;
 pub mod events;
+pub mod flash;
 pub mod home;
 pub mod import;
 pub mod insights;
@@ -22,6 +23,7 @@ pub mod quick;
 pub mod session;
 pub mod settings;
 pub mod view;
+pub mod violations;
 
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
@@ -61,6 +63,9 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/delete", post(events::delete))
         .route("/insights", get(insights::page).post(insights::create))
         .route("/insights/detect", post(insights::detect))
+        .route("/insights/{id}", post(insights::update))
+        .route("/insights/{id}/edit", get(insights::edit_form))
+        .route("/insights/{id}/delete", post(insights::delete))
         .route(
             "/insights/{id}/apply",
             get(insights::apply_form).post(insights::apply),
@@ -69,14 +74,29 @@ pub fn router() -> Router<AppState> {
             "/commitments",
             get(commitments::page).post(commitments::create),
         )
+        .route("/commitments/{id}", post(commitments::update))
+        .route("/commitments/{id}/edit", get(commitments::edit_form))
+        .route("/commitments/{id}/delete", post(commitments::delete))
         .route("/commitments/{id}/status", post(commitments::set_status))
         .route("/commitments/{id}/review", post(commitments::review))
         .route(
             "/boundaries",
             get(boundaries::page).post(boundaries::create),
         )
-        .route("/boundaries/{id}", get(boundaries::detail))
-        .route("/boundaries/{id}/violations", post(boundaries::violation))
+        .route(
+            "/boundaries/{id}",
+            get(boundaries::detail).post(boundaries::update),
+        )
+        .route("/boundaries/{id}/delete", post(boundaries::delete))
+        .route("/boundaries/{id}/violations", post(violations::log))
+        .route(
+            "/boundaries/{id}/violations/{vid}",
+            post(violations::correct),
+        )
+        .route(
+            "/boundaries/{id}/violations/{vid}/delete",
+            post(violations::remove),
+        )
         .route("/autobiography", get(autobiography::page))
         .route("/autobiography/entries", post(autobiography::create))
         .route(
@@ -114,10 +134,13 @@ pub fn router() -> Router<AppState> {
 
 /// Every page with the error frame (`error::frame_errors`) and the security headers.
 pub fn pages(state: AppState, r: Router<AppState>) -> Router<AppState> {
-    page_headers(r.layer(axum::middleware::from_fn_with_state(
-        state,
-        error::frame_errors,
-    )))
+    page_headers(
+        r.layer(axum::middleware::from_fn_with_state(
+            state,
+            error::frame_errors,
+        ))
+        .layer(axum::middleware::from_fn(flash::forget)),
+    )
 }
 
 /// Security headers for every page.

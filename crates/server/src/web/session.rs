@@ -156,6 +156,8 @@ pub struct Nav {
     pub csrf: String,
     /// Request path, to mark the current section.
     pub path: String,
+    /// The confirmation of the form just sent (`flash`), shown once.
+    pub flash: Option<String>,
 }
 
 impl Nav {
@@ -179,7 +181,12 @@ pub struct Web<N: Need> {
 impl Nav {
     /// The frame of `user`'s pages at `path`: their e-mail, their workspaces with the session's
     /// one current, their role there. Two queries on the app pool (platform rows).
-    pub async fn load(st: &AppState, user: &WebUser, path: &str) -> Result<Self, WebError> {
+    pub async fn load(
+        st: &AppState,
+        user: &WebUser,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Result<Self, WebError> {
         let o = user.owner;
         let account = users::get(st.db.app(), o.user_id)
             .await
@@ -204,6 +211,7 @@ impl Nav {
                 .collect(),
             csrf: user.csrf.clone(),
             path: path.to_owned(),
+            flash: super::flash::read(headers),
         })
     }
 }
@@ -215,7 +223,7 @@ impl<N: Need> FromRequestParts<AppState> for Web<N> {
         let user = WebUser::from_request_parts(parts, st).await?;
         let o = user.owner;
         let ctx = TenantCtx::<N>::authorize(st, o.user_id, o.tenant_id, o.family_id, false).await?;
-        let nav = Nav::load(st, &user, parts.uri.path()).await?;
+        let nav = Nav::load(st, &user, parts.uri.path(), &parts.headers).await?;
         Ok(Web { ctx, user, nav })
     }
 }

@@ -1,6 +1,8 @@
 //! A real server on a random port over a throw-away database, and a small client.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
+
 use std::sync::Arc;
 
 use chrono::Utc;
