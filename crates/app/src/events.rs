@@ -1,16 +1,21 @@
-//! Logging life events: the full form and the API (`record`), and the Display's one-line quick
-//! entry (`quick_log`), each recomputing the area's score in the same transaction.
+//! Life events: logging one (the full form and the API, and the Display's one-line quick
+//! entry), changing, deleting and finding them. Every write recomputes the area(s) it touches
+//! in the same transaction.
 
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 use wisdomos_core::classify::DEFAULT_THRESHOLD;
 use wisdomos_core::event::rules;
+use wisdomos_core::event::{EventCategory, EventTone, EventType};
 use wisdomos_core::score::ScoreBreakdown;
 use wisdomos_core::{import, text, FieldError, ValidationErrors};
-use wisdomos_db::events::{self, Event, EventFields};
+use wisdomos_db::events::{self, Event, EventFields, EventFilter};
 use wisdomos_db::insights::{self, Insight};
 use wisdomos_db::life_areas::{self, LifeArea, LockedArea};
-use wisdomos_db::{DbError, TenantTx};
+use wisdomos_db::{found, DbError, Keyset, Page, TenantTx};
 
+use crate::areas::{self, ScoreChange};
+use crate::event_fields::{fields, EventChanges};
 use crate::import::DEFAULT_AREA;
 use crate::AppError;
 
@@ -135,4 +140,125 @@ pub async fn quick_log(
     };
     let logged = record(tx, locked, &f, now).await?;
     Ok((area, logged))
+}
+
+/// Logs an event and recomputes its area's score. The area is locked as it is looked up,
+/// before the insert, so the recomputation needs no lock of its own. Errors: validation naming
+/// each field (`lifeAreaId`, `type`, `category`, `tone`, `title`, `emotionalCharge`, …).
+pub async fn log(
+    tx: &mut TenantTx,
+    req: &EventChanges,
+    now: DateTime<Utc>,
+) -> Result<Logged, AppError> {
+    let area = match req.area.as_deref() {
+        Some(a) => found(life_areas::lock(tx, a).await)?,
+        None => None,
+    };
+    let f = fields(req, area.map(|a| a.id()), None, now)?;
+    let locked = area.ok_or_else(|| AppError::Internal("event without a locked area".into()))?;
+    record(tx, locked, &f, now).await
+}
+
+/// A changed or deleted event and the areas it touched.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub event: Event,
+    /// Each area recomputed (the old and the new one when the event moved), in that order.
+    pub areas: Vec<ScoreChange>,
+}
+
+/// Changes event `id`; the old and the new area are recomputed. Errors: not found;
+/// validation as [`log`].
+pub async fn update(
+    tx: &mut TenantTx,
+    id: Uuid,
+    req: &EventChanges,
+    now: DateTime<Utc>,
+) -> Result<Changed, AppError> {
+    let current = events::get(tx, id).await?;
+    let area = match req.area.as_deref() {
+        Some(a) => found(life_areas::get(tx, a).await)?.map(|a| a.id),
+        None => None,
+    };
+    let f = fields(req, area, Some(&current), now)?;
+    let (before, after) = events::update(tx, id, &f, now).await?;
+    let areas = recompute_areas(tx, &[before.life_area_id, after.life_area_id], now).await?;
+    Ok(Changed {
+        event: after,
+        areas,
+    })
+}
+
+/// Deletes event `id` and recomputes its area. Errors: not found.
+pub async fn delete(tx: &mut TenantTx, id: Uuid, now: DateTime<Utc>) -> Result<Changed, AppError> {
+    let e = events::delete(tx, id).await?;
+    let areas = recompute_areas(tx, &[e.life_area_id], now).await?;
+    Ok(Changed { event: e, areas })
+}
+
+/// Recomputes each of `ids` once, locking them in id order (the lock order of every
+/// multi-area recomputation, so concurrent ones cannot deadlock); answers in the order of `ids`.
+async fn recompute_areas(
+    tx: &mut TenantTx,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<Vec<ScoreChange>, AppError> {
+    let mut done: Vec<ScoreChange> = Vec::new();
+    for id in ids
+        .iter()
+        .copied()
+        .collect::<std::collections::BTreeSet<Uuid>>()
+    {
+        done.push(areas::recompute(tx, id, now).await?);
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(i) = done.iter().position(|c| c.life_area_id == *id) {
+            out.push(done.swap_remove(i));
+        }
+    }
+    Ok(out)
+}
+
+/// What to look for in the timeline; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct EventSearch {
+    /// Id or slug of a life area.
+    pub area: Option<String>,
+    pub event_type: Option<EventType>,
+    pub category: Option<EventCategory>,
+    pub tone: Option<EventTone>,
+    /// Case-insensitive.
+    pub tag: Option<String>,
+    /// `occurred_at ≥ from`.
+    pub from: Option<DateTime<Utc>>,
+    /// `occurred_at < to`.
+    pub to: Option<DateTime<Utc>>,
+    /// Full-text search (web-search syntax), at most 500 characters.
+    pub q: Option<String>,
+}
+
+/// Events newest first by `occurred_at`, `limit` per page after `before`. Errors: validation
+/// of `lifeArea` (`unknown_life_area`) and `q` (`too_long`).
+pub async fn search(
+    tx: &mut TenantTx,
+    s: &EventSearch,
+    before: Option<Keyset>,
+    limit: i64,
+) -> Result<Page<Event>, AppError> {
+    if s.q.as_deref().is_some_and(|q| q.chars().count() > 500) {
+        return Err(FieldError::new("q", "too_long", "q must have at most 500 characters").into());
+    }
+    let life_area_id = areas::resolve(tx, "lifeArea", s.area.as_deref()).await?;
+    let filter = EventFilter {
+        life_area_id,
+        event_type: s.event_type.map(EventType::as_str),
+        category: s.category.map(EventCategory::as_str),
+        tone: s.tone.map(EventTone::as_str),
+        tag: s.tag.as_deref().map(|t| t.trim().to_lowercase()),
+        from: s.from,
+        to: s.to,
+        q: s.q.clone().filter(|q| !q.trim().is_empty()),
+    };
+    Ok(events::list(tx, &filter, before, limit).await?)
 }

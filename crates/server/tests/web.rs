@@ -18,7 +18,7 @@ async fn every_page_answers_with_its_content() {
     assert!(home.contains("Phoenix Fulfillment Display"));
 
     // An event through the form moves the score: +15 breakthrough, +20 momentum.
-    let (s, _, saved) = c
+    let (s, to, _) = c
         .submit(
             "/events",
             &[
@@ -33,6 +33,13 @@ async fn every_page_answers_with_its_content() {
             ],
         )
         .await;
+    // Post/Redirect/Get: the result is a page of its own, so a reload posts nothing.
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(
+        to.starts_with("/events/") && to.contains("/saved?was=50.0"),
+        "{to}"
+    );
+    let (s, saved) = c.get(&to).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         saved.contains("85.0") && saved.contains("was 50.0"),
@@ -558,7 +565,7 @@ async fn the_timeline_pages_through_older_events() {
                 ],
             )
             .await;
-        assert_eq!(s, StatusCode::OK, "{html}");
+        assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
     }
     let (_, first) = c.get("/events?lifeArea=work").await;
     assert_eq!(first.matches("data-event-id=").count(), 25);

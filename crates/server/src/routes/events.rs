@@ -7,17 +7,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wisdomos_core::event::{rules, EventCategory, EventTone, EventType};
-
-use wisdomos_core::{FieldError, ValidationErrors};
-use wisdomos_db::events::{self, Event, EventFields, EventFilter};
-use wisdomos_db::{found, life_areas, DbError, TenantTx};
+use wisdomos_app::event_fields::EventChanges;
+use wisdomos_app::events::{self as app, EventSearch};
+use wisdomos_core::event::{EventCategory, EventTone, EventType};
+use wisdomos_db::events::{self, Event};
+use wisdomos_db::TenantTx;
 
 use crate::extract::{Read, TenantCtx, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};
 use crate::{ApiError, AppState};
-use wisdomos_app::areas::unknown_life_area;
 
 /// An event as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -84,122 +83,20 @@ pub struct EventRequest {
     pub tags: Option<Vec<String>>,
 }
 
-/// Validates a request over `base` (the stored event for PATCH); every error is collected.
-/// `area` is the id of the life area `req.lifeAreaId` names, as the caller looked it up: `None`
-/// when the request names none or names one the workspace lacks.
-fn fields(
-    req: EventRequest,
-    area: Option<Uuid>,
-    base: Option<&Event>,
-    now: DateTime<Utc>,
-) -> Result<EventFields, ApiError> {
-    let mut errs = ValidationErrors::default();
-    let missing = |f: &str| FieldError::new(f, "required", format!("{f} is required"));
-    let area = match (&req.life_area_id, area, base) {
-        (Some(_), Some(id), _) => Some(id),
-        (Some(_), None, _) => errs.check(Err::<Uuid, _>(unknown_life_area("lifeAreaId"))),
-        (None, _, Some(b)) => Some(b.life_area_id),
-        (None, _, None) => errs.check(Err::<Uuid, _>(missing("lifeAreaId"))),
-    };
-    let pick = |v: Option<&'static str>,
-                stored: Option<&str>,
-                field: &str,
-                parse: fn(&str) -> Option<&'static str>| match (v, stored) {
-        (Some(v), _) => Ok(v),
-        (None, Some(s)) => {
-            parse(s).ok_or_else(|| FieldError::new(field, "invalid", "stored value unreadable"))
+impl From<EventRequest> for EventChanges {
+    fn from(r: EventRequest) -> Self {
+        Self {
+            area: r.life_area_id,
+            event_type: r.event_type,
+            category: r.category,
+            tone: r.tone,
+            title: r.title,
+            description: r.description,
+            narrative: r.narrative,
+            occurred_at: r.occurred_at,
+            emotional_charge: r.emotional_charge,
+            tags: r.tags,
         }
-        (None, None) => Err(missing(field)),
-    };
-    let event_type = errs.check(pick(
-        req.event_type.map(EventType::as_str),
-        base.map(|b| b.event_type.as_str()),
-        "type",
-        |s| EventType::parse(s).map(EventType::as_str),
-    ));
-    let category = errs.check(pick(
-        req.category.map(EventCategory::as_str),
-        base.map(|b| b.category.as_str()),
-        "category",
-        |s| EventCategory::parse(s).map(EventCategory::as_str),
-    ));
-    let tone = errs.check(pick(
-        req.tone.map(EventTone::as_str),
-        base.map(|b| b.tone.as_str()),
-        "tone",
-        |s| EventTone::parse(s).map(EventTone::as_str),
-    ));
-    let title = match (&req.title, base) {
-        (Some(t), _) => errs.check(rules::title("title", t)),
-        (None, Some(b)) => Some(b.title.clone()),
-        (None, None) => errs.check(Err::<String, _>(missing("title"))),
-    };
-    let description = match (&req.description, base) {
-        (Some(d), _) => errs.check(rules::text("description", d, rules::TEXT_MAX)),
-        (None, Some(b)) => Some(b.description.clone()),
-        (None, None) => Some(String::new()),
-    };
-    let narrative = match (&req.narrative, base) {
-        (Some(n), _) => errs
-            .check(rules::text("narrative", n, rules::NARRATIVE_MAX))
-            .map(|n| (!n.is_empty()).then_some(n)),
-        (None, Some(b)) => Some(b.narrative.clone()),
-        (None, None) => Some(None),
-    };
-    let occurred_at = match (req.occurred_at, base) {
-        (Some(t), _) => errs.check(rules::occurred_at("occurredAt", t, now)),
-        (None, Some(b)) => Some(b.occurred_at),
-        (None, None) => Some(now),
-    };
-    let charge = match (req.emotional_charge, base) {
-        (Some(c), _) => errs.check(rules::charge("emotionalCharge", c)),
-        (None, Some(b)) => Some(i32::from(b.emotional_charge)),
-        (None, None) => errs.check(Err::<i32, _>(missing("emotionalCharge"))),
-    };
-    let tags = match (&req.tags, base) {
-        (Some(t), _) => errs.check(rules::tags("tags", t)),
-        (None, Some(b)) => Some(b.tags.clone()),
-        (None, None) => Some(Vec::new()),
-    };
-    errs.finish()?;
-    match (
-        area,
-        event_type,
-        category,
-        tone,
-        title,
-        description,
-        narrative,
-        occurred_at,
-        charge,
-        tags,
-    ) {
-        (
-            Some(life_area_id),
-            Some(event_type),
-            Some(category),
-            Some(tone),
-            Some(title),
-            Some(description),
-            Some(narrative),
-            Some(occurred_at),
-            Some(emotional_charge),
-            Some(tags),
-        ) => Ok(EventFields {
-            life_area_id,
-            event_type,
-            category,
-            tone,
-            title,
-            description,
-            narrative,
-            occurred_at,
-            emotional_charge,
-            tags,
-        }),
-        _ => Err(ApiError::Internal(
-            "validation passed without values".into(),
-        )),
     }
 }
 
@@ -237,17 +134,8 @@ pub async fn create(
     ctx: TenantCtx<Write>,
     ApiJson(req): ApiJson<EventRequest>,
 ) -> Result<(StatusCode, Json<CreatedEvent>), ApiError> {
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    // The area is locked as it is looked up, before the insert: the recomputation after it
-    // then needs no lock of its own (one round trip fewer on the hottest write).
-    let area = match req.life_area_id.as_deref() {
-        Some(a) => found(life_areas::lock(&mut tx, a).await)?,
-        None => None,
-    };
-    let f = fields(req, area.map(|a| a.id()), None, now)?;
-    let locked = area.ok_or_else(|| ApiError::Internal("event without a locked area".into()))?;
-    let logged = wisdomos_app::events::record(&mut tx, locked, &f, now).await?;
+    let logged = app::log(&mut tx, &req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(logged.into())))
 }
@@ -311,41 +199,18 @@ pub async fn list(
         cursor: q.cursor.clone(),
     }
     .parse()?;
-    if q.q.as_deref().is_some_and(|s| s.chars().count() > 500) {
-        return Err(ApiError::field(FieldError::new(
-            "q",
-            "too_long",
-            "q must have at most 500 characters",
-        )));
-    }
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let life_area_id = match &q.life_area {
-        Some(a) => Some(
-            life_areas::get(&mut tx, a)
-                .await
-                .map_err(|e| match e {
-                    DbError::NotFound => ApiError::field(FieldError::new(
-                        "lifeArea",
-                        "unknown_life_area",
-                        "lifeArea names no life area of this workspace",
-                    )),
-                    other => other.into(),
-                })?
-                .id,
-        ),
-        None => None,
-    };
-    let filter = EventFilter {
-        life_area_id,
-        event_type: q.event_type.map(EventType::as_str),
-        category: q.category.map(EventCategory::as_str),
-        tone: q.tone.map(EventTone::as_str),
-        tag: q.tag.map(|t| t.trim().to_lowercase()),
+    let search = EventSearch {
+        area: q.life_area,
+        event_type: q.event_type,
+        category: q.category,
+        tone: q.tone,
+        tag: q.tag,
         from: q.from,
         to: q.to,
-        q: q.q.filter(|s| !s.trim().is_empty()),
+        q: q.q,
     };
-    let page = events::list(&mut tx, &filter, before, limit).await?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let page = app::search(&mut tx, &search, before, limit).await?;
     tx.commit().await?;
     Ok(Json(Paginated::from_page(
         page,
@@ -400,34 +265,13 @@ impl From<wisdomos_app::areas::ScoreChange> for AreaScoreChange {
     }
 }
 
-/// Recomputes each of `ids` once, locking them in id order (the lock order of every
-/// multi-area recomputation, so concurrent ones cannot deadlock); answers in the order of `ids`.
-async fn recompute_areas(
-    tx: &mut TenantTx,
-    ids: &[Uuid],
-    now: DateTime<Utc>,
-) -> Result<Vec<AreaScoreChange>, ApiError> {
-    let mut done: Vec<AreaScoreChange> = Vec::new();
-    for id in ids
-        .iter()
-        .copied()
-        .collect::<std::collections::BTreeSet<Uuid>>()
-    {
-        let (previous, b) = life_areas::recompute(tx, id, now).await?;
-        done.push(AreaScoreChange {
-            life_area_id: id,
-            previous_score: previous,
-            updated_score: b.score,
-            status: b.status.as_str().to_owned(),
-        });
-    }
-    let mut out = Vec::new();
-    for id in ids {
-        if let Some(i) = done.iter().position(|c| c.life_area_id == *id) {
-            out.push(done.swap_remove(i));
+impl From<app::Changed> for ChangedEvent {
+    fn from(c: app::Changed) -> Self {
+        Self {
+            event: c.event.into(),
+            areas: c.areas.into_iter().map(Into::into).collect(),
         }
     }
-    Ok(out)
 }
 
 /// Changes an event; the old and the new area are recomputed.
@@ -440,21 +284,10 @@ pub async fn update(
     ApiJson(req): ApiJson<EventRequest>,
 ) -> Result<Json<ChangedEvent>, ApiError> {
     let id = parse_id(&id)?;
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let current = events::get(&mut tx, id).await?;
-    let area = match req.life_area_id.as_deref() {
-        Some(a) => found(life_areas::get(&mut tx, a).await)?.map(|a| a.id),
-        None => None,
-    };
-    let f = fields(req, area, Some(&current), now)?;
-    let (before, after) = events::update(&mut tx, id, &f, now).await?;
-    let areas = recompute_areas(&mut tx, &[before.life_area_id, after.life_area_id], now).await?;
+    let changed = app::update(&mut tx, id, &req.into(), st.clock.now()).await?;
     tx.commit().await?;
-    Ok(Json(ChangedEvent {
-        event: after.into(),
-        areas,
-    }))
+    Ok(Json(changed.into()))
 }
 
 /// Deletes an event and recomputes its area.
@@ -466,15 +299,10 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<Json<ChangedEvent>, ApiError> {
     let id = parse_id(&id)?;
-    let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let e = events::delete(&mut tx, id).await?;
-    let areas = recompute_areas(&mut tx, &[e.life_area_id], now).await?;
+    let changed = app::delete(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
-    Ok(Json(ChangedEvent {
-        event: e.into(),
-        areas,
-    }))
+    Ok(Json(changed.into()))
 }
 
 /// A path id that is not a UUID names nothing: 404 like any unknown id.

@@ -12,13 +12,18 @@ use wisdomos_db::life_areas;
 use wisdomos_db::life_areas::LifeArea;
 use wisdomos_db::TenantTx;
 
+use wisdomos_app::event_fields::EventChanges;
+use wisdomos_app::events::{self as app, EventSearch};
+use wisdomos_app::AppError;
+use wisdomos_db::insights::Insight;
+
 use super::error::{render, render_form, WebError};
+use super::flash;
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, AreaCard, Choice, EventRow, FieldErrors};
 use crate::extract::{Read, Write};
-use crate::json::{ApiJson, ApiQuery};
-use crate::routes::events::{self as api, EventQuery, EventRequest, SuggestedInsight};
-use crate::{ApiError, AppState};
+use crate::pagination::{PageQuery, Paginated};
+use crate::AppState;
 
 /// The fields of the event form, as typed.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -43,7 +48,7 @@ pub struct EventForm {
 impl EventForm {
     /// The API request, or the fields that cannot even be read. `editing` keeps an emptied
     /// narrative as "clear it".
-    fn request(&self, tz: Tz, editing: bool) -> Result<EventRequest, ValidationErrors> {
+    fn request(&self, tz: Tz, editing: bool) -> Result<EventChanges, ValidationErrors> {
         let mut errs = ValidationErrors::default();
         fn pick<T: Copy>(
             errs: &mut ValidationErrors,
@@ -75,7 +80,7 @@ impl EventForm {
                     errs.0.push(FieldError::new(
                         "occurredAt",
                         "invalid",
-                        "occurredAt must be a date and time",
+                        "When: enter a date and time, such as 2026-12-06 14:30.",
                     ));
                 }
                 t
@@ -89,15 +94,15 @@ impl EventForm {
                     errs.0.push(FieldError::new(
                         "emotionalCharge",
                         "invalid",
-                        "emotionalCharge must be a whole number from −5 to +5",
+                        "Charge: enter a whole number from −5 to +5.",
                     ));
                     None
                 }
             },
         };
         errs.finish()?;
-        Ok(EventRequest {
-            life_area_id: view::filled(&self.life_area_id),
+        Ok(EventChanges {
+            area: view::filled(&self.life_area_id),
             event_type,
             category,
             tone,
@@ -203,9 +208,9 @@ struct SavedPage {
     event_id: uuid::Uuid,
     title: String,
     area: AreaCard,
-    previous: f64,
+    previous: Option<f64>,
     updated: f64,
-    suggested: Vec<SuggestedInsight>,
+    suggested: Vec<Insight>,
 }
 
 /// Shows the form again with the errors beside the fields (422).
@@ -214,10 +219,10 @@ async fn refused(
     web: Web<Write>,
     editing: Option<uuid::Uuid>,
     form: EventForm,
-    e: ApiError,
+    e: AppError,
 ) -> Result<Response, WebError> {
     let errors = match e {
-        ApiError::Validation(errs) => FieldErrors::from(&errs),
+        AppError::Validation(errs) => FieldErrors::from(&errs),
         other => return Err(other.into()),
     };
     let areas = areas(st, &web).await?;
@@ -225,7 +230,8 @@ async fn refused(
     render_form(&page, true)
 }
 
-/// `POST /events`: the API's create; shows the area's new score and suggested insights.
+/// `POST /events`: logs the event, then (Post/Redirect/Get, so a reload adds nothing) shows
+/// the area's new score and related insights on `/events/{id}/saved`.
 pub async fn create(
     State(st): State<AppState>,
     web: Web<Write>,
@@ -234,23 +240,50 @@ pub async fn create(
     let tz = view::zone(&web.ctx.tenant.timezone);
     let req = match form.request(tz, false) {
         Ok(r) => r,
-        Err(errs) => return refused(&st, web, None, form, ApiError::Validation(errs)).await,
-    };
-    let created = match api::create(State(st.clone()), web.ctx.to::<Write>()?, ApiJson(req)).await {
-        Ok((_, axum::Json(c))) => c,
-        Err(e) => return refused(&st, web, None, form, e).await,
+        Err(errs) => return refused(&st, web, None, form, AppError::Validation(errs)).await,
     };
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-    let area = life_areas::get(&mut tx, &created.event.life_area_id.to_string()).await?;
+    match app::log(&mut tx, &req, st.clock.now()).await {
+        Ok(logged) => {
+            tx.commit().await?;
+            let to = format!(
+                "/events/{}/saved?was={:.1}",
+                logged.event.id, logged.previous_score
+            );
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e) => refused(&st, web, None, form, e).await,
+    }
+}
+
+/// What the saved page was told: the area's score before the event.
+#[derive(Debug, Default, Deserialize)]
+pub struct SavedQuery {
+    pub was: Option<f64>,
+}
+
+/// `GET /events/{id}/saved`: the event's area with its score now (and before, when known) and
+/// up to 3 insights related to the event.
+pub async fn saved(
+    State(st): State<AppState>,
+    web: Web<Read>,
+    Path(id): Path<String>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, WebError> {
+    let id = view::parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let event = wisdomos_db::events::get(&mut tx, id).await?;
+    let area = life_areas::get(&mut tx, &event.life_area_id.to_string()).await?;
+    let suggested = app::suggest_insights(&mut tx, &event).await?;
     tx.commit().await?;
     render(&SavedPage {
         nav: Some(web.nav),
-        event_id: created.event.id,
-        title: created.event.title,
+        event_id: event.id,
+        title: event.title,
+        updated: area.current_score,
         area: AreaCard::from(&area),
-        previous: created.previous_score,
-        updated: created.updated_score,
-        suggested: created.suggested_insights,
+        previous: q.was.filter(|w| (0.0..=100.0).contains(w)),
+        suggested,
     })
 }
 
@@ -261,7 +294,10 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let axum::Json(e) = api::get(State(st.clone()), web.ctx.to::<Read>()?, Path(id)).await?;
+    let id = view::parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let e = wisdomos_db::events::get(&mut tx, id).await?;
+    tx.commit().await?;
     let areas = areas(&st, &web).await?;
     let form = EventForm {
         life_area_id: e.life_area_id.to_string(),
@@ -284,46 +320,74 @@ pub async fn edit_form(
     ))
 }
 
-/// `POST /events/{id}`: the API's update; back to the area.
+/// `, score 50.0 → 65.0 in Work` for each area a change touched.
+fn moves(changed: &app::Changed, areas: &[LifeArea]) -> String {
+    changed
+        .areas
+        .iter()
+        .filter(|c| (c.previous_score - c.updated_score).abs() >= 0.05)
+        .map(|c| {
+            let name = areas
+                .iter()
+                .find(|a| a.id == c.life_area_id)
+                .map_or("its area", |a| a.name.as_str());
+            format!(
+                "; {name} went from {:.1} to {:.1}",
+                c.previous_score, c.updated_score
+            )
+        })
+        .collect()
+}
+
+/// `POST /events/{id}`: saves the changes; back to the area with a confirmation.
 pub async fn update(
     State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
     web: Web<Write>,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<EventForm>,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let editing = api::parse_id(&id).ok();
+    let id = view::parse_id(&id)?;
     let req = match form.request(tz, true) {
         Ok(r) => r,
-        Err(errs) => return refused(&st, web, editing, form, ApiError::Validation(errs)).await,
+        Err(errs) => return refused(&st, web, Some(id), form, AppError::Validation(errs)).await,
     };
-    match api::update(
-        State(st.clone()),
-        web.ctx.to::<Write>()?,
-        Path(id),
-        ApiJson(req),
-    )
-    .await
-    {
-        Ok(axum::Json(changed)) => {
-            let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-            let area = life_areas::get(&mut tx, &changed.event.life_area_id.to_string()).await?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    match app::update(&mut tx, id, &req, st.clock.now()).await {
+        Ok(changed) => {
+            let all = life_areas::list(&mut tx, &Default::default()).await?;
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/areas/{}", area.slug)).into_response())
+            let slug = all
+                .iter()
+                .find(|a| a.id == changed.event.life_area_id)
+                .map_or("", |a| a.slug.as_str());
+            let msg = format!("Event saved{}.", moves(&changed, &all));
+            Ok(flash::redirect(&headers, &format!("/areas/{slug}"), &msg))
         }
-        Err(e) => refused(&st, web, editing, form, e).await,
+        Err(e) => refused(&st, web, Some(id), form, e).await,
     }
 }
 
-/// `POST /events/{id}/delete`.
+/// `POST /events/{id}/delete`: the form asks first; the area's score is recomputed.
 pub async fn delete(
     State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
     web: Web<Write>,
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let _ = api::delete(State(st), web.ctx, Path(id)).await?;
-    Ok(Redirect::to("/events").into_response())
+    let id = view::parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let changed = app::delete(&mut tx, id, st.clock.now()).await?;
+    let all = life_areas::list(&mut tx, &Default::default()).await?;
+    tx.commit().await?;
+    let msg = format!(
+        "Deleted the event “{}”{}.",
+        changed.event.title,
+        moves(&changed, &all)
+    );
+    Ok(flash::redirect(&headers, "/events", &msg))
 }
 
 /// Filters of the timeline, as typed.
@@ -373,8 +437,8 @@ pub async fn timeline(
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
     let all = areas(&st, &web).await?;
-    let query = EventQuery {
-        life_area: view::filled(&q.life_area),
+    let search = EventSearch {
+        area: view::filled(&q.life_area),
         event_type: EventType::parse(q.event_type.trim()),
         category: EventCategory::parse(q.category.trim()),
         tone: EventTone::parse(q.tone.trim()),
@@ -382,45 +446,61 @@ pub async fn timeline(
         from: day_start(&q.from, tz, 0),
         to: day_start(&q.to, tz, 1),
         q: view::filled(&q.q),
+    };
+    let page = PageQuery {
         limit: Some(25),
         cursor: q.cursor.clone().filter(|c| !c.is_empty()),
-    };
-    let (events, next, error) =
-        match api::list(State(st.clone()), web.ctx.to::<Read>()?, ApiQuery(query)).await {
-            Ok(axum::Json(page)) => {
-                let next = page.next_cursor.clone().map_or(String::new(), |c| {
-                    let mut params: Vec<(&str, &str)> = vec![
-                        ("lifeArea", q.life_area.as_str()),
-                        ("type", q.event_type.as_str()),
-                        ("category", q.category.as_str()),
-                        ("tone", q.tone.as_str()),
-                        ("tag", q.tag.as_str()),
-                        ("q", q.q.as_str()),
-                        ("from", q.from.as_str()),
-                        ("to", q.to.as_str()),
-                    ];
-                    params.retain(|(_, v)| !v.is_empty());
-                    params.push(("cursor", c.as_str()));
-                    serde_html_form::to_string(&params).unwrap_or_default()
-                });
-                let rows = page
-                    .items
-                    .iter()
-                    .map(|e| EventRow::from_dto(e, &all, tz))
-                    .collect();
-                (rows, next, String::new())
-            }
-            Err(ApiError::Validation(errs)) => (
-                Vec::new(),
-                String::new(),
-                errs.0
+    }
+    .parse();
+    let found = match page {
+        Ok((limit, before)) => {
+            let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+            let r = app::search(&mut tx, &search, before, limit).await;
+            tx.commit().await?;
+            r.map_err(|e| match e {
+                AppError::Validation(errs) => Ok(errs
+                    .0
                     .first()
                     .map(|f| f.message.clone())
-                    .unwrap_or_default(),
-            ),
-            Err(ApiError::InvalidQuery(m)) => (Vec::new(), String::new(), m),
-            Err(e) => return Err(e.into()),
-        };
+                    .unwrap_or_default()),
+                other => Err(other),
+            })
+        }
+        Err(crate::ApiError::Validation(errs)) => Err(Ok(errs
+            .0
+            .first()
+            .map(|f| f.message.clone())
+            .unwrap_or_default())),
+        Err(e) => return Err(e.into()),
+    };
+    let (events, next, error) = match found {
+        Ok(page) => {
+            let page = Paginated::from_page(page, |e| (e.occurred_at, e.id), |e| e);
+            let next = page.next_cursor.clone().map_or(String::new(), |c| {
+                let mut params: Vec<(&str, &str)> = vec![
+                    ("lifeArea", q.life_area.as_str()),
+                    ("type", q.event_type.as_str()),
+                    ("category", q.category.as_str()),
+                    ("tone", q.tone.as_str()),
+                    ("tag", q.tag.as_str()),
+                    ("q", q.q.as_str()),
+                    ("from", q.from.as_str()),
+                    ("to", q.to.as_str()),
+                ];
+                params.retain(|(_, v)| !v.is_empty());
+                params.push(("cursor", c.as_str()));
+                serde_html_form::to_string(&params).unwrap_or_default()
+            });
+            let rows = page
+                .items
+                .iter()
+                .map(|e| EventRow::new(e, &all, tz))
+                .collect();
+            (rows, next, String::new())
+        }
+        Err(Ok(message)) => (Vec::new(), String::new(), message),
+        Err(Err(e)) => return Err(e.into()),
+    };
     let types: Vec<&str> = EventType::ALL.iter().map(|v| v.as_str()).collect();
     let tones: Vec<&str> = EventTone::ALL.iter().map(|v| v.as_str()).collect();
     let categories: Vec<&str> = EventCategory::ALL.iter().map(|v| v.as_str()).collect();

@@ -60,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route("/events/suggest-area", post(events::suggest_area))
         .route("/events/{id}", post(events::update))
         .route("/events/{id}/edit", get(events::edit_form))
+        .route("/events/{id}/saved", get(events::saved))
         .route("/events/{id}/delete", post(events::delete))
         .route("/insights", get(insights::page).post(insights::create))
         .route("/insights/detect", post(insights::detect))

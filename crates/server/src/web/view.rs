@@ -128,11 +128,6 @@ pub struct EventRow {
 impl EventRow {
     /// The row of a stored event, naming its area from `areas`.
     pub fn new(e: &Event, areas: &[LifeArea], tz: Tz) -> Self {
-        Self::from_dto(&e.clone().into(), areas, tz)
-    }
-
-    /// The row of an event as the API answers it, naming its area from `areas`.
-    pub fn from_dto(e: &crate::routes::events::EventDto, areas: &[LifeArea], tz: Tz) -> Self {
         let area = areas.iter().find(|a| a.id == e.life_area_id);
         Self {
             id: e.id,
