@@ -2,6 +2,8 @@
 // sign-up, screenshots.
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 export const BASE = process.env.WISDOMOS_BASE;
@@ -51,3 +53,16 @@ export async function shoot(page, name) {
 }
 
 export const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+
+const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is; fails on any violation. */
+export async function checkAccessible(page, name) {
+  // Through the DevTools protocol, which the page's CSP (no inline script) does not govern.
+  await page.evaluate(AXE_SOURCE);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+  });
+  assert.deepEqual(found, [], `axe-core on ${name}`);
+}

@@ -105,7 +105,11 @@ pub fn bounded_text(
         return Err(FieldError::new(
             field,
             "required",
-            format!("{field} must have at least {min} character(s)"),
+            if min <= 1 {
+                format!("{field} is required")
+            } else {
+                format!("{field} must have at least {min} characters")
+            },
         ));
     }
     if len > max {

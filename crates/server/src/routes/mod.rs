@@ -240,6 +240,10 @@ pub fn router(state: AppState) -> Router {
                 ApiError::NotFound
             },
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::browser_errors::html_for_browsers,
+        ))
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .with_state(state)
 }

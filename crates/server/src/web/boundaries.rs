@@ -132,7 +132,8 @@ pub async fn create(
             ))
         }
         Err(AppError::Validation(errs)) => {
-            show(&st, web.to::<Read>()?, form, FieldErrors::from(&errs)).await
+            let errors = FieldErrors::from(&errs).labelled("statement", "Boundary");
+            show(&st, web.to::<Read>()?, form, errors).await
         }
         Err(e) => Err(e.into()),
     }
@@ -232,7 +233,8 @@ pub async fn update(
             ))
         }
         Err(AppError::Validation(errs)) => {
-            let forms = violations::DetailForms::edit(form, FieldErrors::from(&errs));
+            let errors = FieldErrors::from(&errs).labelled("statement", "Boundary");
+            let forms = violations::DetailForms::edit(form, errors);
             show_detail(&st, web.to::<Read>()?, &id, forms).await
         }
         Err(e) => Err(e.into()),

@@ -168,7 +168,13 @@ pub async fn create(
             Ok(flash::redirect(&headers, "/commitments", &msg))
         }
         Err(AppError::Validation(errs)) => {
-            show(&st, web.to::<Read>()?, form, FieldErrors::from(&errs)).await
+            show(
+                &st,
+                web.to::<Read>()?,
+                form,
+                FieldErrors::from(&errs).labelled("statement", "Commitment"),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -302,7 +308,14 @@ pub async fn update(
             ))
         }
         Err(AppError::Validation(errs)) => {
-            show_edit(&st, web, id, Some(form), FieldErrors::from(&errs)).await
+            show_edit(
+                &st,
+                web,
+                id,
+                Some(form),
+                FieldErrors::from(&errs).labelled("statement", "Commitment"),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -55,9 +55,9 @@ impl From<askama::Error> for WebError {
 /// the signed-in user's page frame.
 #[derive(Debug, Clone)]
 pub struct ErrorShown {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
 }
 
 /// The page shown for an error.
@@ -109,19 +109,6 @@ impl IntoResponse for WebError {
     }
 }
 
-fn error_page(e: &ErrorShown, nav: Option<Nav>) -> Response {
-    let page = ErrorPage {
-        nav,
-        status: e.status.as_u16(),
-        code: e.code,
-        message: e.message.clone(),
-    };
-    match page.render() {
-        Ok(html) => (e.status, Html(html)).into_response(),
-        Err(_) => (e.status, e.code).into_response(),
-    }
-}
-
 /// Middleware: an error page for a signed-in user gets the page frame (header, workspace
 /// switcher, sign-out), so a person who meets a 403 or 404 is never stranded. The error itself
 /// is rendered without the request (`IntoResponse`); the frame needs the session, which this
@@ -134,16 +121,34 @@ pub async fn frame_errors(State(st): State<AppState>, req: Request, next: Next) 
     let Some(shown) = response.extensions_mut().remove::<ErrorShown>() else {
         return response;
     };
-    let Some(cookie) = cookie else {
-        return response;
+    framed(&st, cookie, &path, &shown).await.unwrap_or(response)
+}
+
+/// The error page inside the frame of the user the `cookie` signs in; `None` when it signs in
+/// no one.
+pub async fn framed(
+    st: &AppState,
+    cookie: Option<axum::http::HeaderValue>,
+    path: &str,
+    shown: &ErrorShown,
+) -> Option<Response> {
+    let headers = axum::http::HeaderMap::from_iter([(header::COOKIE, cookie?)]);
+    let user = WebUser::from_headers(&headers, st).await.ok()?;
+    let nav = Nav::load(st, &user, path, &headers).await.ok()?;
+    Some(error_page(shown, Some(nav)))
+}
+
+/// The error page for `shown`, in the frame of `nav` when given.
+pub fn error_page(e: &ErrorShown, nav: Option<Nav>) -> Response {
+    let page = ErrorPage {
+        nav,
+        status: e.status.as_u16(),
+        code: e.code,
+        message: e.message.clone(),
     };
-    let headers = axum::http::HeaderMap::from_iter([(header::COOKIE, cookie)]);
-    let Ok(user) = WebUser::from_headers(&headers, &st).await else {
-        return response;
-    };
-    match Nav::load(&st, &user, &path, &headers).await {
-        Ok(nav) => error_page(&shown, Some(nav)),
-        Err(_) => response,
+    match page.render() {
+        Ok(html) => (e.status, Html(html)).into_response(),
+        Err(_) => (e.status, e.code).into_response(),
     }
 }
 

@@ -64,6 +64,10 @@ struct HomePage {
     first_run: bool,
     /// (slug, name) of the active areas, for the quick entry.
     area_choices: Vec<(String, String)>,
+    /// A refused quick entry as typed: text, area slug, charge.
+    typed: (String, String, String),
+    /// The charge options: value and words.
+    charges: Vec<(String, String)>,
 }
 
 /// What a redirect to `/` reports: a quick entry saved (`logged`, `was`) or refused (`quick`,
@@ -75,6 +79,10 @@ pub struct HomeQuery {
     pub was: Option<f64>,
     pub quick: Option<String>,
     pub done: Option<String>,
+    /// What a refused quick entry held, to fill the form again.
+    pub text: Option<String>,
+    pub area: Option<String>,
+    pub charge: Option<String>,
 }
 
 fn limit(config: &serde_json::Value, default: usize) -> usize {
@@ -299,5 +307,31 @@ pub async fn page(
         quick_error,
         first_run,
         area_choices,
+        charges: (-5..=5)
+            .rev()
+            .map(|c: i32| {
+                let words = match c {
+                    5 => " wonderful",
+                    2 => " good",
+                    0 => " neutral",
+                    -2 => " bad",
+                    -5 => " awful",
+                    _ => "",
+                };
+                let sign = if c > 0 {
+                    "+"
+                } else if c < 0 {
+                    "−"
+                } else {
+                    ""
+                };
+                (c.to_string(), format!("{sign}{}{words}", c.abs()))
+            })
+            .collect(),
+        typed: (
+            q.text.clone().unwrap_or_default(),
+            q.area.clone().unwrap_or_default(),
+            q.charge.clone().unwrap_or_else(|| "0".into()),
+        ),
     })
 }

@@ -138,7 +138,13 @@ pub async fn create(
             Ok(flash::redirect(&headers, "/insights", &msg))
         }
         Err(AppError::Validation(errs)) => {
-            show(&st, web.to::<Read>()?, form, FieldErrors::from(&errs)).await
+            show(
+                &st,
+                web.to::<Read>()?,
+                form,
+                FieldErrors::from(&errs).labelled("description", "What you saw"),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -224,7 +230,14 @@ pub async fn update(
             Ok(flash::redirect(&headers, &to, "Insight saved."))
         }
         Err(AppError::Validation(errs)) => {
-            show_edit(&st, web, id, Some(form), FieldErrors::from(&errs)).await
+            show_edit(
+                &st,
+                web,
+                id,
+                Some(form),
+                FieldErrors::from(&errs).labelled("description", "What you saw"),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -319,7 +332,14 @@ pub async fn apply(
             Ok(flash::redirect(&headers, "/commitments", &msg))
         }
         Err(AppError::Validation(errs)) => {
-            apply_page(&st, web, id, Some(form), FieldErrors::from(&errs)).await
+            apply_page(
+                &st,
+                web,
+                id,
+                Some(form),
+                FieldErrors::from(&errs).labelled("statement", "Commitment"),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -10,6 +10,7 @@ pub mod areas;
 pub mod auth;
 pub mod autobiography;
 pub mod boundaries;
+pub mod browser_errors;
 pub mod chart;
 pub mod commitments;
 pub mod error;

@@ -32,12 +32,12 @@ pub async fn log(
     CsrfForm(form): CsrfForm<QuickForm>,
 ) -> Result<Response, WebError> {
     let Ok(charge) = form.charge.trim().parse::<i64>() else {
-        return Ok(Redirect::to("/?quick=charge#quick").into_response());
+        return Ok(refused(&form, "charge"));
     };
     let entry = QuickEntry {
         area: view::filled(&form.area),
         charge,
-        text: form.text,
+        text: form.text.clone(),
     };
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
     match wisdomos_app::events::quick_log(&mut tx, &entry, st.clock.now()).await {
@@ -51,8 +51,21 @@ pub async fn log(
         }
         Err(AppError::Validation(errs)) => {
             let field = errs.0.first().map_or("text", |e| e.field.as_str());
-            Ok(Redirect::to(&format!("/?quick={field}#quick")).into_response())
+            Ok(refused(&form, field))
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Back to the Display with the refusal of `field` and what was typed, so nothing is lost.
+fn refused(form: &QuickForm, field: &str) -> Response {
+    let text: String = form.text.chars().take(400).collect();
+    let query = serde_html_form::to_string([
+        ("quick", field),
+        ("text", text.as_str()),
+        ("area", form.area.trim()),
+        ("charge", form.charge.trim()),
+    ])
+    .unwrap_or_default();
+    Redirect::to(&format!("/?{query}#quick")).into_response()
 }
