@@ -101,3 +101,20 @@ pub async fn any(tx: &mut TenantTx) -> Result<bool, DbError> {
             .await?,
     )
 }
+
+/// One area's ratings, newest first: `(assessed_at, rating 0–100)`, at most `limit`.
+pub async fn area_history(
+    tx: &mut TenantTx,
+    life_area_id: Uuid,
+    limit: i64,
+) -> Result<Vec<(DateTime<Utc>, i16)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT a.assessed_at, r.rating FROM assessment_ratings r
+         JOIN assessments a ON a.tenant_id = r.tenant_id AND a.id = r.assessment_id
+         WHERE r.life_area_id = $1 ORDER BY a.assessed_at DESC, a.id DESC LIMIT $2",
+    )
+    .bind(life_area_id)
+    .bind(limit)
+    .fetch_all(tx.conn())
+    .await?)
+}

@@ -310,3 +310,48 @@ pub async fn texts_since(
     .fetch_all(tx.conn())
     .await?)
 }
+
+/// One local day's mood: the mean emotional charge (−5..+5) of its events and how many.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DayMood {
+    pub date: chrono::NaiveDate,
+    pub mean_charge: f64,
+    pub events: i64,
+}
+
+/// The mood of each day in the time zone `tz` (an IANA name) that has events at or after
+/// `from`, oldest first.
+pub async fn daily_mood(
+    tx: &mut TenantTx,
+    tz: &str,
+    from: DateTime<Utc>,
+) -> Result<Vec<DayMood>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT (occurred_at AT TIME ZONE $1)::date AS date,
+                avg(emotional_charge)::float8 AS mean_charge, count(*) AS events
+         FROM events WHERE occurred_at >= $2 GROUP BY 1 ORDER BY 1",
+    )
+    .bind(tz)
+    .bind(from)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// `(local date, emotional charge, title)` of an area's events at or after `from`, oldest
+/// first: the markers on its trend chart.
+pub async fn markers(
+    tx: &mut TenantTx,
+    life_area_id: Uuid,
+    tz: &str,
+    from: DateTime<Utc>,
+) -> Result<Vec<(chrono::NaiveDate, i16, String)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT (occurred_at AT TIME ZONE $2)::date, emotional_charge, title FROM events
+         WHERE life_area_id = $1 AND occurred_at >= $3 ORDER BY occurred_at LIMIT 2000",
+    )
+    .bind(life_area_id)
+    .bind(tz)
+    .bind(from)
+    .fetch_all(tx.conn())
+    .await?)
+}

@@ -79,3 +79,17 @@ pub async fn record(
     }
     Ok(out)
 }
+
+/// The overall score of each day with `date >= from` that has snapshots: the mean of the
+/// active areas' snapshot scores that day (the Display's overall score, day by day), oldest
+/// first. Each value is 0–100.
+pub async fn overall(tx: &mut TenantTx, from: NaiveDate) -> Result<Vec<(NaiveDate, f64)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT s.date, avg(s.score)::float8 FROM metric_snapshots s
+         JOIN life_areas a ON a.id = s.life_area_id AND a.is_active
+         WHERE s.date >= $1 GROUP BY s.date ORDER BY s.date",
+    )
+    .bind(from)
+    .fetch_all(tx.conn())
+    .await?)
+}

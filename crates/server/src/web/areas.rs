@@ -10,6 +10,7 @@ use wisdomos_db::events::EventFilter;
 use wisdomos_db::life_areas;
 use wisdomos_db::{boundaries, commitments, events, snapshots, TenantTx};
 
+use super::chart::Marker;
 use super::error::{render, WebError};
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, AreaCard, EventRow};
@@ -47,6 +48,9 @@ struct AreaPage {
     description: String,
     can_write: bool,
     chart: String,
+    /// The self-assessed starting score, 0–100, and its history (date, rating), newest first.
+    baseline: f64,
+    ratings: Vec<(String, i16)>,
     factors: Vec<Factor>,
     computed: String,
     events: Vec<EventRow>,
@@ -94,17 +98,32 @@ pub async fn page(
         ..Default::default()
     };
     let evs = events::list(&mut tx, &filter, None, 20).await?;
+    let year_ago = now - Duration::days(365);
+    let markers: Vec<Marker> = events::markers(&mut tx, area.id, tz.name(), year_ago)
+        .await?
+        .into_iter()
+        .map(|(date, charge, title)| Marker {
+            date,
+            charge,
+            title,
+        })
+        .collect();
+    let ratings = wisdomos_db::assessments::area_history(&mut tx, area.id, 20).await?;
     let cs = commitments::list(&mut tx, None, Some(area.id), None, 50).await?;
     let bs = boundaries::list(&mut tx, Some(area.id), None, 50).await?;
     tx.commit().await?;
-    let chart = super::chart::trend(&points, &format!("{} score over the last year", area.name))
-        .unwrap_or_default();
+    let label = format!("{} score over the last year, with its events", area.name);
+    let chart = super::chart::trend(&points, &label, &markers).unwrap_or_default();
     let w = WINDOW_DAYS;
     let factors = vec![
         Factor {
-            name: "Base",
-            points: "+50.0".into(),
-            explain: "Every area starts from 50.".into(),
+            name: "Baseline",
+            points: signed(b.baseline),
+            explain: if ratings.is_empty() {
+                "Where the area starts: 50 until you rate it in a self-assessment.".into()
+            } else {
+                "Where the area starts: your latest self-assessment.".into()
+            },
         },
         Factor {
             name: "Momentum",
@@ -151,6 +170,11 @@ pub async fn page(
         description: area.description.clone().unwrap_or_default(),
         can_write,
         chart,
+        baseline: b.baseline,
+        ratings: ratings
+            .into_iter()
+            .map(|(at, r)| (view::date(at, tz), r))
+            .collect(),
         factors,
         computed: format!("{:.1} ({})", b.score, view::words(b.status.as_str())),
         events: evs

@@ -14,21 +14,36 @@ const RIGHT: f64 = 12.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 32.0;
 
-/// An SVG trend of `points` (date, score 0–100), sorted by date. One point is drawn as a dot;
-/// none gives `None` (the page says there are no snapshots yet). The band edges 20/40/70/90
-/// are those of `AreaStatus::for_score`.
-pub fn trend(points: &[(NaiveDate, f64)], label: &str) -> Option<String> {
-    let first = points.first()?.0;
-    let last = points.last()?.0;
+/// An event shown on a trend: a mark at the foot of the chart on its date, coloured by the sign
+/// of its emotional charge (−5..+5), named by its title on hover.
+#[derive(Debug, Clone)]
+pub struct Marker {
+    pub date: NaiveDate,
+    pub charge: i16,
+    pub title: String,
+}
+
+/// An SVG trend of `points` (date, score 0–100), sorted by date, with `markers` (sorted by
+/// date) along the foot; the dates shown run from the earliest to the latest of both. One point
+/// is drawn as a dot; no point gives `None` (the page says there are no snapshots yet). The
+/// band edges 20/40/70/90 are those of `AreaStatus::for_score`.
+pub fn trend(points: &[(NaiveDate, f64)], label: &str, markers: &[Marker]) -> Option<String> {
+    let mut first = points.first()?.0;
+    let mut last = points.last()?.0;
+    if let (Some(m0), Some(m1)) = (markers.first(), markers.last()) {
+        first = first.min(m0.date);
+        last = last.max(m1.date);
+    }
     let span = (last - first).num_days().max(1) as f64;
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
     let x = |d: NaiveDate| LEFT + plot_w * ((d - first).num_days() as f64 / span);
     let y = |s: f64| TOP + plot_h * (1.0 - s.clamp(0.0, 100.0) / 100.0);
     let mut svg = String::new();
+    let id = title_id("trend", label);
     let _ = write!(
         svg,
-        r#"<svg class="trend" viewBox="0 0 {W} {H}" role="img" aria-labelledby="trend-title"><title id="trend-title">{}</title>"#,
+        r#"<svg class="trend" viewBox="0 0 {W} {H}" role="img" aria-labelledby="{id}"><title id="{id}">{}</title>"#,
         escape(label)
     );
     for (lo, hi, class) in [
@@ -102,11 +117,44 @@ pub fn trend(points: &[(NaiveDate, f64)], label: &str) -> Option<String> {
             d.format("%-d %b %Y")
         );
     }
+    for m in markers {
+        let (class, sign) = match m.charge {
+            c if c > 0 => ("marker up", "+"),
+            c if c < 0 => ("marker down", ""),
+            _ => ("marker flat", ""),
+        };
+        let _ = write!(
+            svg,
+            r#"<rect class="{class}" x="{:.1}" y="{:.1}" width="3" height="8"><title>{}: {} ({sign}{})</title></rect>"#,
+            x(m.date) - 1.5,
+            TOP + plot_h - 9.0,
+            m.date.format("%-d %b %Y"),
+            escape(&m.title),
+            m.charge
+        );
+    }
     svg.push_str("</svg>");
     Some(svg)
 }
 
-fn escape(s: &str) -> String {
+/// An element id for a chart's title, distinct for distinct labels on one page.
+pub fn title_id(kind: &str, label: &str) -> String {
+    let slug: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .take(48)
+        .collect();
+    format!("{kind}-{slug}")
+}
+
+/// `s` safe inside SVG text and attributes.
+pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -123,7 +171,7 @@ mod tests {
 
     #[test]
     fn no_points_no_chart() {
-        assert!(trend(&[], "x").is_none());
+        assert!(trend(&[], "x", &[]).is_none());
     }
 
     #[test]
@@ -135,6 +183,7 @@ mod tests {
                 (d("2026-03-02"), 0.0),
             ],
             "Health <trend>",
+            &[],
         )
         .unwrap();
         assert!(svg.contains("Health &lt;trend&gt;"));
@@ -150,8 +199,30 @@ mod tests {
 
     #[test]
     fn one_point_is_a_dot() {
-        let svg = trend(&[(d("2026-01-01"), 42.0)], "x").unwrap();
+        let svg = trend(&[(d("2026-01-01"), 42.0)], "x", &[]).unwrap();
         assert!(!svg.contains("polyline"));
         assert!(svg.contains("<circle"));
+    }
+
+    #[test]
+    fn events_are_marked_and_widen_the_dates() {
+        let m = |date: &str, charge, title: &str| Marker {
+            date: d(date),
+            charge,
+            title: title.into(),
+        };
+        let svg = trend(
+            &[(d("2026-01-01"), 50.0), (d("2026-01-31"), 60.0)],
+            "x",
+            &[m("2026-01-01", 3, "Ran <5k>"), m("2026-03-02", -2, "Fell")],
+        )
+        .unwrap();
+        assert!(svg.contains(r#"class="marker up" x="38.5""#), "{svg}");
+        assert!(svg.contains(r#"class="marker down" x="626.5""#), "{svg}");
+        assert!(svg.contains("1 Jan 2026: Ran &lt;5k&gt; (+3)"));
+        assert!(
+            svg.contains("2 Mar 2026"),
+            "the axis runs to the last event"
+        );
     }
 }

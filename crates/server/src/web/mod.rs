@@ -16,6 +16,7 @@ pub mod commitments;
 pub mod error;
 pub mod events;
 pub mod flash;
+pub mod heatmap;
 pub mod home;
 pub mod import;
 pub mod insights;
