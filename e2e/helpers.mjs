@@ -24,8 +24,8 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 /** A fresh browser context that fails the test on any request leaving the server. */
-export async function newPage(viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+export async function newPage(viewport = DESKTOP, { colorScheme = "light" } = {}) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, colorScheme });
   const page = await context.newPage();
   page.external = [];
   page.on("request", (r) => { if (!r.url().startsWith(BASE)) page.external.push(r.url()); });

@@ -4,7 +4,7 @@
 // Run by scripts/e2e.sh, which serves the binary and sets WISDOMOS_BASE.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, PASSWORD, DESKTOP, PHONE, newPage, signUp, shoot, unique } from "./helpers.mjs";
+import { BASE, PASSWORD, DESKTOP, PHONE, checkAccessible, newPage, signUp, shoot, unique } from "./helpers.mjs";
 
 test("sign up, see 30 cards in 6 clusters, log an event, apply an insight, import Daylio, sign out", async () => {
   const page = await newPage();
@@ -150,11 +150,11 @@ test("a form posted without its CSRF token is refused", async () => {
   await page.context().close();
 });
 
-test("the demo workspace, the area page and the event form at desktop and phone width", async () => {
+test("the demo workspace, the area page and the event form at desktop and phone width, light and dark", async () => {
   const password = process.env.WISDOMOS_DEMO_PASSWORD;
   assert.ok(password, "scripts/e2e.sh creates the demo account");
-  for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
-    const page = await newPage(viewport);
+  for (const [label, viewport, colorScheme] of [["desktop", DESKTOP, "light"], ["phone", PHONE, "light"], ["dark", DESKTOP, "dark"]]) {
+    const page = await newPage(viewport, { colorScheme });
     await page.goto(`${BASE}/signin`);
     await page.getByLabel("E-mail").fill("demo@wisdomos.local");
     await page.getByLabel("Password").fill(password);
@@ -186,13 +186,14 @@ test("the demo workspace, the area page and the event form at desktop and phone 
     assert.notEqual(focused.outline, "none");
     // Every page: each visible form control labelled; at 375 px, no horizontal scrolling.
     for (const path of ["/", "/areas/work", "/events", "/events/new", "/insights", "/commitments",
-      "/boundaries", "/autobiography", "/import", "/settings"]) {
+      "/boundaries", "/autobiography", "/import", "/settings", "/account", "/onboarding", "/no-such-page"]) {
       await page.goto(`${BASE}${path}`);
+      await checkAccessible(page, `${path} (${label})`);
       const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea")]
         .filter((el) => el.type !== "hidden" && !(el.labels && el.labels.length) && !el.getAttribute("aria-label"))
         .map((el) => el.name || el.id));
       assert.deepEqual(unlabelled, [], `unlabelled controls on ${path}`);
-      if (label === "desktop") await shoot(page, `page${path.replaceAll("/", "-")}-desktop`);
+      if (label !== "phone") await shoot(page, `page${path.replaceAll("/", "-")}-${label}`);
       if (label === "phone") {
         const wide = await page.evaluate(() => [...document.querySelectorAll("body *")]
           .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)

@@ -11,6 +11,7 @@ pub mod autobiography;
 pub mod boundaries;
 pub mod classify;
 pub mod commitments;
+pub mod dashboard;
 pub mod event_fields;
 pub mod events;
 pub mod export;

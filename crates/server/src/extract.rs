@@ -166,6 +166,24 @@ impl<N: Need> FromRequestParts<AppState> for TenantCtx<N> {
 }
 
 impl<N: Need> TenantCtx<N> {
+    /// An audit event of an action by this caller on their tenant (target the tenant itself;
+    /// callers retarget it for a member or another object). `metadata` never holds secrets.
+    pub fn audit_event(
+        &self,
+        event_type: &'static str,
+        metadata: serde_json::Value,
+    ) -> wisdomos_db::audit::NewAuditEvent {
+        wisdomos_db::audit::NewAuditEvent {
+            tenant_id: Some(self.tenant.id),
+            actor_user_id: Some(self.user_id),
+            actor_role: Some(self.role.as_str().to_owned()),
+            event_type,
+            target_type: Some("tenant"),
+            target_id: Some(self.tenant.id.to_string()),
+            metadata,
+        }
+    }
+
     /// The caller's standing in `tenant_id` for session family `sid`: 401 when the session is
     /// not live, 404 (`named` tenants, i.e. from a path) or 401 when the user is not a member,
     /// 403 when the role lacks `N`'s permission or the tenant is suspended. Migrates a lagging

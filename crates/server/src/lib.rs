@@ -12,6 +12,7 @@ pub mod download;
 pub mod error;
 pub mod extract;
 pub mod guard;
+pub mod importing;
 pub mod json;
 pub mod pagination;
 pub mod routes;

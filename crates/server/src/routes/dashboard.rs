@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wisdomos_core::life_area::AreaStatus;
-use wisdomos_core::score::round1;
-use wisdomos_db::{dashboard, TenantTx};
+use wisdomos_app::dashboard::Summary;
+use wisdomos_db::life_areas::LifeArea;
+use wisdomos_db::TenantTx;
 
 use super::events::EventDto;
 use crate::extract::{Read, TenantCtx};
@@ -73,72 +73,44 @@ pub async fn get(
 ) -> Result<Json<Dashboard>, ApiError> {
     let now = st.clock.now();
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let d = dashboard::load(&mut tx, now).await?;
+    let d = wisdomos_app::dashboard::load(&mut tx, now).await?;
     tx.commit().await?;
-    Ok(Json(summarize(&d)))
+    Ok(Json(d.into()))
 }
 
-/// The dashboard of the rows `d` (one read, shared by the API and the home page): the mean of
-/// the active areas' scores to one decimal (50.0 with none), the distribution, the 5 highest, the
-/// CRISIS and STRUGGLING areas lowest first, and the lists as read.
-pub(crate) fn summarize(d: &dashboard::DashboardData) -> Dashboard {
-    let n = d.areas.len();
-    let overall = if n == 0 {
-        50.0
-    } else {
-        round1(d.areas.iter().map(|a| a.current_score).sum::<f64>() / n as f64)
-    };
-    let mut dist = Distribution::default();
-    for a in &d.areas {
-        match AreaStatus::parse(&a.status) {
-            Some(AreaStatus::Flourishing) => dist.flourishing += 1,
-            Some(AreaStatus::Thriving) => dist.thriving += 1,
-            Some(AreaStatus::Balanced) => dist.balanced += 1,
-            Some(AreaStatus::Struggling) => dist.struggling += 1,
-            Some(AreaStatus::Crisis) => dist.crisis += 1,
-            None => {}
+impl From<Summary> for Dashboard {
+    fn from(d: Summary) -> Self {
+        let card = |a: LifeArea| AreaScore {
+            id: a.id,
+            slug: a.slug,
+            name: a.name,
+            score: a.current_score,
+            status: a.status,
+        };
+        let dist = d.distribution;
+        Dashboard {
+            overall_score: d.overall_score,
+            distribution: Distribution {
+                flourishing: dist.flourishing,
+                thriving: dist.thriving,
+                balanced: dist.balanced,
+                struggling: dist.struggling,
+                crisis: dist.crisis,
+            },
+            top_areas: d.top_areas.into_iter().map(card).collect(),
+            needs_attention: d.needs_attention.into_iter().map(card).collect(),
+            recent_activity: d.recent_activity.into_iter().map(Into::into).collect(),
+            active_commitments: d.active_commitments,
+            upcoming_reviews: d
+                .upcoming_reviews
+                .into_iter()
+                .map(|(c, due)| UpcomingReview {
+                    id: c.id,
+                    statement: c.statement,
+                    life_area_id: c.life_area_id,
+                    due_at: due,
+                })
+                .collect(),
         }
-    }
-    let card = |a: &wisdomos_db::life_areas::LifeArea| AreaScore {
-        id: a.id,
-        slug: a.slug.clone(),
-        name: a.name.clone(),
-        score: a.current_score,
-        status: a.status.clone(),
-    };
-    let mut by_score: Vec<_> = d.areas.iter().collect();
-    by_score.sort_by(|a, b| {
-        b.current_score
-            .total_cmp(&a.current_score)
-            .then(a.sort_order.cmp(&b.sort_order))
-    });
-    let top_areas = by_score.iter().take(5).map(|a| card(a)).collect();
-    let mut needs: Vec<_> = d
-        .areas
-        .iter()
-        .filter(|a| a.status == "CRISIS" || a.status == "STRUGGLING")
-        .collect();
-    needs.sort_by(|a, b| {
-        a.current_score
-            .total_cmp(&b.current_score)
-            .then(a.sort_order.cmp(&b.sort_order))
-    });
-    Dashboard {
-        overall_score: overall,
-        distribution: dist,
-        top_areas,
-        needs_attention: needs.into_iter().map(card).collect(),
-        recent_activity: d.recent_events.iter().cloned().map(Into::into).collect(),
-        active_commitments: d.active_commitments,
-        upcoming_reviews: d
-            .upcoming_reviews
-            .iter()
-            .map(|(c, due)| UpcomingReview {
-                id: c.id,
-                statement: c.statement.clone(),
-                life_area_id: c.life_area_id,
-                due_at: *due,
-            })
-            .collect(),
     }
 }

@@ -13,10 +13,9 @@ use wisdomos_db::TenantTx;
 use crate::extract::{Read, TenantCtx, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
-use wisdomos_app::import::{self, ImportOptions, ImportReport};
+use wisdomos_app::import::{ImportOptions, ImportReport};
 
-/// Largest import file, in bytes.
-pub const IMPORT_BODY_LIMIT: usize = 32 * 1024 * 1024;
+pub use crate::importing::IMPORT_BODY_LIMIT;
 
 /// Options of `POST /import/events`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -48,30 +47,15 @@ pub async fn import_events(
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: Bytes,
 ) -> Result<Json<ImportReport>, ApiError> {
-    let tz = ctx
-        .tenant
-        .timezone
-        .parse()
-        .map_err(|_| ApiError::Internal("stored time zone unreadable".into()))?;
-    let mut ev = super::tenants::audit_event(&ctx, "events.imported", serde_json::Value::Null);
-    ev.target_type = Some("tenant");
     let opts = ImportOptions {
         format: q.format,
         dry_run: q.dry_run.unwrap_or(false),
         strict: q.strict.unwrap_or(false),
         default_area: q.default_area,
         threshold: q.threshold.unwrap_or(DEFAULT_THRESHOLD),
-        audit: Some(ev),
+        audit: None,
     };
-    // Bounded per tenant: an import holds a connection for its whole transaction.
-    let _slot = st
-        .import_slots
-        .try_take(ctx.scope.tenant_id())
-        .ok_or(ApiError::RateLimited {
-            retry_after_secs: 1,
-        })?;
-    let now = st.clock.now();
-    let report = import::run(&st.db, &ctx.scope, tz, &body, &opts, now, &|_, _| {}).await?;
+    let report = crate::importing::run(&st, &ctx, &body, opts).await?;
     Ok(Json(report))
 }
 

@@ -12,7 +12,6 @@ use wisdomos_core::role::{Permission, Role};
 use wisdomos_core::FieldError;
 use wisdomos_db::memberships::{self, Member};
 
-use super::tenants::audit_event;
 use crate::extract::{ListMembers, ManageMembers, Read, TenantCtx};
 use crate::json::ApiJson;
 use crate::pagination::{PageQuery, Paginated};
@@ -92,11 +91,7 @@ pub async fn add(
         return Err(ApiError::Forbidden);
     }
     let email = Email::parse("email", &req.email).map_err(ApiError::field)?;
-    let mut ev = audit_event(
-        &ctx,
-        "membership.added",
-        serde_json::json!({ "role": req.role }),
-    );
+    let mut ev = ctx.audit_event("membership.added", serde_json::json!({ "role": req.role }));
     ev.target_type = Some("user");
     let m = memberships::add(
         &st.db,
@@ -141,7 +136,7 @@ pub async fn change_role(
     if !actor.may_manage(req.role) {
         return Err(ApiError::Forbidden);
     }
-    let mut ev = audit_event(&ctx, "membership.role_changed", serde_json::Value::Null);
+    let mut ev = ctx.audit_event("membership.role_changed", serde_json::Value::Null);
     ev.target_type = Some("user");
     let allowed = |current: &str| Role::parse(current).is_some_and(|r| actor.may_manage(r));
     let m = memberships::change(
@@ -173,7 +168,7 @@ pub async fn remove(
     if !leaving && !actor.can(Permission::ManageMembers) {
         return Err(ApiError::Forbidden);
     }
-    let mut ev = audit_event(&ctx, "membership.removed", serde_json::Value::Null);
+    let mut ev = ctx.audit_event("membership.removed", serde_json::Value::Null);
     ev.target_type = Some("user");
     let allowed =
         |current: &str| leaving || Role::parse(current).is_some_and(|r| actor.may_manage(r));

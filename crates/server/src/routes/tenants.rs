@@ -7,7 +7,6 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use wisdomos_core::tenant::{self, Slug, TenantStatus};
 use wisdomos_core::{FieldError, ValidationErrors};
-use wisdomos_db::audit::NewAuditEvent;
 use wisdomos_db::provision::{self, NewTenant};
 use wisdomos_db::{memberships, tenants};
 
@@ -111,8 +110,7 @@ pub async fn update(
             .map(|t| tenant::timezone("timezone", t)),
     );
     errs.finish()?;
-    let ev = audit_event(
-        &ctx,
+    let ev = ctx.audit_event(
         "tenant.updated",
         serde_json::json!({ "name": name, "timezone": tz.map(|t| t.name()) }),
     );
@@ -153,8 +151,7 @@ async fn set_status(
     ctx: &TenantCtx<Lifecycle>,
     status: TenantStatus,
 ) -> Result<Json<TenantDto>, ApiError> {
-    let ev = audit_event(
-        ctx,
+    let ev = ctx.audit_event(
         "tenant.status_changed",
         serde_json::json!({ "previousStatus": ctx.tenant.status }),
     );
@@ -188,28 +185,10 @@ pub async fn delete(
             "slug must repeat the workspace's slug to confirm deletion",
         )));
     }
-    let ev = audit_event(
-        &ctx,
+    let ev = ctx.audit_event(
         "tenant.deleted",
         serde_json::json!({ "slug": ctx.tenant.slug }),
     );
     provision::deprovision(&st.db, ctx.tenant.id, ev, st.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// An audit event by the caller of a tenant route, about the tenant.
-pub(crate) fn audit_event<N: crate::extract::Need>(
-    ctx: &TenantCtx<N>,
-    event_type: &'static str,
-    metadata: serde_json::Value,
-) -> NewAuditEvent {
-    NewAuditEvent {
-        tenant_id: Some(ctx.tenant.id),
-        actor_user_id: Some(ctx.user_id),
-        actor_role: Some(ctx.role.as_str().to_owned()),
-        event_type,
-        target_type: Some("tenant"),
-        target_id: Some(ctx.tenant.id.to_string()),
-        metadata,
-    }
 }

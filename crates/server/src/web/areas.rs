@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Duration;
 use wisdomos_core::score::WINDOW_DAYS;
 use wisdomos_db::events::EventFilter;
@@ -207,13 +207,30 @@ pub async fn page(
     })
 }
 
-/// `POST /areas/{slug}/refresh`: recomputes the score now (the API's refresh).
+/// `POST /areas/{slug}/refresh`: recomputes the score now, with a confirmation.
 pub async fn refresh(
     State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
     web: Web<Write>,
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let _ = crate::routes::life_areas::refresh_one(State(st), web.ctx, Path(slug.clone())).await?;
-    Ok(Redirect::to(&format!("/areas/{slug}")).into_response())
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let area = life_areas::get(&mut tx, &slug).await?;
+    let change = wisdomos_app::areas::recompute(&mut tx, area.id, st.clock.now()).await?;
+    tx.commit().await?;
+    let msg = format!(
+        "Score recomputed: {:.1}{}.",
+        change.updated_score,
+        if (change.previous_score - change.updated_score).abs() < 0.05 {
+            " (unchanged)".to_owned()
+        } else {
+            format!(" (was {:.1})", change.previous_score)
+        }
+    );
+    Ok(super::flash::redirect(
+        &headers,
+        &format!("/areas/{}", area.slug),
+        &msg,
+    ))
 }

@@ -6,13 +6,12 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Duration;
 use wisdomos_core::life_area::{AreaStatus, LifeAreaCluster};
-use wisdomos_db::{assessments, dashboard, events, insights, snapshots, widgets, TenantTx};
+use wisdomos_db::{assessments, events, insights, snapshots, widgets, TenantTx};
 
 use super::error::{render, WebError};
 use super::session::{Nav, Web};
 use super::view::{self, AreaCard, EventRow, Item};
 use crate::extract::Read;
-use crate::routes::dashboard as api;
 use crate::AppState;
 
 /// One cluster of the display with its areas.
@@ -135,9 +134,8 @@ pub async fn page(
     let now = st.clock.now();
     let tz = view::zone(&web.ctx.tenant.timezone);
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-    let data = dashboard::load(&mut tx, now).await?;
-    let d = api::summarize(&data);
-    let areas = &data.areas;
+    let d = wisdomos_app::dashboard::load(&mut tx, now).await?;
+    let areas = &d.areas;
     let layout = widgets::effective(&mut tx, web.ctx.user_id).await?;
     let year = year_in_view(&mut tx, now, tz).await?;
     let mut views = Vec::new();
@@ -147,13 +145,7 @@ pub async fn page(
         .map(|s| Band {
             words: view::words(s.as_str()),
             class: view::status_class(s.as_str()),
-            count: match s {
-                AreaStatus::Flourishing => d.distribution.flourishing,
-                AreaStatus::Thriving => d.distribution.thriving,
-                AreaStatus::Balanced => d.distribution.balanced,
-                AreaStatus::Struggling => d.distribution.struggling,
-                AreaStatus::Crisis => d.distribution.crisis,
-            },
+            count: d.distribution.of(*s),
         })
         .collect();
     let card_of = |slug: &str| areas.iter().find(|a| a.slug == slug).map(AreaCard::from);
@@ -205,8 +197,8 @@ pub async fn page(
                 }
             }
             "recent_activity" => {
-                v.events = data
-                    .recent_events
+                v.events = d
+                    .recent_activity
                     .iter()
                     .take(limit(&w.config, 10))
                     .map(|e| EventRow::new(e, areas, tz))
@@ -217,7 +209,7 @@ pub async fn page(
             }
             "active_commitments" => v.number = d.active_commitments.to_string(),
             "upcoming_reviews" => {
-                v.items = data
+                v.items = d
                     .upcoming_reviews
                     .iter()
                     .take(limit(&w.config, 10))

@@ -1,5 +1,5 @@
 //! Import: upload a Daylio, Day One, CSV or JSON file, see the dry-run report, confirm. The
-//! API's importer does the work (all-or-nothing, one recomputation).
+//! importer of `wisdomos-app` does the work (all-or-nothing, one recomputation), as for the API.
 
 use askama::Template;
 use axum::extract::{Multipart, State};
@@ -12,11 +12,11 @@ use wisdomos_core::import::Format;
 use super::error::{render, render_form, WebError};
 use super::session::{check_csrf, CsrfForm, Nav, Web, CSRF_FIELD};
 
+use super::view;
 use crate::extract::Write;
-use crate::json::ApiQuery;
-use crate::routes::import::{self as api, ImportQuery};
 use crate::{ApiError, AppState};
-use wisdomos_app::import::ImportReport;
+use wisdomos_app::import::{ImportOptions, ImportReport};
+use wisdomos_core::classify::DEFAULT_THRESHOLD;
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -70,27 +70,23 @@ async fn run(
     format: &str,
     dry_run: bool,
 ) -> Result<Result<ImportReport, String>, WebError> {
-    let q = ImportQuery {
+    let opts = ImportOptions {
         format: Format::parse(format),
-        dry_run: Some(dry_run),
-        ..Default::default()
+        dry_run,
+        strict: false,
+        default_area: None,
+        threshold: DEFAULT_THRESHOLD,
+        audit: None,
     };
-    match api::import_events(
-        State(st.clone()),
-        web.ctx.to::<Write>()?,
-        ApiQuery(q),
-        bytes.into(),
-    )
-    .await
-    {
-        Ok(axum::Json(r)) => Ok(Ok(r)),
+    match crate::importing::run(st, &web.ctx.to::<Write>()?, &bytes, opts).await {
+        Ok(r) => Ok(Ok(r)),
         Err(ApiError::Unprocessable { message, .. }) => Ok(Err(message)),
         Err(ApiError::Validation(errs)) => Ok(Err(errs
             .0
             .iter()
-            .map(|f| f.message.clone())
+            .map(|f| view::humane(&f.field, f.code, &f.message))
             .collect::<Vec<_>>()
-            .join("; "))),
+            .join(" "))),
         Err(e) => Err(e.into()),
     }
 }

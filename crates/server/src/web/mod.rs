@@ -129,7 +129,7 @@ pub fn router() -> Router<AppState> {
                 .route("/import", get(import::page).post(import::upload))
                 .route("/import/confirm", post(import::confirm))
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::routes::import::IMPORT_BODY_LIMIT * 2,
+                    crate::importing::IMPORT_BODY_LIMIT * 2,
                 )),
         )
         .merge(assets())
