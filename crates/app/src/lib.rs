@@ -17,7 +17,10 @@ pub mod events;
 pub mod export;
 pub mod import;
 pub mod insights;
+pub mod members;
 pub mod password;
+pub mod widgets;
+pub mod workspace;
 
 use wisdomos_core::{FieldError, ValidationErrors};
 use wisdomos_db::DbError;

@@ -7,9 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wisdomos_core::account::Email;
 use wisdomos_core::role::{Permission, Role};
-use wisdomos_core::FieldError;
 use wisdomos_db::memberships::{self, Member};
 
 use crate::extract::{ListMembers, ManageMembers, Read, TenantCtx};
@@ -87,29 +85,17 @@ pub async fn add(
     ctx: TenantCtx<ManageMembers>,
     ApiJson(req): ApiJson<AddMemberRequest>,
 ) -> Result<(StatusCode, Json<MemberDto>), ApiError> {
-    if !ctx.role.may_manage(req.role) {
-        return Err(ApiError::Forbidden);
-    }
-    let email = Email::parse("email", &req.email).map_err(ApiError::field)?;
-    let mut ev = ctx.audit_event("membership.added", serde_json::json!({ "role": req.role }));
-    ev.target_type = Some("user");
-    let m = memberships::add(
+    let ev = ctx.audit_event("membership.added", serde_json::Value::Null);
+    let m = wisdomos_app::members::add(
         &st.db,
         &ctx.scope,
-        email.as_str(),
-        req.role.as_str(),
+        ctx.role,
+        &req.email,
+        req.role,
         ev,
         st.clock.now(),
     )
-    .await
-    .map_err(|e| match e {
-        wisdomos_db::DbError::NotFound => ApiError::field(FieldError::new(
-            "email",
-            "unknown_user",
-            "no user has this e-mail; they must register first",
-        )),
-        other => other.into(),
-    })?;
+    .await?;
     Ok((StatusCode::CREATED, Json(m.try_into()?)))
 }
 
@@ -132,24 +118,18 @@ pub async fn change_role(
     ApiJson(req): ApiJson<ChangeRoleRequest>,
 ) -> Result<Json<MemberDto>, ApiError> {
     let user_id = Uuid::parse_str(&user_id).map_err(|_| ApiError::NotFound)?;
-    let actor = ctx.role;
-    if !actor.may_manage(req.role) {
-        return Err(ApiError::Forbidden);
-    }
-    let mut ev = ctx.audit_event("membership.role_changed", serde_json::Value::Null);
-    ev.target_type = Some("user");
-    let allowed = |current: &str| Role::parse(current).is_some_and(|r| actor.may_manage(r));
-    let m = memberships::change(
+    let ev = ctx.audit_event("membership.role_changed", serde_json::Value::Null);
+    let m = wisdomos_app::members::change_role(
         &st.db,
         &ctx.scope,
+        ctx.role,
         user_id,
-        Some(req.role.as_str()),
-        allowed,
+        req.role,
         ev,
         st.clock.now(),
     )
     .await?;
-    m.ok_or(ApiError::NotFound)?.try_into().map(Json)
+    m.try_into().map(Json)
 }
 
 /// Removes a member (ADMIN and above, or any member removing themself). The last OWNER cannot

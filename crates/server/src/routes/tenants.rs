@@ -98,27 +98,12 @@ pub async fn update(
     ctx: TenantCtx<UpdateTenant>,
     ApiJson(req): ApiJson<UpdateTenantRequest>,
 ) -> Result<Json<TenantDto>, ApiError> {
-    let mut errs = ValidationErrors::default();
-    let name = errs.optional(
-        req.name
-            .as_deref()
-            .map(|n| tenant::workspace_name("name", n)),
-    );
-    let tz = errs.optional(
-        req.timezone
-            .as_deref()
-            .map(|t| tenant::timezone("timezone", t)),
-    );
-    errs.finish()?;
-    let ev = ctx.audit_event(
-        "tenant.updated",
-        serde_json::json!({ "name": name, "timezone": tz.map(|t| t.name()) }),
-    );
-    let t = tenants::update(
+    let ev = ctx.audit_event("tenant.updated", serde_json::Value::Null);
+    let t = wisdomos_app::workspace::update(
         &st.db,
         ctx.tenant.id,
-        name.as_deref(),
-        tz.map(|t| t.name()),
+        req.name.as_deref(),
+        req.timezone.as_deref(),
         ev,
         st.clock.now(),
     )

@@ -7,9 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wisdomos_core::role::Permission;
-use wisdomos_core::widgets::{self, WidgetSize};
-use wisdomos_core::FieldError;
+use wisdomos_app::widgets::{self as app, Actor, NewWidget, WidgetChanges};
+use wisdomos_core::widgets::WidgetSize;
 use wisdomos_db::widgets::{self as repo, Widget};
 use wisdomos_db::TenantTx;
 
@@ -95,22 +94,11 @@ pub struct CreateWidget {
     pub config: Option<serde_json::Value>,
 }
 
-async fn check_config(
-    tx: &mut TenantTx,
-    widget_type: &str,
-    config: &serde_json::Value,
-) -> Result<(), ApiError> {
-    widgets::config(widget_type, config).map_err(ApiError::field)?;
-    let area = config.get("lifeArea").and_then(|v| v.as_str());
-    super::commitments::resolve_area(tx, "config.lifeArea", area).await?;
-    Ok(())
-}
-
-/// May the caller change `w`? Their own, or a tenant default when ADMIN and above.
-fn may_edit<N: crate::extract::Need>(ctx: &TenantCtx<N>, w: &Widget) -> bool {
-    match w.user_id {
-        Some(u) => u == ctx.user_id,
-        None => ctx.role.can(Permission::UpdateTenant),
+/// The caller as the use cases see them.
+fn actor<N: crate::extract::Need>(ctx: &TenantCtx<N>) -> Actor {
+    Actor {
+        user_id: ctx.user_id,
+        role: ctx.role,
     }
 }
 
@@ -123,42 +111,16 @@ pub async fn create(
     ctx: TenantCtx<Read>,
     ApiJson(req): ApiJson<CreateWidget>,
 ) -> Result<(StatusCode, Json<WidgetDto>), ApiError> {
-    let widget_type =
-        widgets::widget_type("widgetType", &req.widget_type).map_err(ApiError::field)?;
-    if req.scope == WidgetScope::Tenant && !ctx.role.can(Permission::UpdateTenant) {
-        return Err(ApiError::Forbidden);
-    }
-    if req.position.is_some_and(|p| !(0..=1000).contains(&p)) {
-        return Err(ApiError::field(FieldError::new(
-            "position",
-            "out_of_range",
-            "position must be from 0 to 1000",
-        )));
-    }
-    let config = req.config.unwrap_or_else(|| serde_json::json!({}));
-    let now = st.clock.now();
+    let new = NewWidget {
+        widget_type: req.widget_type,
+        for_tenant: req.scope == WidgetScope::Tenant,
+        position: req.position,
+        size: req.size,
+        is_visible: req.is_visible,
+        config: req.config,
+    };
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    check_config(&mut tx, widget_type, &config).await?;
-    let w = Widget {
-        id: Uuid::nil(),
-        user_id: (req.scope == WidgetScope::User).then_some(ctx.user_id),
-        widget_type: widget_type.to_owned(),
-        position: 0,
-        size: req.size.unwrap_or(WidgetSize::Medium).as_str().to_owned(),
-        is_visible: req.is_visible.unwrap_or(true),
-        config,
-        created_at: now,
-        updated_at: now,
-    };
-    let w = repo::create(&mut tx, &w, None, now).await?;
-    let w = match req.position {
-        Some(p) => repo::move_to(&mut tx, w.id, p, now)
-            .await?
-            .into_iter()
-            .find(|x| x.id == w.id)
-            .ok_or(ApiError::NotFound)?,
-        None => w,
-    };
+    let w = app::create(&mut tx, actor(&ctx), &new, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(w.into())))
 }
@@ -184,40 +146,14 @@ pub async fn update(
     ApiJson(req): ApiJson<UpdateWidget>,
 ) -> Result<Json<WidgetDto>, ApiError> {
     let id = parse_id(&id)?;
-    let now = st.clock.now();
+    let changes = WidgetChanges {
+        position: req.position,
+        size: req.size,
+        is_visible: req.is_visible,
+        config: req.config,
+    };
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let mut w = repo::get(&mut tx, id).await?;
-    if w.user_id.is_some_and(|u| u != ctx.user_id) {
-        return Err(ApiError::NotFound);
-    }
-    if !may_edit(&ctx, &w) {
-        return Err(ApiError::Forbidden);
-    }
-    if let Some(c) = req.config {
-        check_config(&mut tx, &w.widget_type, &c).await?;
-        w.config = c;
-    }
-    if let Some(s) = req.size {
-        w.size = s.as_str().to_owned();
-    }
-    if let Some(v) = req.is_visible {
-        w.is_visible = v;
-    }
-    let mut w = repo::save(&mut tx, &w, now).await?;
-    if let Some(p) = req.position {
-        if !(0..=1000).contains(&p) {
-            return Err(ApiError::field(FieldError::new(
-                "position",
-                "out_of_range",
-                "position must be from 0 to 1000",
-            )));
-        }
-        w = repo::move_to(&mut tx, id, p, now)
-            .await?
-            .into_iter()
-            .find(|x| x.id == id)
-            .ok_or(ApiError::NotFound)?;
-    }
+    let w = app::update(&mut tx, actor(&ctx), id, &changes, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(w.into()))
 }
@@ -240,22 +176,8 @@ pub async fn move_widget(
     ApiJson(req): ApiJson<MoveWidget>,
 ) -> Result<Json<Vec<WidgetDto>>, ApiError> {
     let id = parse_id(&id)?;
-    if !(0..=1000).contains(&req.position) {
-        return Err(ApiError::field(FieldError::new(
-            "position",
-            "out_of_range",
-            "position must be from 0 to 1000",
-        )));
-    }
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let w = repo::get(&mut tx, id).await?;
-    if w.user_id.is_some_and(|u| u != ctx.user_id) {
-        return Err(ApiError::NotFound);
-    }
-    if !may_edit(&ctx, &w) {
-        return Err(ApiError::Forbidden);
-    }
-    let layout = repo::move_to(&mut tx, id, req.position, st.clock.now()).await?;
+    let layout = app::move_to(&mut tx, actor(&ctx), id, req.position, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(layout.into_iter().map(Into::into).collect()))
 }
@@ -270,14 +192,7 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let w = repo::get(&mut tx, id).await?;
-    if w.user_id.is_some_and(|u| u != ctx.user_id) {
-        return Err(ApiError::NotFound);
-    }
-    if !may_edit(&ctx, &w) {
-        return Err(ApiError::Forbidden);
-    }
-    repo::delete(&mut tx, id, st.clock.now()).await?;
+    app::delete(&mut tx, actor(&ctx), id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

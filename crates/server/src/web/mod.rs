@@ -20,6 +20,7 @@ pub mod heatmap;
 pub mod home;
 pub mod import;
 pub mod insights;
+pub mod layout;
 pub mod onboarding;
 pub mod quick;
 pub mod session;
@@ -119,9 +120,9 @@ pub fn router() -> Router<AppState> {
         .route("/settings/workspace", post(settings::workspace))
         .route("/settings/members", post(settings::add_member))
         .route("/settings/members/{user_id}", post(settings::change_member))
-        .route("/settings/widgets/{id}/move", post(settings::move_widget))
-        .route("/settings/widgets", post(settings::add_widget))
-        .route("/settings/widgets/{id}", post(settings::change_widget))
+        .route("/settings/widgets/{id}/move", post(layout::move_widget))
+        .route("/settings/widgets", post(layout::add_widget))
+        .route("/settings/widgets/{id}", post(layout::change_widget))
         .route("/settings/jobs/process", post(settings::process_jobs))
         .merge(
             // The file travels twice: uploaded, then base64 in the confirming form.

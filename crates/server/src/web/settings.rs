@@ -3,21 +3,19 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Deserialize;
 use uuid::Uuid;
 use wisdomos_core::role::Role;
-use wisdomos_core::widgets::WidgetSize;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
 use wisdomos_db::TenantTx;
 
 use super::error::{render_form, WebError};
+use super::flash;
 use super::session::{CsrfForm, Nav, NoFields, Web};
 use super::view::{self, FieldErrors};
 use crate::extract::{ListMembers, ManageMembers, Read, ReadAudit, RunJobs, UpdateTenant};
-use crate::json::{ApiJson, ApiQuery};
-use crate::pagination::PageQuery;
-use crate::routes::{audit, jobs, members, tenants, widgets};
 use crate::{ApiError, AppState};
 
 /// A member row.
@@ -73,51 +71,27 @@ async fn show(
     error: String,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let axum::Json(ms) = members::list(
-        State(st.clone()),
-        web.ctx.to::<ListMembers>()?,
-        PageQuery {
-            limit: Some(100),
-            cursor: None,
-        },
-    )
-    .await?;
-    let axum::Json(ws) = widgets::list(State(st.clone()), web.ctx.to::<Read>()?).await?;
+    web.ctx.to::<ListMembers>()?;
+    let ms = wisdomos_db::memberships::list(st.db.app(), &web.ctx.scope, None, 100).await?;
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let ws = wisdomos_db::widgets::effective(&mut tx, web.ctx.user_id).await?;
     let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
-    tx.commit().await?;
-    let audit_rows = match web.ctx.to::<ReadAudit>() {
-        Ok(ctx) => {
-            let axum::Json(p) = audit::list(
-                State(st.clone()),
-                ctx,
-                PageQuery {
-                    limit: Some(30),
-                    cursor: None,
-                },
-            )
-            .await?;
-            p.items
-                .into_iter()
-                .map(|e| LogRow {
-                    when: view::date_time(e.created_at, tz),
-                    what: e.event_type,
-                    detail: e.actor_role.unwrap_or_default(),
-                })
-                .collect()
-        }
-        Err(_) => Vec::new(),
+    let audit_rows = if web.ctx.allows::<ReadAudit>() {
+        wisdomos_db::audit::list(&mut tx, None, 30)
+            .await?
+            .items
+            .into_iter()
+            .map(|e| LogRow {
+                when: view::date_time(e.created_at, tz),
+                what: e.event_type,
+                detail: e.actor_role.unwrap_or_default(),
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
-    let axum::Json(js) = jobs::list(
-        State(st.clone()),
-        web.ctx.to::<Read>()?,
-        ApiQuery(jobs::JobQuery {
-            status: None,
-            limit: Some(20),
-            cursor: None,
-        }),
-    )
-    .await?;
+    let js = wisdomos_db::jobs::list(&mut tx, None, None, 20).await?;
+    tx.commit().await?;
     let n = ws.len();
     let failed = errors.any() || !error.is_empty();
     let page = SettingsPage {
@@ -133,7 +107,7 @@ async fn show(
             .map(|m| MemberRow {
                 user_id: m.user_id,
                 email: m.email,
-                role: m.role.as_str().to_owned(),
+                role: m.role,
             })
             .collect(),
         roles: vec!["OWNER", "ADMIN", "MEMBER", "VIEWER"],
@@ -191,7 +165,11 @@ pub async fn page(State(st): State<AppState>, web: Web<Read>) -> Result<Response
 }
 
 /// Shows a refused settings form again with its errors; other failures propagate.
-async fn refused(st: &AppState, web: Web<Read>, e: ApiError) -> Result<Response, WebError> {
+pub(super) async fn refused(
+    st: &AppState,
+    web: Web<Read>,
+    e: ApiError,
+) -> Result<Response, WebError> {
     match e {
         ApiError::Validation(errs) => show(st, web, FieldErrors::from(&errs), String::new()).await,
         ApiError::Conflict(code) => {
@@ -217,22 +195,27 @@ pub struct WorkspaceForm {
 /// `POST /settings/workspace` (ADMIN and above).
 pub async fn workspace(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Read>,
     CsrfForm(form): CsrfForm<WorkspaceForm>,
 ) -> Result<Response, WebError> {
-    let req = tenants::UpdateTenantRequest {
-        name: Some(form.name),
-        timezone: Some(form.timezone),
-    };
-    match tenants::update(
-        State(st.clone()),
-        web.ctx.to::<UpdateTenant>()?,
-        ApiJson(req),
+    let ctx = web.ctx.to::<UpdateTenant>()?;
+    let ev = ctx.audit_event("tenant.updated", serde_json::Value::Null);
+    let done = wisdomos_app::workspace::update(
+        &st.db,
+        ctx.tenant.id,
+        Some(&form.name),
+        Some(&form.timezone),
+        ev,
+        st.clock.now(),
     )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to("/settings").into_response()),
-        Err(e) => refused(&st, web, e).await,
+    .await;
+    match done {
+        Ok(t) => {
+            let msg = format!("Workspace saved: “{}”, time zone {}.", t.name, t.timezone);
+            Ok(flash::redirect(&headers, "/settings", &msg))
+        }
+        Err(e) => refused(&st, web, e.into()).await,
     }
 }
 
@@ -249,7 +232,7 @@ fn role(s: &str) -> Result<Role, WebError> {
         ApiError::field(wisdomos_core::FieldError::new(
             "role",
             "invalid",
-            "role must be OWNER, ADMIN, MEMBER or VIEWER",
+            "Role: choose owner, admin, member or viewer.",
         ))
         .into()
     })
@@ -258,22 +241,32 @@ fn role(s: &str) -> Result<Role, WebError> {
 /// `POST /settings/members`: adds a registered user (ADMIN and above).
 pub async fn add_member(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Read>,
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> Result<Response, WebError> {
-    let req = members::AddMemberRequest {
-        email: form.email,
-        role: role(&form.role)?,
-    };
-    match members::add(
-        State(st.clone()),
-        web.ctx.to::<ManageMembers>()?,
-        ApiJson(req),
+    let ctx = web.ctx.to::<ManageMembers>()?;
+    let ev = ctx.audit_event("membership.added", serde_json::Value::Null);
+    let done = wisdomos_app::members::add(
+        &st.db,
+        &ctx.scope,
+        ctx.role,
+        &form.email,
+        role(&form.role)?,
+        ev,
+        st.clock.now(),
     )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to("/settings#members").into_response()),
-        Err(e) => refused(&st, web, e).await,
+    .await;
+    match done {
+        Ok(m) => {
+            let msg = format!(
+                "{} is now a member ({}).",
+                m.email,
+                view::words(&m.role).to_lowercase()
+            );
+            Ok(flash::redirect(&headers, "/settings#members", &msg))
+        }
+        Err(e) => refused(&st, web, e.into()).await,
     }
 }
 
@@ -286,155 +279,49 @@ pub struct RoleForm {
 /// `POST /settings/members/{user_id}`: changes a member's role (ADMIN and above).
 pub async fn change_member(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<Read>,
     Path(user_id): Path<String>,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, WebError> {
-    let req = members::ChangeRoleRequest {
-        role: role(&form.role)?,
-    };
-    let path = Path((web.ctx.tenant.id.to_string(), user_id));
-    match members::change_role(
-        State(st.clone()),
-        web.ctx.to::<ManageMembers>()?,
-        path,
-        ApiJson(req),
+    let user_id = view::parse_id(&user_id)?;
+    let ctx = web.ctx.to::<ManageMembers>()?;
+    let ev = ctx.audit_event("membership.role_changed", serde_json::Value::Null);
+    let done = wisdomos_app::members::change_role(
+        &st.db,
+        &ctx.scope,
+        ctx.role,
+        user_id,
+        role(&form.role)?,
+        ev,
+        st.clock.now(),
     )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to("/settings#members").into_response()),
-        Err(e) => refused(&st, web, e).await,
-    }
-}
-
-/// Fields of a widget move.
-#[derive(Debug, Deserialize)]
-pub struct MoveForm {
-    pub position: i32,
-}
-
-/// The id of the user's own copy of widget `id`, making their layout their own first when it
-/// still shows tenant defaults (`widgets::personalize`), so the page arranges the user's
-/// dashboard and never the workspace's defaults.
-async fn own_widget(st: &AppState, web: &Web<Read>, id: &str) -> Result<String, WebError> {
-    let id = crate::routes::events::parse_id(id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-    let w = wisdomos_db::widgets::get(&mut tx, id).await?;
-    let own = match w.user_id {
-        Some(u) if u == web.ctx.user_id => w.id,
-        Some(_) => return Err(ApiError::NotFound.into()),
-        None => wisdomos_db::widgets::personalize(&mut tx, web.ctx.user_id, st.clock.now())
-            .await?
-            .into_iter()
-            .find(|o| o.widget_type == w.widget_type && o.user_id.is_some())
-            .map(|o| o.id)
-            .ok_or(ApiError::NotFound)?,
-    };
-    tx.commit().await?;
-    Ok(own.to_string())
-}
-
-/// `POST /settings/widgets/{id}/move`.
-pub async fn move_widget(
-    State(st): State<AppState>,
-    web: Web<Read>,
-    Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<MoveForm>,
-) -> Result<Response, WebError> {
-    let req = widgets::MoveWidget {
-        position: form.position.max(0),
-    };
-    let id = own_widget(&st, &web, &id).await?;
-    let _ = widgets::move_widget(State(st), web.ctx, Path(id), ApiJson(req)).await?;
-    Ok(Redirect::to("/settings#widgets").into_response())
-}
-
-/// Fields of a widget change: visibility and/or size (`small`, `medium`, `large`).
-#[derive(Debug, Deserialize)]
-pub struct WidgetForm {
-    pub visible: Option<bool>,
-    pub size: Option<String>,
-}
-
-/// `POST /settings/widgets/{id}`: shows, hides or resizes one of the user's widgets.
-pub async fn change_widget(
-    State(st): State<AppState>,
-    web: Web<Read>,
-    Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<WidgetForm>,
-) -> Result<Response, WebError> {
-    let size = match form.size.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => Some(WidgetSize::parse(s).ok_or_else(|| {
-            ApiError::field(wisdomos_core::FieldError::new(
-                "size",
-                "invalid",
-                "size must be small, medium or large",
-            ))
-        })?),
-    };
-    let req = widgets::UpdateWidget {
-        position: None,
-        size,
-        is_visible: form.visible,
-        config: None,
-    };
-    let id = own_widget(&st, &web, &id).await?;
-    let _ = widgets::update(State(st), web.ctx, Path(id), ApiJson(req)).await?;
-    Ok(Redirect::to("/settings#widgets").into_response())
-}
-
-/// Fields of the add-widget form; `lifeArea` and `days` configure an `area_trend`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NewWidgetForm {
-    pub widget_type: String,
-    #[serde(default)]
-    pub size: String,
-    #[serde(default)]
-    pub life_area: String,
-    #[serde(default)]
-    pub days: String,
-}
-
-/// `POST /settings/widgets`: adds a widget to the end of the user's layout.
-pub async fn add_widget(
-    State(st): State<AppState>,
-    web: Web<Read>,
-    CsrfForm(form): CsrfForm<NewWidgetForm>,
-) -> Result<Response, WebError> {
-    let mut config = serde_json::Map::new();
-    if form.widget_type == "area_trend" {
-        config.insert("lifeArea".into(), form.life_area.trim().into());
-        // Not a number goes to the API as typed, which refuses it naming `config.days`.
-        let days = form.days.trim();
-        let days = days.parse::<i64>().map_or_else(|_| days.into(), Into::into);
-        config.insert("days".into(), days);
-    }
-    let size = WidgetSize::parse(&form.size);
-    let req = widgets::CreateWidget {
-        widget_type: form.widget_type,
-        scope: Default::default(),
-        position: None,
-        size,
-        is_visible: Some(true),
-        config: Some(serde_json::Value::Object(config)),
-    };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-    wisdomos_db::widgets::personalize(&mut tx, web.ctx.user_id, st.clock.now()).await?;
-    tx.commit().await?;
-    match widgets::create(State(st.clone()), web.ctx.to::<Read>()?, ApiJson(req)).await {
-        Ok(_) => Ok(Redirect::to("/settings#widgets").into_response()),
-        Err(e) => refused(&st, web, e).await,
+    .await;
+    match done {
+        Ok(m) => {
+            let msg = format!(
+                "{} is now {}.",
+                m.email,
+                view::words(&m.role).to_lowercase()
+            );
+            Ok(flash::redirect(&headers, "/settings#members", &msg))
+        }
+        Err(e) => refused(&st, web, e.into()).await,
     }
 }
 
 /// `POST /settings/jobs/process`: runs the workspace's due jobs now (ADMIN and above).
 pub async fn process_jobs(
     State(st): State<AppState>,
+    headers: HeaderMap,
     web: Web<RunJobs>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let _ = jobs::process(State(st), web.ctx).await?;
-    Ok(Redirect::to("/settings#jobs").into_response())
+    let n = st.worker.run_due(Some(web.ctx.tenant.id)).await?;
+    let msg = match n {
+        0 => "No job was due.".to_owned(),
+        1 => "Ran 1 job.".to_owned(),
+        n => format!("Ran {n} jobs."),
+    };
+    Ok(flash::redirect(&headers, "/settings#jobs", &msg))
 }
