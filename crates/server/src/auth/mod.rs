@@ -1,6 +1,7 @@
 //! Authentication: password hashing and tokens.
 
 pub use wisdomos_app::password;
+pub mod signin;
 pub mod token;
 
 /// Whether two secrets are equal, in time independent of where they differ: both are hashed

@@ -3,30 +3,19 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wisdomos_core::account::{Email, Password};
-use wisdomos_core::tenant::{self, Slug};
-use wisdomos_core::validation::bounded_text;
-use wisdomos_core::ValidationErrors;
-use wisdomos_db::audit::{self, NewAuditEvent};
-use wisdomos_db::login_attempts::{self, Reservation};
 use wisdomos_db::memberships;
-use wisdomos_db::provision::{self, NewTenant};
 use wisdomos_db::sessions::{self, Rotation, SessionOwner};
-use wisdomos_db::users::{self, NewUser};
-use wisdomos_db::{DbError, PlatformTx};
+use wisdomos_db::users;
 
 use super::dto::{MyTenantDto, TenantDto, TokensDto, UserDto};
+use crate::auth::signin::{self, Registration, SignedIn};
 use crate::auth::token::{hash_refresh_token, new_refresh_token};
 use crate::extract::{AuthUser, Session};
 use crate::json::ApiJson;
 use crate::{ApiError, AppState};
-
-/// Longest first or last name, in characters.
-const PERSON_NAME_MAX: usize = 100;
 
 /// `POST /auth/register` body.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -66,68 +55,17 @@ pub async fn register(
     State(st): State<AppState>,
     ApiJson(req): ApiJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<AuthResponse>), ApiError> {
-    let mut errs = ValidationErrors::default();
-    let email = errs.check(Email::parse("email", &req.email));
-    let password = errs.check(Password::new("password", &req.password));
-    let first = req
-        .first_name
-        .as_deref()
-        .map(|n| bounded_text("firstName", n, 1, PERSON_NAME_MAX))
-        .transpose();
-    let first = errs.check(first).flatten();
-    let last = req
-        .last_name
-        .as_deref()
-        .map(|n| bounded_text("lastName", n, 1, PERSON_NAME_MAX))
-        .transpose();
-    let last = errs.check(last).flatten();
-    let name = errs.check(tenant::workspace_name("workspaceName", &req.workspace_name));
-    let tz = errs.check(tenant::timezone(
-        "timezone",
-        req.timezone.as_deref().unwrap_or("UTC"),
-    ));
-    let slug = req
-        .slug
-        .as_deref()
-        .map(|s| Slug::parse("slug", s))
-        .transpose();
-    let slug = errs.check(slug).flatten();
-    errs.finish()?;
-    let (Some(email), Some(password), Some(name), Some(tz)) = (email, password, name, tz) else {
-        return Err(ApiError::Internal(
-            "validation passed without values".into(),
-        ));
+    let r = Registration {
+        email: req.email,
+        password: req.password,
+        first_name: req.first_name,
+        last_name: req.last_name,
+        workspace_name: req.workspace_name,
+        timezone: req.timezone,
+        slug: req.slug,
     };
-    let hash = st.hasher.hash(password.expose()).await?;
-    let now = st.clock.now();
-    let new_user = NewUser {
-        email: email.as_str(),
-        password_hash: &hash,
-        first_name: first.as_deref(),
-        last_name: last.as_deref(),
-    };
-    let new_tenant = NewTenant {
-        name: &name,
-        slug: slug.as_ref(),
-        timezone: tz.name(),
-    };
-    // The user, the workspace, their audit rows and the first session commit together.
-    let mut tx = st.db.begin_owner().await?;
-    let (user, tenant) = provision::register_in(&mut tx, &new_user, &new_tenant, now).await?;
-    tracing::Span::current().record("user_id", tracing::field::display(user.id));
-    tracing::Span::current().record("tenant_id", tracing::field::display(tenant.id));
-    let tokens = start_session(&st, &mut tx, user.id, tenant.id, "OWNER", now).await?;
-    tx.commit().await.map_err(DbError::from)?;
-    let tenants = my_tenants(&st, user.id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(AuthResponse {
-            user: user.into(),
-            tenant: tenant.into(),
-            tenants,
-            tokens,
-        }),
-    ))
+    let signed = signin::register(&st, &r).await?;
+    Ok((StatusCode::CREATED, Json(signed.into())))
 }
 
 /// `POST /auth/login` body.
@@ -150,93 +88,8 @@ pub async fn login(
     State(st): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
-    let email = Email::parse("email", &req.email).map_err(ApiError::field)?;
-    let password_len = req.password.chars().count();
-    if password_len == 0 || password_len > wisdomos_core::account::PASSWORD_MAX_CHARS {
-        return Err(ApiError::InvalidCredentials);
-    }
-    let now = st.clock.now();
-    let cfg = &st.config;
-    let attempt = match login_attempts::reserve(
-        st.db.app(),
-        email.as_str(),
-        now,
-        cfg.lockout_window,
-        cfg.lockout_failures,
-    )
-    .await?
-    {
-        Reservation::Granted(id) => id,
-        Reservation::Locked(until) => {
-            return Err(ApiError::Locked {
-                retry_after_secs: (until - now).num_seconds().max(1),
-            })
-        }
-    };
-    let user = users::find_by_email(st.db.app(), email.as_str()).await?;
-    let ok = st
-        .hasher
-        .verify(
-            &req.password,
-            user.as_ref().map(|u| u.password_hash.as_str()),
-        )
-        .await?;
-    let user = match user {
-        Some(u) if ok => u,
-        other => {
-            // The reservation stays as the failure; only the audit row is written.
-            let ev = NewAuditEvent {
-                actor_user_id: other.as_ref().map(|u| u.id),
-                event_type: "auth.login_failed",
-                target_type: Some("user"),
-                target_id: other.as_ref().map(|u| u.id.to_string()),
-                metadata: serde_json::json!({ "email": email.as_str() }),
-                ..Default::default()
-            };
-            audit::append(st.db.app(), &ev, now).await?;
-            return Err(ApiError::InvalidCredentials);
-        }
-    };
-    tracing::Span::current().record("user_id", tracing::field::display(user.id));
-    let page = memberships::tenants_of_user(st.db.app(), user.id, None, 100).await?;
-    let chosen = match req.tenant_id {
-        Some(id) => page
-            .items
-            .iter()
-            .find(|m| m.tenant.id == id)
-            .ok_or(ApiError::NotFound)?,
-        None => page
-            .items
-            .first()
-            .ok_or(ApiError::Conflict("no_workspace"))?,
-    }
-    .clone();
-    // The attempt's outcome, the sign-in time, the session and the audit row commit together.
-    let mut tx = st.db.begin_app().await?;
-    login_attempts::succeeded(&mut tx, attempt, email.as_str(), now, cfg.lockout_window).await?;
-    users::touch_login(&mut tx, user.id, now).await?;
-    let ev = NewAuditEvent {
-        tenant_id: Some(chosen.tenant.id),
-        actor_user_id: Some(user.id),
-        actor_role: Some(chosen.role.clone()),
-        event_type: "auth.login",
-        target_type: Some("user"),
-        target_id: Some(user.id.to_string()),
-        ..Default::default()
-    };
-    audit::record(&mut tx, &ev, now).await?;
-    let tokens = start_session(&st, &mut tx, user.id, chosen.tenant.id, &chosen.role, now).await?;
-    tx.commit().await.map_err(DbError::from)?;
-    let user = users::User {
-        last_login_at: Some(now),
-        ..user
-    };
-    Ok(Json(AuthResponse {
-        user: user.into(),
-        tenant: chosen.tenant.into(),
-        tenants: page.items.into_iter().map(Into::into).collect(),
-        tokens,
-    }))
+    let signed = signin::login(&st, &req.email, &req.password, req.tenant_id).await?;
+    Ok(Json(signed.into()))
 }
 
 /// `POST /auth/refresh` and `POST /auth/logout` body.
@@ -330,32 +183,9 @@ pub async fn logout(
         return Err(ApiError::Unauthorized);
     }
     for o in owners {
-        end_session(&st, o, now).await?;
+        signin::end_session(&st, o, now).await?;
     }
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Ends a sign-in: revokes every token of the family and audits `auth.logout` when any was
-/// still live (ending an ended session again records nothing).
-pub(crate) async fn end_session(
-    st: &AppState,
-    o: SessionOwner,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let mut tx = st.db.begin_app().await?;
-    if sessions::revoke_family(&mut tx, o.family_id, now).await? > 0 {
-        let ev = NewAuditEvent {
-            tenant_id: Some(o.tenant_id),
-            actor_user_id: Some(o.user_id),
-            event_type: "auth.logout",
-            target_type: Some("session"),
-            target_id: Some(o.family_id.to_string()),
-            ..Default::default()
-        };
-        audit::record(&mut tx, &ev, now).await?;
-    }
-    tx.commit().await.map_err(DbError::from)?;
-    Ok(())
 }
 
 /// `POST /auth/switch-tenant` body.
@@ -379,95 +209,38 @@ pub async fn switch_tenant(
         tenant_id: c.tid,
         family_id: c.sid,
     };
-    let (access, tokens) = switch_session(&st, from, req.tenant_id, st.clock.now()).await?;
+    let (access, tokens) = signin::switch_session(&st, from, req.tenant_id, st.clock.now()).await?;
     let user = users::get(st.db.app(), c.sub).await?;
     Ok(Json(AuthResponse {
         user: user.into(),
         tenant: access.tenant.into(),
-        tenants: my_tenants(&st, c.sub).await?,
-        tokens,
-    }))
-}
-
-/// Moves the sign-in `from` to another tenant of the same user: the membership there is checked
-/// (404 when there is none), the current family ends, a new one starts and
-/// `auth.tenant_switched` is audited. Returns the new tenant's access and the new tokens.
-pub(crate) async fn switch_session(
-    st: &AppState,
-    from: SessionOwner,
-    to_tenant: Uuid,
-    now: DateTime<Utc>,
-) -> Result<(memberships::Access, TokensDto), ApiError> {
-    let access = memberships::authorize(st.db.app(), from.user_id, to_tenant, from.family_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let mut tx = st.db.begin_app().await?;
-    sessions::revoke_family(&mut tx, from.family_id, now).await?;
-    let tokens = start_session(
-        st,
-        &mut tx,
-        from.user_id,
-        access.tenant.id,
-        &access.role,
-        now,
-    )
-    .await?;
-    let ev = NewAuditEvent {
-        tenant_id: Some(access.tenant.id),
-        actor_user_id: Some(from.user_id),
-        actor_role: Some(access.role.clone()),
-        event_type: "auth.tenant_switched",
-        target_type: Some("tenant"),
-        target_id: Some(access.tenant.id.to_string()),
-        metadata: serde_json::json!({ "fromTenantId": from.tenant_id }),
-    };
-    audit::record(&mut tx, &ev, now).await?;
-    tx.commit().await.map_err(DbError::from)?;
-    Ok((access, tokens))
-}
-
-/// Starts a new session family inside `tx` and returns its first tokens.
-pub(crate) async fn start_session(
-    st: &AppState,
-    tx: &mut PlatformTx,
-    user_id: Uuid,
-    tenant_id: Uuid,
-    role: &str,
-    now: DateTime<Utc>,
-) -> Result<TokensDto, ApiError> {
-    let owner = SessionOwner {
-        user_id,
-        tenant_id,
-        family_id: Uuid::new_v4(),
-    };
-    let refresh_token = new_refresh_token();
-    sessions::start(
-        tx,
-        owner,
-        &hash_refresh_token(&refresh_token),
-        now,
-        st.config.refresh_ttl,
-    )
-    .await?;
-    let access_token = st
-        .tokens
-        .issue(user_id, tenant_id, owner.family_id, role, now)?;
-    Ok(TokensDto {
-        access_token,
-        refresh_token,
-        token_type: "Bearer",
-        expires_in: st.tokens.ttl_secs(),
-    })
-}
-
-/// The user's tenants (first 100) with their roles.
-pub(crate) async fn my_tenants(st: &AppState, user_id: Uuid) -> Result<Vec<MyTenantDto>, ApiError> {
-    Ok(
-        memberships::tenants_of_user(st.db.app(), user_id, None, 100)
+        tenants: signin::my_tenants(&st, c.sub)
             .await?
-            .items
             .into_iter()
             .map(Into::into)
             .collect(),
-    )
+        tokens: tokens.into(),
+    }))
+}
+
+impl From<signin::Tokens> for TokensDto {
+    fn from(t: signin::Tokens) -> Self {
+        Self {
+            access_token: t.access_token,
+            refresh_token: t.refresh_token,
+            token_type: "Bearer",
+            expires_in: t.expires_in,
+        }
+    }
+}
+
+impl From<SignedIn> for AuthResponse {
+    fn from(s: SignedIn) -> Self {
+        Self {
+            user: s.user.into(),
+            tenant: s.tenant.into(),
+            tenants: s.tenants.into_iter().map(Into::into).collect(),
+            tokens: s.tokens.into(),
+        }
+    }
 }

@@ -7,7 +7,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use wisdomos_db::users;
 
-use super::auth::my_tenants;
 use super::dto::{MyTenantDto, UserDto};
 use crate::extract::Session;
 use crate::{ApiError, AppState};
@@ -31,7 +30,11 @@ pub async fn me(
     Ok(Json(MeResponse {
         user: user.into(),
         current_tenant_id: c.tid,
-        tenants: my_tenants(&st, c.sub).await?,
+        tenants: crate::auth::signin::my_tenants(&st, c.sub)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     }))
 }
 

@@ -16,9 +16,8 @@ use super::session::{
     SESSION_COOKIE,
 };
 use super::view::{self, FieldErrors};
+use crate::auth::signin::{self as api, Registration};
 use crate::auth::token::new_refresh_token;
-use crate::json::ApiJson;
-use crate::routes::auth::{self as api, LoginRequest, RegisterRequest};
 use crate::{ApiError, AppState};
 
 /// The sign-in form.
@@ -173,13 +172,8 @@ pub async fn signin(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Result<Response, WebError> {
-    let req = LoginRequest {
-        email: form.email.clone(),
-        password: form.password,
-        tenant_id: None,
-    };
-    match api::login(State(st.clone()), ApiJson(req)).await {
-        Ok(axum::Json(auth)) => Ok(signed_in(
+    match api::login(&st, &form.email, &form.password, None).await {
+        Ok(auth) => Ok(signed_in(
             jar,
             &headers,
             &st,
@@ -209,7 +203,7 @@ pub async fn signup(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<SignUpForm>,
 ) -> Result<Response, WebError> {
-    let req = RegisterRequest {
+    let req = Registration {
         email: form.email.clone(),
         password: form.password.clone(),
         first_name: view::filled(&form.first_name),
@@ -218,8 +212,8 @@ pub async fn signup(
         timezone: view::filled(&form.timezone),
         slug: None,
     };
-    match api::register(State(st.clone()), ApiJson(req)).await {
-        Ok((_, axum::Json(auth))) => Ok(signed_in(
+    match api::register(&st, &req).await {
+        Ok(auth) => Ok(signed_in(
             jar,
             &headers,
             &st,

@@ -1,9 +1,10 @@
 //! The server-rendered web UI (DESIGN.md §4): askama templates, htmx for partial updates, assets
 //! embedded in the binary, signed in with an HttpOnly cookie and CSRF-checked forms.
 //!
-//! Pages are a presentation layer over the API: reads go through the tenant transaction like
-//! every API handler, writes call the API's handlers, so the rules, validation, audit and
-//! score recomputation are the same whichever way a person comes in.
+//! Pages are a front end over the use cases of `wisdomos-app` (and `auth::signin`), the same ones
+//! the JSON API calls: reads go through the tenant transaction, writes parse the form into
+//! domain types and call the use case, so the rules, validation, audit and score recomputation
+//! are the same whichever way a person comes in. Pages never call the API's handlers.
 
 pub mod account;
 pub mod areas;
