@@ -19,6 +19,7 @@ pub mod import;
 pub mod insights;
 pub mod members;
 pub mod password;
+pub mod patterns;
 pub mod widgets;
 pub mod workspace;
 

@@ -118,83 +118,14 @@ async fn snapshots_record(db: Database, job: Job) -> HandlerResult {
     Ok(serde_json::json!({ "date": date.to_string(), "areas": rows.len() }))
 }
 
-/// Days of events pattern detection looks at (seed 001 §III.2).
-pub const PATTERN_WINDOW_DAYS: i64 = 90;
-/// Share of an existing pattern's events a new group must keep to be the same pattern.
-pub const SAME_PATTERN_OVERLAP: f64 = 0.5;
-
-/// Detects patterns in the tenant's last 90 days of events and records each as a recurring
-/// PATTERN_RECOGNIZED insight "Recurring: <theme>". A group that keeps at least half of an
-/// existing pattern's events (or has its title) updates that insight, so re-running adds no
-/// duplicates; patterns that dissolve are left as history. Idempotent.
+/// Pattern detection for the job's tenant (`wisdomos_app::patterns::detect`). Idempotent.
 async fn insights_detect(db: Database, job: Job) -> HandlerResult {
-    use wisdomos_core::patterns::{self, PatternInput};
-    use wisdomos_db::insights::{self, InsightFields};
     let (_, mut tx) = tenant_tx(&db, &job).await?;
-    let now = chrono::Utc::now();
-    let since = now - chrono::Duration::days(PATTERN_WINDOW_DAYS);
-    let rows = wisdomos_db::events::texts_since(&mut tx, since, 50_000)
+    let run = wisdomos_app::patterns::detect(&mut tx, chrono::Utc::now())
         .await
         .map_err(|e| e.to_string())?;
-    let inputs: Vec<PatternInput<uuid::Uuid>> = rows
-        .into_iter()
-        .map(|(id, text, tags)| PatternInput { id, text, tags })
-        .collect();
-    let found = patterns::detect(&inputs);
-    let mut existing = insights::patterns(&mut tx)
-        .await
-        .map_err(|e| e.to_string())?;
-    let (mut created, mut updated) = (0, 0);
-    for p in &found {
-        let title = patterns::title(&p.theme);
-        let description = format!(
-            "{} events in the last {PATTERN_WINDOW_DAYS} days share this theme.",
-            p.events.len()
-        );
-        let same = existing
-            .iter_mut()
-            .filter(|i| {
-                i.title == title
-                    || patterns::overlap(&p.events, &i.related_events) >= SAME_PATTERN_OVERLAP
-            })
-            .max_by(|a, b| {
-                patterns::overlap(&p.events, &a.related_events)
-                    .total_cmp(&patterns::overlap(&p.events, &b.related_events))
-            });
-        match same {
-            Some(i) => {
-                i.title = title;
-                i.description = description;
-                i.frequency = p.events.len() as i32;
-                i.related_events = p.events.clone();
-                i.tags = p.theme.clone();
-                insights::save(&mut tx, i, now)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                updated += 1;
-            }
-            None => {
-                let f = InsightFields {
-                    event_id: None,
-                    insight_type: wisdomos_core::event::InsightType::PatternRecognized.as_str(),
-                    title,
-                    description,
-                    is_recurring: true,
-                    frequency: p.events.len() as i32,
-                    related_events: p.events.clone(),
-                    tags: p.theme.clone(),
-                };
-                existing.push(
-                    insights::create(&mut tx, &f, now)
-                        .await
-                        .map_err(|e| e.to_string())?,
-                );
-                created += 1;
-            }
-        }
-    }
     tx.commit().await.map_err(|e| e.to_string())?;
-    Ok(
-        serde_json::json!({ "events": inputs.len(), "patterns": found.len(), "created": created, "updated": updated }),
-    )
+    Ok(serde_json::json!({
+        "events": run.events, "patterns": run.patterns, "created": run.created, "updated": run.updated
+    }))
 }
