@@ -12,7 +12,6 @@ use wisdomos_core::import::Format;
 use super::error::{render, render_form, WebError};
 use super::session::{check_csrf, CsrfForm, Nav, Web, CSRF_FIELD};
 
-use super::view;
 use crate::extract::Write;
 use crate::{ApiError, AppState};
 use wisdomos_app::import::{ImportOptions, ImportReport};
@@ -84,7 +83,7 @@ async fn run(
         Err(ApiError::Validation(errs)) => Ok(Err(errs
             .0
             .iter()
-            .map(|f| view::humane(&f.field, f.code, &f.message))
+            .map(|f| super::labels::humane(&f.field, f.code, &f.message))
             .collect::<Vec<_>>()
             .join(" "))),
         Err(e) => Err(e.into()),

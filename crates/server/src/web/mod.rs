@@ -21,13 +21,16 @@ pub mod heatmap;
 pub mod home;
 pub mod import;
 pub mod insights;
+pub mod labels;
 pub mod layout;
 pub mod onboarding;
 pub mod quick;
 pub mod session;
 pub mod settings;
+pub mod timeline;
 pub mod view;
 pub mod violations;
+pub mod year;
 
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
@@ -59,7 +62,7 @@ pub fn router() -> Router<AppState> {
         .route("/onboarding", get(onboarding::page).post(onboarding::save))
         .route("/areas/{slug}", get(areas::page))
         .route("/areas/{slug}/refresh", post(areas::refresh))
-        .route("/events", get(events::timeline).post(events::create))
+        .route("/events", get(timeline::timeline).post(events::create))
         .route("/events/new", get(events::new_form))
         .route("/events/suggest-area", post(events::suggest_area))
         .route("/events/{id}", post(events::update))

@@ -232,7 +232,7 @@ impl FieldErrors {
     /// The same errors for a page whose form labels `field` as `shown` (e.g. the statement of
     /// a boundary is labelled "Boundary").
     pub fn labelled(mut self, field: &str, shown: &str) -> Self {
-        let generic = label(field);
+        let generic = super::labels::label(field);
         for (f, m) in &mut self.0 {
             if f.split(['[', '.']).next() == Some(field) {
                 if let Some(rest) = m.strip_prefix(&generic) {
@@ -249,108 +249,20 @@ impl From<&wisdomos_core::ValidationErrors> for FieldErrors {
     fn from(e: &wisdomos_core::ValidationErrors) -> Self {
         FieldErrors(
             e.0.iter()
-                .map(|f| (f.field.clone(), humane(&f.field, f.code, &f.message)))
+                .map(|f| {
+                    (
+                        f.field.clone(),
+                        super::labels::humane(&f.field, f.code, &f.message),
+                    )
+                })
                 .collect(),
         )
-    }
-}
-
-/// The label the forms show for the API's field `field` (its part before `[` or `.`); fields
-/// without one get their name in words (`startYear` → `Start year`).
-pub fn label(field: &str) -> String {
-    let key = field.split(['[', '.']).next().unwrap_or(field);
-    let known = match key {
-        "lifeAreaId" | "lifeArea" | "area" => "Life area",
-        "lifeAreaIds" => "Life areas",
-        "occurredAt" => "When",
-        "emotionalCharge" => "Emotional charge",
-        "charge" => "How it felt",
-        "text" => "What happened",
-        "reason" => "Why it matters",
-        "measurable" => "How you will know",
-        "email" => "E-mail",
-        "timezone" => "Time zone",
-        "eraId" => "Era",
-        "eventIds" | "relatedEvents" => "Events",
-        "eventId" => "Event",
-        "type" => "Type",
-        _ => "",
-    };
-    if known.is_empty() {
-        let mut spaced = String::new();
-        for c in key.chars() {
-            if c.is_uppercase() {
-                spaced.push(' ');
-            }
-            spaced.push(c);
-        }
-        words(&spaced.replace(' ', "_"))
-    } else {
-        known.to_owned()
-    }
-}
-
-/// `message` (the API's, which names `field` by its JSON name) with the field named by its
-/// label, as a sentence: `statement is required` → `Statement is required.`
-pub fn humane(field: &str, code: &str, message: &str) -> String {
-    let label = label(field);
-    let said = match code {
-        "unknown_life_area" => format!("{label}: choose one from the list"),
-        "invalid" if message.starts_with("choose") => format!("{label}: {message}"),
-        _ => match message.strip_prefix(field) {
-            Some(rest) if rest.starts_with(' ') => format!("{label}{rest}"),
-            _ if message.starts_with(&label) => message.to_owned(),
-            _ => format!("{label}: {message}"),
-        },
-    };
-    if said.ends_with(['.', '?', '!']) {
-        said
-    } else {
-        format!("{said}.")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn errors_name_the_field_by_its_label() {
-        assert_eq!(
-            humane("statement", "required", "statement is required"),
-            "Statement is required."
-        );
-        assert_eq!(
-            humane(
-                "lifeAreaId",
-                "unknown_life_area",
-                "lifeAreaId names no life area"
-            ),
-            "Life area: choose one from the list."
-        );
-        assert_eq!(
-            humane(
-                "emotionalCharge",
-                "out_of_range",
-                "emotionalCharge must be an integer from -5 to 5"
-            ),
-            "Emotional charge must be an integer from -5 to 5."
-        );
-        assert_eq!(
-            humane("occurredAt", "invalid", "When: enter a date and time."),
-            "When: enter a date and time."
-        );
-        assert_eq!(
-            humane(
-                "tags[2]",
-                "too_long",
-                "tags[2] must have at most 50 characters"
-            ),
-            "Tags must have at most 50 characters."
-        );
-        assert_eq!(label("startYear"), "Start year");
-        assert_eq!(label("workspaceName"), "Workspace name");
-    }
 
     #[test]
     fn words_and_cluster_names() {
