@@ -156,7 +156,7 @@ pub async fn run(
             Err(e) => {
                 report.rejected += 1;
                 if report.rejections.len() < MAX_LISTED_REJECTIONS {
-                    report.rejections.push(e);
+                    report.rejections.push(e.printable());
                 }
             }
         }

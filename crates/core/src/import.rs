@@ -103,6 +103,33 @@ pub struct RowError {
     pub reason: String,
 }
 
+impl RowError {
+    /// The error with every control character in `field` and `reason` (which may quote the
+    /// file: a key, a value) written as a Rust-style escape such as `\u{85}`, so a report is
+    /// always printable text.
+    pub fn printable(self) -> Self {
+        fn clean(s: String) -> String {
+            if !s.chars().any(char::is_control) {
+                return s;
+            }
+            s.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_unicode().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        }
+        Self {
+            row: self.row,
+            field: clean(self.field),
+            reason: clean(self.reason),
+        }
+    }
+}
+
 /// What the caller knows when reading: the current time and the tenant's time zone (dates
 /// without an offset are local to it).
 #[derive(Debug, Clone, Copy)]
@@ -672,6 +699,28 @@ fn read_isear(text: &str, cx: ReadContext) -> Result<Vec<Result<RawRow, RowError
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn rejections_are_printable_text() {
+        let e = RowError {
+            row: 3,
+            field: "a\u{85}b".into(),
+            reason: "unknown field `x\u{7}y\u{9f}`, expected one of `title`".into(),
+        }
+        .printable();
+        assert_eq!(e.field, "a\\u{85}b");
+        assert_eq!(
+            e.reason,
+            "unknown field `x\\u{7}y\\u{9f}`, expected one of `title`"
+        );
+        assert!(!e.reason.chars().any(char::is_control));
+        let plain = RowError {
+            row: 1,
+            field: "é".into(),
+            reason: "ok — fine".into(),
+        };
+        assert_eq!(plain.clone().printable(), plain);
+    }
 
     #[test]
     fn formats_by_name() {

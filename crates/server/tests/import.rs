@@ -405,3 +405,23 @@ async fn imports_under_pool_pressure_commit_with_their_audit_row_or_leave_nothin
         assert_eq!(audited, ok, "{}: one audit row per 2xx import", a.email);
     }
 }
+
+#[tokio::test]
+async fn a_report_quoting_the_file_stays_printable() {
+    let app = TestApp::spawn().await;
+    let a = app.register("a@example.org").await;
+    // A key with a C1 control character: the reason quotes it, escaped.
+    let body = "[{\"ti\u{85}tle\": \"x\"}]";
+    let (s, v) = upload(
+        &app,
+        &a,
+        "?dryRun=true&format=json",
+        "application/json",
+        body.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let reason = v["rejections"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("ti\\u{85}tle"), "{reason}");
+    assert!(!reason.chars().any(char::is_control));
+}
