@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod assessment;
+pub mod chunk;
 pub mod classify;
 pub mod event;
 pub mod import;
