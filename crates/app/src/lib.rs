@@ -17,6 +17,7 @@ pub mod events;
 pub mod export;
 pub mod import;
 pub mod insights;
+pub mod knowledge;
 pub mod members;
 pub mod password;
 pub mod patterns;

@@ -32,6 +32,8 @@ pub enum Permission {
     ManageLifecycle,
     /// Run the tenant's due jobs now.
     RunJobs,
+    /// Add, change and delete the knowledge base's documents.
+    ManageKnowledge,
 }
 
 impl Role {
@@ -71,7 +73,8 @@ impl Role {
             Permission::ManageMembers
             | Permission::UpdateTenant
             | Permission::ReadAudit
-            | Permission::RunJobs => Role::Admin,
+            | Permission::RunJobs
+            | Permission::ManageKnowledge => Role::Admin,
             Permission::ManageLifecycle => Role::Owner,
         };
         self.rank() >= min.rank()
@@ -98,6 +101,7 @@ mod tests {
         assert!(Role::Admin.can(ManageMembers) && Role::Admin.can(ReadAudit));
         assert!(!Role::Admin.can(ManageLifecycle));
         assert!(Role::Owner.can(ManageLifecycle));
+        assert!(Role::Admin.can(ManageKnowledge) && !Role::Member.can(ManageKnowledge));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod events;
 pub mod export;
 pub mod insights;
 pub mod jobs;
+pub mod knowledge;
 pub mod life_areas;
 pub mod login_attempts;
 pub mod memberships;

@@ -107,6 +107,11 @@ pub const TENANT: &[Migration] = &[
         name: "assessments",
         sql: include_str!("../migrations/tenant/0005_assessments.sql"),
     },
+    Migration {
+        version: 6,
+        name: "knowledge",
+        sql: include_str!("../migrations/tenant/0006_knowledge.sql"),
+    },
 ];
 
 /// The version a migration list brings a schema to.

@@ -120,6 +120,8 @@ need!(/// Suspend, resume or delete (OWNER), also while suspended.
     Lifecycle, Permission::ManageLifecycle, true);
 need!(/// Run the tenant's due jobs now (ADMIN and above).
     RunJobs, Permission::RunJobs, false);
+need!(/// Add, change and delete knowledge documents (ADMIN and above).
+    ManageKnowledge, Permission::ManageKnowledge, false);
 need!(/// See the tenant exists (every role), also while suspended.
     SeeTenant, Permission::ReadData, true);
 

@@ -15,6 +15,7 @@ pub mod health;
 pub mod import;
 pub mod insights;
 pub mod jobs;
+pub mod knowledge;
 pub mod life_areas;
 pub mod me;
 pub mod members;
@@ -54,6 +55,7 @@ use crate::{ApiError, AppState};
         (name = "autobiography", description = "Eras and entries of the life story"),
         (name = "jobs", description = "Background jobs"),
         (name = "metrics", description = "Versioned metric definitions"),
+        (name = "knowledge", description = "The workspace's private knowledge base: documents and search"),
     )
 )]
 struct ApiDoc;
@@ -139,13 +141,17 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(widgets::list, widgets::create))
         .routes(routes!(widgets::update, widgets::delete))
         .routes(routes!(widgets::move_widget))
+        .routes(routes!(knowledge::get, knowledge::delete))
+        .routes(routes!(knowledge::search))
         .routes(routes!(import::suggest))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::get))
         .routes(routes!(jobs::cancel))
         .routes(routes!(jobs::process));
+    // Files and documents travel whole in one request.
     let import_routes = OpenApiRouter::new()
         .routes(routes!(import::import_events))
+        .routes(routes!(knowledge::list, knowledge::add))
         .layer(DefaultBodyLimit::max(import::IMPORT_BODY_LIMIT));
     let rest = rest.merge(import_routes);
     let (auth_router, auth_doc) = auth.split_for_parts();

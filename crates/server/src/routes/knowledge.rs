@@ -1,0 +1,270 @@
+//! `/knowledge`: the workspace's private knowledge base (seed 002): documents added as text,
+//! and passages found by search. ADMIN and above manage documents; every role searches.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use wisdomos_app::knowledge::{self as app, NewKnowledge};
+use wisdomos_db::knowledge::{self as repo, Document, DocumentFilter, Hit};
+use wisdomos_db::TenantTx;
+
+use super::events::parse_id;
+use crate::extract::{ManageKnowledge, Read, TenantCtx};
+use crate::json::{ApiJson, ApiQuery};
+use crate::pagination::{PageQuery, Paginated};
+use crate::{ApiError, AppState};
+
+/// A document as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentDto {
+    pub id: Uuid,
+    pub title: String,
+    pub source_filename: Option<String>,
+    pub media_type: String,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub elemental_tags: Vec<String>,
+    pub phase_tags: Vec<String>,
+    /// Bytes of the text as received.
+    pub byte_size: i64,
+    /// `processing`, `ready` or `failed`.
+    pub status: String,
+    /// Why it failed, for `failed`.
+    pub error: Option<String>,
+    /// Passages it was cut into.
+    pub chunks: i64,
+    pub created_by_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Document> for DocumentDto {
+    fn from(d: Document) -> Self {
+        Self {
+            id: d.id,
+            title: d.title,
+            source_filename: d.source_filename,
+            media_type: d.media_type,
+            category: d.category,
+            tags: d.tags,
+            elemental_tags: d.elemental_tags,
+            phase_tags: d.phase_tags,
+            byte_size: d.byte_size,
+            status: d.status,
+            error: d.error,
+            chunks: d.chunks,
+            created_by_id: d.created_by_id,
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+        }
+    }
+}
+
+/// Body of `POST /knowledge/documents`: seed 002's `addKnowledge`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AddDocument {
+    /// 1–300 characters.
+    pub title: String,
+    /// The text (Markdown headings are kept as structure), up to 20 MiB.
+    pub content: String,
+    pub category: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub elemental_tags: Vec<String>,
+    #[serde(default)]
+    pub phase_tags: Vec<String>,
+    /// `text/plain` (default) or `text/markdown`.
+    pub media_type: Option<String>,
+}
+
+/// Adds a text as a document, cut into passages and indexed. The same content again answers
+/// 200 with the stored document instead of 201.
+#[utoipa::path(post, path = "/knowledge/documents", tag = "knowledge", security(("bearer" = [])), request_body = AddDocument,
+    responses((status = 201, body = DocumentDto), (status = 200, body = DocumentDto, description = "already there"),
+        (status = 403, description = "forbidden"), (status = 422, description = "validation_failed")))]
+pub async fn add(
+    State(st): State<AppState>,
+    ctx: TenantCtx<ManageKnowledge>,
+    ApiJson(req): ApiJson<AddDocument>,
+) -> Result<(StatusCode, Json<DocumentDto>), ApiError> {
+    let media_type = match req.media_type.as_deref() {
+        None | Some("text/plain") => "text/plain",
+        Some("text/markdown") => "text/markdown",
+        Some(_) => {
+            return Err(ApiError::field(wisdomos_core::FieldError::new(
+                "mediaType",
+                "unsupported_media_type",
+                "mediaType must be text/plain or text/markdown",
+            )))
+        }
+    };
+    let k = NewKnowledge {
+        title: req.title,
+        content: req.content,
+        category: req.category,
+        tags: req.tags,
+        elemental_tags: req.elemental_tags,
+        phase_tags: req.phase_tags,
+        source_filename: None,
+        media_type: media_type.to_owned(),
+    };
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let added = app::add_text(&mut tx, ctx.user_id, &k, st.clock.now()).await?;
+    tx.commit().await?;
+    let status = if added.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(added.document.into())))
+}
+
+/// Filters of `GET /knowledge/documents`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
+    pub category: Option<String>,
+    /// In any of the three tag lists.
+    pub tag: Option<String>,
+    /// `processing`, `ready` or `failed`.
+    pub status: Option<String>,
+    /// Part of the title, any case.
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Documents, newest first.
+#[utoipa::path(get, path = "/knowledge/documents", tag = "knowledge", security(("bearer" = [])), params(DocumentQuery),
+    responses((status = 200, body = Paginated<DocumentDto>)))]
+pub async fn list(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    ApiQuery(q): ApiQuery<DocumentQuery>,
+) -> Result<Json<Paginated<DocumentDto>>, ApiError> {
+    let (limit, before) = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .parse()?;
+    let f = DocumentFilter {
+        category: q.category,
+        tag: q.tag,
+        status: q.status,
+        q: q.q,
+    };
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let page = repo::list(&mut tx, &f, before, limit).await?;
+    tx.commit().await?;
+    Ok(Json(Paginated::from_page(
+        page,
+        |d| (d.created_at, d.id),
+        Into::into,
+    )))
+}
+
+/// One document.
+#[utoipa::path(get, path = "/knowledge/documents/{id}", tag = "knowledge", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = DocumentDto), (status = 404, description = "not_found")))]
+pub async fn get(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    Path(id): Path<String>,
+) -> Result<Json<DocumentDto>, ApiError> {
+    let id = parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let d = repo::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(d.into()))
+}
+
+/// Deletes a document with its passages.
+#[utoipa::path(delete, path = "/knowledge/documents/{id}", tag = "knowledge", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted"), (status = 404, description = "not_found")))]
+pub async fn delete(
+    State(st): State<AppState>,
+    ctx: TenantCtx<ManageKnowledge>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = parse_id(&id)?;
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    app::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Body of `POST /knowledge/search`: seed 002's `kb.search(query, {limit})`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SearchRequest {
+    /// 1–1,000 characters.
+    pub query: String,
+    /// 1–50, default 10.
+    pub limit: Option<i64>,
+}
+
+/// One passage found.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResult {
+    pub document_id: Uuid,
+    pub title: String,
+    pub chunk_id: Uuid,
+    /// The passage's order in its document, from 0.
+    pub position: i32,
+    pub heading: Option<String>,
+    /// The passage (up to 240 estimated tokens).
+    pub snippet: String,
+    /// The score results are ordered by (BM25 for now; higher is better).
+    pub score: f64,
+    /// 1-based rank by words.
+    pub lexical_rank: usize,
+}
+
+/// Answer of `POST /knowledge/search`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchAnswer {
+    /// How the results were ranked: `lexical` (BM25 over English stems) until the semantic
+    /// engine is installed.
+    pub mode: &'static str,
+    pub results: Vec<SearchResult>,
+}
+
+/// Finds the passages that best match a query.
+#[utoipa::path(post, path = "/knowledge/search", tag = "knowledge", security(("bearer" = [])), request_body = SearchRequest,
+    responses((status = 200, body = SearchAnswer), (status = 422, description = "validation_failed")))]
+pub async fn search(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    ApiJson(req): ApiJson<SearchRequest>,
+) -> Result<Json<SearchAnswer>, ApiError> {
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let hits = app::search(&mut tx, &req.query, req.limit).await?;
+    tx.commit().await?;
+    Ok(Json(SearchAnswer {
+        mode: "lexical",
+        results: hits
+            .into_iter()
+            .enumerate()
+            .map(|(i, h): (usize, Hit)| SearchResult {
+                document_id: h.document_id,
+                title: h.title,
+                chunk_id: h.chunk_id,
+                position: h.position,
+                heading: h.heading,
+                snippet: h.text,
+                score: h.score,
+                lexical_rank: i + 1,
+            })
+            .collect(),
+    }))
+}
