@@ -141,15 +141,17 @@ pub async fn add_text(
     })
 }
 
-/// The passages that best match `query` (1–1,000 characters), at most `limit` (1–50, default
-/// 10), ranked by BM25. Errors: validation of `query` and `limit`.
+/// The passages that best match `query` (1–1,000 characters once each run of white space, line
+/// breaks included, is one space), at most `limit` (1–50, default 10), ranked by BM25.
+/// Errors: validation of `query` and `limit`.
 pub async fn search(
     tx: &mut TenantTx,
     query: &str,
     limit: Option<i64>,
 ) -> Result<Vec<Hit>, AppError> {
     let mut errs = ValidationErrors::default();
-    let q = errs.check(bounded_text("query", query, 1, 1000));
+    let query = query.split_whitespace().collect::<Vec<_>>().join(" ");
+    let q = errs.check(bounded_text("query", &query, 1, 1000));
     let limit = limit.unwrap_or(10);
     if !(1..=SEARCH_LIMIT_MAX).contains(&limit) {
         errs.0.push(FieldError::new(

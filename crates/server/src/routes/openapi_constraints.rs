@@ -159,7 +159,11 @@ fn rules_table() -> Vec<(&'static str, &'static str, Value)> {
             "mediaType",
             json!({ "enum": ["text/plain", "text/markdown"] }),
         ),
-        ("SearchRequest", "query", single_line(1000)),
+        (
+            "SearchRequest",
+            "query",
+            json!({ "minLength": 1, "pattern": format!(r"[^\s{CC}]"), "maxLength": 1000 }),
+        ),
         (
             "SearchRequest",
             "limit",
