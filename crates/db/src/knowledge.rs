@@ -172,6 +172,15 @@ pub async fn store_chunks(
         .execute(tx.conn())
         .await?;
     }
+    sqlx::query(
+        "INSERT INTO knowledge_postings (term, chunk_id, tf, chunk_len)
+         SELECT u.lexeme, c.id, array_length(u.positions, 1), c.lexeme_count
+         FROM knowledge_chunks c CROSS JOIN LATERAL unnest(c.lexemes) AS u(lexeme, positions, weights)
+         WHERE c.document_id = $1 AND c.lexeme_count > 0",
+    )
+    .bind(document_id)
+    .execute(tx.conn())
+    .await?;
     count_in(tx, document_id, 1).await?;
     sqlx::query("UPDATE knowledge_documents SET status = 'ready', error = NULL, updated_at = $2 WHERE id = $1")
         .bind(document_id)
@@ -248,25 +257,24 @@ pub struct Hit {
 
 /// The `limit` chunks that rank highest for `query` by Okapi BM25 (Robertson & Zaragoza,
 /// "The Probabilistic Relevance Framework: BM25 and Beyond", 2009) with k1 = 1.2, b = 0.75 and
-/// idf = ln(1 + (N − df + 0.5) / (df + 0.5)), over the English stems of the query; chunks of
-/// `ready` documents only. A query without a stem that any chunk holds finds nothing.
+/// idf = ln(1 + (N − df + 0.5) / (df + 0.5)), over the English stems of the query, read from
+/// the postings (only chunks of `ready` documents have postings). A query without a stem that
+/// any chunk holds finds nothing.
 pub async fn bm25(tx: &mut TenantTx, query: &str, limit: i64) -> Result<Vec<Hit>, DbError> {
     Ok(sqlx::query_as(
         "WITH q AS (SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', $1))) AS term),
               s AS (SELECT chunks::float8 AS n, lexemes::float8 / greatest(chunks, 1) AS avgdl FROM knowledge_corpus),
               w AS (SELECT t.term, ln(1 + (s.n - t.chunks + 0.5) / (t.chunks + 0.5)) AS idf
                     FROM knowledge_terms t JOIN q ON q.term = t.term CROSS JOIN s),
-              tq AS (SELECT string_agg(quote_literal(term), ' | ')::tsquery AS query FROM w)
-         SELECT c.id AS chunk_id, c.document_id, d.title, c.position, c.heading, c.text,
-                sum(w.idf * (array_length(u.positions, 1) * 2.2)
-                    / (array_length(u.positions, 1) + 1.2 * (0.25 + 0.75 * c.lexeme_count / greatest(s.avgdl, 1)))) AS score
-         FROM tq, s, knowledge_chunks c
-         JOIN knowledge_documents d ON d.id = c.document_id AND d.status = 'ready'
-         CROSS JOIN LATERAL unnest(c.lexemes) AS u(lexeme, positions, weights)
-         JOIN w ON w.term = u.lexeme
-         WHERE c.lexemes @@ tq.query
-         GROUP BY c.id, c.document_id, d.title, c.position, c.heading, c.text
-         ORDER BY score DESC, c.id LIMIT $2",
+              ranked AS (
+                SELECT p.chunk_id, sum(w.idf * (p.tf * 2.2) / (p.tf + 1.2 * (0.25 + 0.75 * p.chunk_len / greatest(s.avgdl, 1)))) AS score
+                FROM w JOIN knowledge_postings p ON p.term = w.term CROSS JOIN s
+                GROUP BY p.chunk_id ORDER BY score DESC, p.chunk_id LIMIT $2)
+         SELECT c.id AS chunk_id, c.document_id, d.title, c.position, c.heading, c.text, r.score
+         FROM ranked r
+         JOIN knowledge_chunks c ON c.id = r.chunk_id
+         JOIN knowledge_documents d ON d.id = c.document_id
+         ORDER BY r.score DESC, c.id",
     )
     .bind(query)
     .bind(limit)

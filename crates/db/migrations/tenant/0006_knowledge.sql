@@ -46,6 +46,19 @@ CREATE TABLE knowledge_chunks (
 );
 CREATE INDEX knowledge_chunks_lexemes_idx ON knowledge_chunks USING gin (lexemes);
 
+-- The inverted index BM25 reads: for each stem, the chunks holding it, how often, and the
+-- chunk's stem count (so ranking needs no other row until the best are known).
+CREATE TABLE knowledge_postings (
+    tenant_id  uuid NOT NULL DEFAULT (nullif(current_setting('app.tenant_id', true), '')::uuid),
+    term       text NOT NULL,
+    chunk_id   uuid NOT NULL,
+    tf         integer NOT NULL CHECK (tf > 0),
+    chunk_len  integer NOT NULL CHECK (chunk_len > 0),
+    CONSTRAINT knowledge_postings_pkey PRIMARY KEY (tenant_id, term, chunk_id),
+    CONSTRAINT knowledge_postings_chunk_fkey FOREIGN KEY (tenant_id, chunk_id) REFERENCES knowledge_chunks (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX knowledge_postings_chunk_idx ON knowledge_postings (tenant_id, chunk_id);
+
 -- Document frequency: how many chunks hold each stem.
 CREATE TABLE knowledge_terms (
     tenant_id  uuid NOT NULL DEFAULT (nullif(current_setting('app.tenant_id', true), '')::uuid),
@@ -65,7 +78,7 @@ CREATE TABLE knowledge_corpus (
 DO $$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['knowledge_documents', 'knowledge_chunks', 'knowledge_terms', 'knowledge_corpus'] LOOP
+    FOREACH t IN ARRAY ARRAY['knowledge_documents', 'knowledge_chunks', 'knowledge_postings', 'knowledge_terms', 'knowledge_corpus'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
         EXECUTE format($p$CREATE POLICY tenant_isolation ON %I
