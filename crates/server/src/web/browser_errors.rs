@@ -96,5 +96,10 @@ pub async fn html_for_browsers(State(st): State<AppState>, req: Request, next: N
             page.headers_mut().insert(h, v.clone());
         }
     }
+    // A page's policy, or the API's default (no style sheet at all) would be added outside.
+    page.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(super::CONTENT_SECURITY_POLICY),
+    );
     page
 }
