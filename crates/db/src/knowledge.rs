@@ -158,20 +158,25 @@ pub async fn store_chunks(
     chunks: &[NewChunk<'_>],
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    for c in chunks {
-        sqlx::query(
-            "INSERT INTO knowledge_chunks (document_id, position, heading, text, token_count, lexemes, lexeme_count)
-             SELECT $1, $2, $3, $4, $5, v, coalesce((SELECT sum(array_length(positions, 1)) FROM unnest(v)), 0)
-             FROM (SELECT to_tsvector('english', coalesce($3, '') || ' ' || $4) AS v) s",
-        )
-        .bind(document_id)
-        .bind(c.position)
-        .bind(c.heading)
-        .bind(c.text)
-        .bind(c.token_count)
-        .execute(tx.conn())
-        .await?;
-    }
+    // One statement for all of them: a long document has hundreds.
+    let positions: Vec<i32> = chunks.iter().map(|c| c.position).collect();
+    let headings: Vec<Option<&str>> = chunks.iter().map(|c| c.heading).collect();
+    let texts: Vec<&str> = chunks.iter().map(|c| c.text).collect();
+    let tokens: Vec<i32> = chunks.iter().map(|c| c.token_count).collect();
+    sqlx::query(
+        "INSERT INTO knowledge_chunks (document_id, position, heading, text, token_count, lexemes, lexeme_count)
+         SELECT $1, r.position, r.heading, r.text, r.tokens, v,
+                coalesce((SELECT sum(array_length(positions, 1)) FROM unnest(v)), 0)
+         FROM unnest($2::int[], $3::text[], $4::text[], $5::int[]) AS r(position, heading, text, tokens)
+         CROSS JOIN LATERAL (SELECT to_tsvector('english', coalesce(r.heading, '') || ' ' || r.text) AS v) s",
+    )
+    .bind(document_id)
+    .bind(&positions)
+    .bind(&headings)
+    .bind(&texts)
+    .bind(&tokens)
+    .execute(tx.conn())
+    .await?;
     sqlx::query(
         "INSERT INTO knowledge_postings (term, chunk_id, tf, chunk_len)
          SELECT u.lexeme, c.id, array_length(u.positions, 1), c.lexeme_count

@@ -104,6 +104,11 @@ macro_rules! need {
     };
 }
 
+/// A path id that is not a UUID names nothing: 404 like any unknown id (both front ends).
+pub fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
+}
+
 need!(/// Read tenant data (every role).
     Read, Permission::ReadData, false);
 need!(/// Write tenant data (MEMBER and above).

@@ -11,7 +11,7 @@ use wisdomos_app::autobiography::{self as app, EntryChanges, EraChanges};
 use wisdomos_db::autobiography::{self, Entry, Era};
 use wisdomos_db::TenantTx;
 
-use super::events::parse_id;
+use crate::extract::parse_id;
 use crate::extract::{Read, TenantCtx, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::{ApiError, AppState};

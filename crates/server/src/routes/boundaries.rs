@@ -15,7 +15,8 @@ use wisdomos_db::boundaries::{self, Boundary, Violation};
 use wisdomos_db::TenantTx;
 
 use super::commitments::resolve_area;
-use super::events::{parse_id, AreaScoreChange};
+use super::events::AreaScoreChange;
+use crate::extract::parse_id;
 use crate::extract::{Read, TenantCtx, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};

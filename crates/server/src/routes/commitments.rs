@@ -12,7 +12,7 @@ use wisdomos_core::event::CommitmentStatus;
 use wisdomos_db::commitments::{self, Commitment};
 use wisdomos_db::TenantTx;
 
-use super::events::parse_id;
+use crate::extract::parse_id;
 use crate::extract::{Read, TenantCtx, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};

@@ -13,7 +13,7 @@ use wisdomos_core::event::{EventCategory, EventTone, EventType};
 use wisdomos_db::events::{self, Event};
 use wisdomos_db::TenantTx;
 
-use crate::extract::{Read, TenantCtx, Write};
+use crate::extract::{parse_id, Read, TenantCtx, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};
 use crate::{ApiError, AppState};
@@ -303,9 +303,4 @@ pub async fn delete(
     let changed = app::delete(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(changed.into()))
-}
-
-/// A path id that is not a UUID names nothing: 404 like any unknown id.
-pub(crate) fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
 }

@@ -10,7 +10,7 @@ use wisdomos_core::jobs::JobStatus;
 use wisdomos_db::jobs::{self, Job};
 use wisdomos_db::{DbError, TenantTx};
 
-use super::events::parse_id;
+use crate::extract::parse_id;
 use crate::extract::{Read, RunJobs, TenantCtx, Write};
 use crate::json::ApiQuery;
 use crate::pagination::{PageQuery, Paginated};

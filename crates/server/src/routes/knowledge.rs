@@ -12,7 +12,7 @@ use wisdomos_app::knowledge::{self as app, NewKnowledge};
 use wisdomos_db::knowledge::{self as repo, Document, DocumentFilter, Hit};
 use wisdomos_db::TenantTx;
 
-use super::events::parse_id;
+use crate::extract::parse_id;
 use crate::extract::{ManageKnowledge, Read, TenantCtx};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};

@@ -247,14 +247,9 @@ pub async fn refresh_one(
 ) -> Result<Json<AreaScoreChange>, ApiError> {
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let area = life_areas::get(&mut tx, &id).await?;
-    let (previous, b) = life_areas::recompute(&mut tx, area.id, st.clock.now()).await?;
+    let change = wisdomos_app::areas::recompute(&mut tx, area.id, st.clock.now()).await?;
     tx.commit().await?;
-    Ok(Json(AreaScoreChange {
-        life_area_id: area.id,
-        previous_score: previous,
-        updated_score: b.score,
-        status: b.status.as_str().to_owned(),
-    }))
+    Ok(Json(change.into()))
 }
 
 /// Answer of `POST /life-areas/refresh`.

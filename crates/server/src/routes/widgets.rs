@@ -12,7 +12,7 @@ use wisdomos_core::widgets::WidgetSize;
 use wisdomos_db::widgets::{self as repo, Widget};
 use wisdomos_db::TenantTx;
 
-use super::events::parse_id;
+use crate::extract::parse_id;
 use crate::extract::{Read, TenantCtx};
 use crate::json::ApiJson;
 use crate::{ApiError, AppState};

@@ -257,17 +257,14 @@ pub async fn add_member(
         st.clock.now(),
     )
     .await;
-    match done {
-        Ok(m) => {
-            let msg = format!(
-                "{} is now a member ({}).",
-                m.email,
-                view::words(&m.role).to_lowercase()
-            );
-            Ok(flash::redirect(&headers, "/settings#members", &msg))
-        }
-        Err(e) => refused(&st, web, e.into()).await,
-    }
+    member_answer(&st, &headers, web, done, |m| {
+        format!(
+            "{} is now a member ({}).",
+            m.email,
+            view::words(&m.role).to_lowercase()
+        )
+    })
+    .await
 }
 
 /// Fields of a role change.
@@ -297,16 +294,27 @@ pub async fn change_member(
         st.clock.now(),
     )
     .await;
+    member_answer(&st, &headers, web, done, |m| {
+        format!(
+            "{} is now {}.",
+            m.email,
+            view::words(&m.role).to_lowercase()
+        )
+    })
+    .await
+}
+
+/// Back to the members with `say(member)`, or the page again with the refusal.
+async fn member_answer(
+    st: &AppState,
+    headers: &HeaderMap,
+    web: Web<Read>,
+    done: Result<wisdomos_db::memberships::Member, wisdomos_app::AppError>,
+    say: impl Fn(&wisdomos_db::memberships::Member) -> String,
+) -> Result<Response, WebError> {
     match done {
-        Ok(m) => {
-            let msg = format!(
-                "{} is now {}.",
-                m.email,
-                view::words(&m.role).to_lowercase()
-            );
-            Ok(flash::redirect(&headers, "/settings#members", &msg))
-        }
-        Err(e) => refused(&st, web, e.into()).await,
+        Ok(m) => Ok(flash::redirect(headers, "/settings#members", &say(&m))),
+        Err(e) => refused(st, web, e.into()).await,
     }
 }
 

@@ -185,7 +185,7 @@ pub fn parse_local(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
 
 /// An id from the path; anything but a UUID is answered 404, like an unknown id.
 pub fn parse_id(raw: &str) -> Result<Uuid, super::WebError> {
-    Uuid::parse_str(raw).map_err(|_| crate::ApiError::NotFound.into())
+    Ok(crate::extract::parse_id(raw)?)
 }
 
 /// A text input as typed → `None` when blank, else the text trimmed (optional API fields).
