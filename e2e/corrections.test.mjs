@@ -54,7 +54,22 @@ test("a violation logged by mistake is corrected and the score moves back", asyn
   assert.match(await page.locator(".panel .meta").first().innerText(), /1 violation ·/);
   await page.reload();
   assert.equal(await page.getByTestId("flash").count(), 0, "a confirmation shows once");
+  await shoot(page, "boundary-desktop");
   assert.equal(await workScore(page), start);
+
+  // The same pages at 375 px: the boundary with a correction open, a commitment's editor.
+  await page.setViewportSize(PHONE);
+  await page.goto(boundaryUrl);
+  await page.locator("li[data-violation-id]").first().getByText("Correct or remove").click();
+  await shoot(page, "boundary-phone");
+  await page.goto(`${BASE}/commitments`);
+  await page.getByLabel("Commitment", { exact: true }).fill("Walk 30 minutes a day");
+  await page.getByRole("button", { name: "Commit" }).click();
+  await page.getByRole("link", { name: /^Edit/ }).first().click();
+  await checkAccessible(page, "commitment editor");
+  await shoot(page, "commitment-edit-phone");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await shoot(page, "commitment-edit-desktop");
 });
 
 test("an insight is edited and deleted behind a confirm step, on a phone", async () => {
