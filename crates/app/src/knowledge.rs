@@ -1,6 +1,8 @@
-//! The knowledge base (seed 002's `TenantKnowledgeBase`): adding a text as a document cut into
-//! chunks (`wisdomos_core::chunk`), finding passages, deleting. Until the semantic engine is
-//! in place, search ranks by words only (BM25, `wisdomos_db::knowledge::bm25`).
+//! The knowledge base (seed 002's `TenantKnowledgeBase`): adding a document (kept as bytes
+//! until the ingestion job has cut it into chunks and embedded them), deleting it. Search is
+//! [`crate::knowledge_search`].
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -9,31 +11,67 @@ use wisdomos_core::chunk::chunk;
 use wisdomos_core::event::rules;
 use wisdomos_core::validation::bounded_text;
 use wisdomos_core::{FieldError, ValidationErrors};
-use wisdomos_db::knowledge::{self, Document, Hit, NewChunk, NewDocument};
+use wisdomos_db::knowledge::{self, Document, NewChunk, NewDocument};
 use wisdomos_db::TenantTx;
+use wisdomos_engine::cache::IndexCache;
+use wisdomos_engine::Engine;
 
 use crate::AppError;
 
 /// Longest title, in characters.
 pub const TITLE_MAX: usize = 300;
-/// Largest document, in bytes of its text.
+/// Largest document, in bytes as received.
 pub const DOCUMENT_MAX_BYTES: usize = 20 * 1024 * 1024;
 /// Largest knowledge base of one workspace, in bytes of its documents.
 pub const WORKSPACE_MAX_BYTES: i64 = 1024 * 1024 * 1024;
-/// Most results a search returns.
-pub const SEARCH_LIMIT_MAX: i64 = 50;
+/// The job that reads a document in.
+pub const INGEST_JOB: &str = "knowledge.ingest";
 
-/// A text to add, as seed 002's `addKnowledge({title, content, category, tags})`.
+/// The semantic engine and the search indexes a process holds; cheap to clone.
+#[derive(Clone)]
+pub struct KnowledgeEngine {
+    pub engine: Engine,
+    pub indexes: Arc<IndexCache>,
+}
+
+impl KnowledgeEngine {
+    /// `engine` with an index cache of `cache_bytes`.
+    pub fn new(engine: Engine, cache_bytes: usize) -> Self {
+        Self {
+            engine,
+            indexes: Arc::new(IndexCache::new(cache_bytes)),
+        }
+    }
+}
+
+impl Default for KnowledgeEngine {
+    /// No model; a 512 MiB index cache.
+    fn default() -> Self {
+        Self::new(Engine::none(), 512 * 1024 * 1024)
+    }
+}
+
+impl std::fmt::Debug for KnowledgeEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KnowledgeEngine")
+            .field("model", &self.engine.model())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A document to add: seed 002's `addKnowledge({title, content, category, tags})`, or an
+/// uploaded file.
 #[derive(Debug, Clone, Default)]
 pub struct NewKnowledge {
     pub title: String,
-    pub content: String,
+    /// The bytes as received (a text's UTF-8, a file's contents).
+    pub content: Vec<u8>,
     pub category: Option<String>,
     pub tags: Vec<String>,
     pub elemental_tags: Vec<String>,
     pub phase_tags: Vec<String>,
     pub source_filename: Option<String>,
-    /// `text/plain` or `text/markdown` for a text; the file's type for an upload.
+    /// One of [`wisdomos_engine::extract::MEDIA_TYPES`].
     pub media_type: String,
 }
 
@@ -44,15 +82,11 @@ pub struct Added {
     pub duplicate: bool,
 }
 
-fn tags(field: &str, t: &[String]) -> Result<Vec<String>, FieldError> {
-    rules::tags(field, t)
-}
-
-/// Adds `k` as a ready document: validated, hashed (the same content again answers the stored
-/// document), chunked, indexed. Errors: validation of `title` (1–300 characters), `content`
-/// (1 byte to 20 MiB, some text), `category`, the tag lists; `knowledge_full` (a 422 naming
-/// `content`) past 1 GiB per workspace.
-pub async fn add_text(
+/// Adds `k` as a `processing` document and queues its ingestion in the same transaction: the
+/// same bytes again answer the stored document. Errors: validation of `title` (1–300
+/// characters), `content` (1 byte to 20 MiB), `category`, the tag lists, `mediaType`;
+/// `knowledge_full` (naming `content`) past 1 GiB per workspace.
+pub async fn add(
     tx: &mut TenantTx,
     created_by: Uuid,
     k: &NewKnowledge,
@@ -60,7 +94,7 @@ pub async fn add_text(
 ) -> Result<Added, AppError> {
     let mut errs = ValidationErrors::default();
     let title = errs.check(bounded_text("title", &k.title, 1, TITLE_MAX));
-    if k.content.trim().is_empty() {
+    if k.content.iter().all(u8::is_ascii_whitespace) {
         errs.0.push(FieldError::new(
             "content",
             "required",
@@ -76,21 +110,31 @@ pub async fn add_text(
             ),
         ));
     }
+    if !wisdomos_engine::extract::MEDIA_TYPES.contains(&k.media_type.as_str()) {
+        errs.0.push(FieldError::new(
+            "mediaType",
+            "unsupported_media_type",
+            format!(
+                "mediaType must be one of {}",
+                wisdomos_engine::extract::MEDIA_TYPES.join(", ")
+            ),
+        ));
+    }
     let category = errs.optional(
         k.category
             .as_deref()
             .map(|c| bounded_text("category", c, 1, 100)),
     );
-    let t = errs.check(tags("tags", &k.tags));
-    let et = errs.check(tags("elementalTags", &k.elemental_tags));
-    let pt = errs.check(tags("phaseTags", &k.phase_tags));
+    let t = errs.check(rules::tags("tags", &k.tags));
+    let et = errs.check(rules::tags("elementalTags", &k.elemental_tags));
+    let pt = errs.check(rules::tags("phaseTags", &k.phase_tags));
     errs.finish()?;
     let (Some(title), Some(t), Some(et), Some(pt)) = (title, t, et, pt) else {
         return Err(AppError::Internal(
             "validation passed without values".into(),
         ));
     };
-    let sha = Sha256::digest(k.content.as_bytes());
+    let sha = Sha256::digest(&k.content);
     if let Some(document) = knowledge::by_content(tx, &sha).await? {
         return Ok(Added {
             document,
@@ -106,7 +150,7 @@ pub async fn add_text(
         )
         .into());
     }
-    let d = knowledge::create(
+    let document = knowledge::create(
         tx,
         &NewDocument {
             title: &title,
@@ -119,50 +163,114 @@ pub async fn add_text(
             byte_size: size,
             content_sha256: &sha,
             created_by_id: created_by,
+            source: Some(&k.content),
         },
         "processing",
         now,
     )
     .await?;
-    let chunks = chunk(&k.content);
-    let rows: Vec<NewChunk> = chunks
-        .iter()
-        .map(|c| NewChunk {
-            position: c.position as i32,
-            heading: c.heading.as_deref(),
-            text: &c.text,
-            token_count: c.tokens as i32,
-        })
-        .collect();
-    knowledge::store_chunks(tx, d.id, &rows, now).await?;
+    let job = wisdomos_db::jobs::NewJob::new(
+        INGEST_JOB,
+        serde_json::json!({ "documentId": document.id }),
+        now,
+    );
+    wisdomos_db::jobs::enqueue(tx, &job, now).await?;
     Ok(Added {
-        document: knowledge::get(tx, d.id).await?,
+        document,
         duplicate: false,
     })
 }
 
-/// The passages that best match `query` (1–1,000 characters once each run of white space, line
-/// breaks included, is one space), at most `limit` (1–50, default 10), ranked by BM25.
-/// Errors: validation of `query` and `limit`.
-pub async fn search(
-    tx: &mut TenantTx,
-    query: &str,
-    limit: Option<i64>,
-) -> Result<Vec<Hit>, AppError> {
-    let mut errs = ValidationErrors::default();
-    let query = query.split_whitespace().collect::<Vec<_>>().join(" ");
-    let q = errs.check(bounded_text("query", &query, 1, 1000));
-    let limit = limit.unwrap_or(10);
-    if !(1..=SEARCH_LIMIT_MAX).contains(&limit) {
-        errs.0.push(FieldError::new(
-            "limit",
-            "out_of_range",
-            format!("limit must be from 1 to {SEARCH_LIMIT_MAX}"),
+/// A document read and cut, ready to store: its chunks and (with a model) their embeddings.
+pub struct Prepared {
+    pub chunks: Vec<wisdomos_core::chunk::Chunk>,
+    pub embeddings: Option<Vec<Vec<f32>>>,
+}
+
+/// The bytes of document `id` if it still waits for ingestion (a repeat of the job finds
+/// nothing to do).
+pub async fn pending(tx: &mut TenantTx, id: Uuid) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    Ok(knowledge::pending_source(tx, id).await?)
+}
+
+/// Extracts the text of `bytes` (by `media_type`), chunks it and embeds the chunks (heading
+/// and text together) when the engine has a model; runs outside any transaction, since it
+/// can take seconds. Errors: `Ok(Err(message))` for a file that cannot be read (the document
+/// fails with that message); `Err` for an engine failure (the job retries).
+pub async fn prepare(
+    engine: &Engine,
+    media_type: &str,
+    bytes: Vec<u8>,
+) -> Result<Result<Prepared, String>, AppError> {
+    let media = media_type.to_owned();
+    let text = tokio::task::spawn_blocking(move || wisdomos_engine::extract::text(&media, &bytes))
+        .await
+        .map_err(|e| AppError::Internal(format!("extraction task: {e}")))?;
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let chunks = chunk(&text);
+    if chunks.is_empty() {
+        return Ok(Err(
+            "the file holds no text (a scanned PDF needs OCR, which WisdomOS does not do)".into(),
         ));
     }
-    errs.finish()?;
-    let q = q.ok_or_else(|| AppError::Internal("validation passed without values".into()))?;
-    Ok(knowledge::bm25(tx, &q, limit).await?)
+    let embeddings = if engine.has_model() {
+        let texts = chunks.iter().map(embedding_text).collect();
+        Some(
+            engine
+                .embed(texts)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        )
+    } else {
+        None
+    };
+    Ok(Ok(Prepared { chunks, embeddings }))
+}
+
+/// What is embedded of a chunk: its heading (context the text may lack) and its text.
+pub fn embedding_text(c: &wisdomos_core::chunk::Chunk) -> String {
+    match &c.heading {
+        Some(h) => format!("{h}\n{}", c.text),
+        None => c.text.clone(),
+    }
+}
+
+/// Stores what [`prepare`] made for document `id` and marks it ready (or failed with the
+/// message), if it is still waiting.
+pub async fn store(
+    tx: &mut TenantTx,
+    id: Uuid,
+    prepared: Result<Prepared, String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if pending(tx, id).await?.is_none() {
+        return Ok(());
+    }
+    match prepared {
+        Err(message) => Ok(knowledge::fail(tx, id, &message, now).await?),
+        Ok(p) => {
+            let rows: Vec<NewChunk> = p
+                .chunks
+                .iter()
+                .enumerate()
+                .map(|(i, c)| NewChunk {
+                    position: c.position as i32,
+                    heading: c.heading.as_deref(),
+                    text: &c.text,
+                    token_count: c.tokens as i32,
+                    embedding: p
+                        .embeddings
+                        .as_ref()
+                        .and_then(|e| e.get(i))
+                        .map(Vec::as_slice),
+                })
+                .collect();
+            Ok(knowledge::store_chunks(tx, id, &rows, now).await?)
+        }
+    }
 }
 
 /// Deletes document `id` with its chunks; returns it. Errors: not found.

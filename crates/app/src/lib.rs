@@ -18,6 +18,7 @@ pub mod export;
 pub mod import;
 pub mod insights;
 pub mod knowledge;
+pub mod knowledge_search;
 pub mod members;
 pub mod password;
 pub mod patterns;

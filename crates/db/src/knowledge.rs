@@ -1,6 +1,6 @@
-//! The knowledge base of a tenant (seed 002): documents, their chunks, and the BM25 statistics
-//! kept beside them (document frequency per stem, chunk and stem counts), through a
-//! [`TenantTx`]. Stems are PostgreSQL's `english` text search configuration.
+//! The knowledge base of a tenant (seed 002): documents and their chunks, through a
+//! [`TenantTx`]. Search itself runs on an index the server builds from the chunks
+//! ([`crate::knowledge_index`]).
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -41,6 +41,8 @@ pub struct NewDocument<'a> {
     pub byte_size: i64,
     pub content_sha256: &'a [u8],
     pub created_by_id: Uuid,
+    /// The bytes for the ingestion job to read.
+    pub source: Option<&'a [u8]>,
 }
 
 /// A chunk to store: its order, heading, text and estimated token count.
@@ -50,6 +52,9 @@ pub struct NewChunk<'a> {
     pub heading: Option<&'a str>,
     pub text: &'a str,
     pub token_count: i32,
+    /// L2-normalised, [`crate::EMBEDDING_DIMS`] values; all chunks of a document have one or
+    /// none do.
+    pub embedding: Option<&'a [f32]>,
 }
 
 const COLUMNS: &str = "d.id, d.title, d.source_filename, d.media_type, d.category, d.tags, d.elemental_tags, d.phase_tags,
@@ -76,8 +81,8 @@ pub async fn create(
 ) -> Result<Document, DbError> {
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO knowledge_documents (title, source_filename, media_type, category, tags, elemental_tags,
-             phase_tags, byte_size, content_sha256, status, created_by_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+             phase_tags, byte_size, content_sha256, status, created_by_id, created_at, updated_at, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id",
     )
     .bind(d.title)
     .bind(d.source_filename)
@@ -91,6 +96,7 @@ pub async fn create(
     .bind(status)
     .bind(d.created_by_id)
     .bind(now)
+    .bind(d.source)
     .fetch_one(tx.conn())
     .await
     .map_err(|e| match DbError::from(e) {
@@ -150,24 +156,62 @@ pub async fn list(
     Ok(Page::from_overfetch(rows, limit))
 }
 
-/// Stores a document's chunks, indexes their stems and counts them into the BM25 statistics,
-/// then marks the document `ready`.
+/// Marks that the workspace's search index changed (`rebuild`: from scratch, else by
+/// documents), so every server's copy of it is stale.
+pub(crate) async fn bump(tx: &mut TenantTx, rebuild: bool) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO knowledge_index_state (generation, epoch) VALUES (1, $1::int)
+         ON CONFLICT (tenant_id) DO UPDATE SET generation = knowledge_index_state.generation + 1,
+             epoch = knowledge_index_state.epoch + $1::int",
+    )
+    .bind(i32::from(rebuild))
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The bytes an ingestion job is to read, and the document's media type; `None` when the
+/// document is gone or no longer `processing` (the job ran already).
+pub async fn pending_source(
+    tx: &mut TenantTx,
+    id: Uuid,
+) -> Result<Option<(String, Vec<u8>)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT media_type, source FROM knowledge_documents
+         WHERE id = $1 AND status = 'processing' AND source IS NOT NULL FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?)
+}
+
+/// Stores a document's chunks (with their embeddings, [`crate::EMBEDDING_DIMS`] values each,
+/// when there are) and their English stems for the lexical index, marks the document `ready`,
+/// lets its source bytes go and bumps the index generation.
 pub async fn store_chunks(
     tx: &mut TenantTx,
     document_id: Uuid,
     chunks: &[NewChunk<'_>],
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    // One statement for all of them: a long document has hundreds.
+    // One statement for all of them: a long document has hundreds. Embeddings travel as one
+    // flat array, sliced per row, since an array of arrays cannot be unnested by row.
     let positions: Vec<i32> = chunks.iter().map(|c| c.position).collect();
     let headings: Vec<Option<&str>> = chunks.iter().map(|c| c.heading).collect();
     let texts: Vec<&str> = chunks.iter().map(|c| c.text).collect();
     let tokens: Vec<i32> = chunks.iter().map(|c| c.token_count).collect();
+    let embedded = !chunks.is_empty() && chunks.iter().all(|c| c.embedding.is_some());
+    let flat: Vec<f32> = chunks
+        .iter()
+        .filter(|_| embedded)
+        .flat_map(|c| c.embedding.unwrap_or_default().iter().copied())
+        .collect();
     sqlx::query(
-        "INSERT INTO knowledge_chunks (document_id, position, heading, text, token_count, lexemes, lexeme_count)
+        "INSERT INTO knowledge_chunks (document_id, position, heading, text, token_count, lexemes, lexeme_count, embedding)
          SELECT $1, r.position, r.heading, r.text, r.tokens, v,
-                coalesce((SELECT sum(array_length(positions, 1)) FROM unnest(v)), 0)
-         FROM unnest($2::int[], $3::text[], $4::text[], $5::int[]) AS r(position, heading, text, tokens)
+                coalesce((SELECT sum(array_length(positions, 1)) FROM unnest(v)), 0),
+                CASE WHEN $7 THEN ($6::real[])[(r.n - 1) * $8 + 1 : r.n * $8] END
+         FROM unnest($2::int[], $3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS r(position, heading, text, tokens, n)
          CROSS JOIN LATERAL (SELECT to_tsvector('english', coalesce(r.heading, '') || ' ' || r.text) AS v) s",
     )
     .bind(document_id)
@@ -175,116 +219,50 @@ pub async fn store_chunks(
     .bind(&headings)
     .bind(&texts)
     .bind(&tokens)
+    .bind(&flat)
+    .bind(embedded)
+    .bind(crate::EMBEDDING_DIMS as i32)
     .execute(tx.conn())
     .await?;
     sqlx::query(
-        "INSERT INTO knowledge_postings (term, chunk_id, tf, chunk_len)
-         SELECT u.lexeme, c.id, array_length(u.positions, 1), c.lexeme_count
-         FROM knowledge_chunks c CROSS JOIN LATERAL unnest(c.lexemes) AS u(lexeme, positions, weights)
-         WHERE c.document_id = $1 AND c.lexeme_count > 0",
+        "UPDATE knowledge_documents SET status = 'ready', error = NULL, source = NULL, updated_at = $2 WHERE id = $1",
     )
     .bind(document_id)
+    .bind(now)
     .execute(tx.conn())
     .await?;
-    count_in(tx, document_id, 1).await?;
-    sqlx::query("UPDATE knowledge_documents SET status = 'ready', error = NULL, updated_at = $2 WHERE id = $1")
-        .bind(document_id)
-        .bind(now)
-        .execute(tx.conn())
-        .await?;
+    bump(tx, false).await
+}
+
+/// Marks a document `failed` with `error` (shown to the user) and lets its bytes go.
+pub async fn fail(
+    tx: &mut TenantTx,
+    id: Uuid,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE knowledge_documents SET status = 'failed', error = $2, source = NULL, updated_at = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(error)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
     Ok(())
 }
 
-/// Adds (`sign` 1) or removes (`sign` −1) a document's chunks to or from the statistics.
-async fn count_in(tx: &mut TenantTx, document_id: Uuid, sign: i32) -> Result<(), DbError> {
-    let per_term = "SELECT t.term, count(*) AS n FROM knowledge_chunks c, unnest(tsvector_to_array(c.lexemes)) AS t(term)
-                    WHERE c.document_id = $1 GROUP BY t.term";
-    let totals = "SELECT count(*) AS n, coalesce(sum(lexeme_count), 0) AS l FROM knowledge_chunks WHERE document_id = $1";
-    // Adding upserts; removing updates (an upsert's proposed row would break the CHECK).
-    let (terms, corpus) = if sign > 0 {
-        (
-            format!(
-                "INSERT INTO knowledge_terms (term, chunks) {per_term}
-                 ON CONFLICT (tenant_id, term) DO UPDATE SET chunks = knowledge_terms.chunks + EXCLUDED.chunks"
-            ),
-            format!(
-                "INSERT INTO knowledge_corpus (chunks, lexemes) {totals}
-                 ON CONFLICT (tenant_id) DO UPDATE SET chunks = knowledge_corpus.chunks + EXCLUDED.chunks,
-                     lexemes = knowledge_corpus.lexemes + EXCLUDED.lexemes"
-            ),
-        )
-    } else {
-        (
-            format!(
-                "UPDATE knowledge_terms k SET chunks = k.chunks - d.n FROM ({per_term}) d WHERE k.term = d.term"
-            ),
-            format!(
-                "UPDATE knowledge_corpus k SET chunks = k.chunks - d.n, lexemes = k.lexemes - d.l FROM ({totals}) d"
-            ),
-        )
-    };
-    for sql in [terms, corpus] {
-        sqlx::query(&sql)
-            .bind(document_id)
-            .execute(tx.conn())
-            .await?;
-    }
-    sqlx::query("DELETE FROM knowledge_terms WHERE chunks <= 0")
-        .execute(tx.conn())
-        .await?;
-    Ok(())
-}
-
-/// Deletes a document with its chunks, taking them out of the statistics; returns it.
-/// Errors: [`DbError::NotFound`].
+/// Deletes a document with its chunks; returns it. Errors: [`DbError::NotFound`].
 pub async fn delete(tx: &mut TenantTx, id: Uuid) -> Result<Document, DbError> {
     let d = get(tx, id).await?;
-    count_in(tx, id, -1).await?;
     sqlx::query("DELETE FROM knowledge_documents WHERE id = $1")
         .bind(id)
         .execute(tx.conn())
         .await?;
+    if d.status == "ready" {
+        bump(tx, false).await?;
+    }
     Ok(d)
-}
-
-/// A chunk found by search, with its document's title.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Hit {
-    pub chunk_id: Uuid,
-    pub document_id: Uuid,
-    pub title: String,
-    pub position: i32,
-    pub heading: Option<String>,
-    pub text: String,
-    /// The BM25 score, > 0.
-    pub score: f64,
-}
-
-/// The `limit` chunks that rank highest for `query` by Okapi BM25 (Robertson & Zaragoza,
-/// "The Probabilistic Relevance Framework: BM25 and Beyond", 2009) with k1 = 1.2, b = 0.75 and
-/// idf = ln(1 + (N − df + 0.5) / (df + 0.5)), over the English stems of the query, read from
-/// the postings (only chunks of `ready` documents have postings). A query without a stem that
-/// any chunk holds finds nothing.
-pub async fn bm25(tx: &mut TenantTx, query: &str, limit: i64) -> Result<Vec<Hit>, DbError> {
-    Ok(sqlx::query_as(
-        "WITH q AS (SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', $1))) AS term),
-              s AS (SELECT chunks::float8 AS n, lexemes::float8 / greatest(chunks, 1) AS avgdl FROM knowledge_corpus),
-              w AS (SELECT t.term, ln(1 + (s.n - t.chunks + 0.5) / (t.chunks + 0.5)) AS idf
-                    FROM knowledge_terms t JOIN q ON q.term = t.term CROSS JOIN s),
-              ranked AS (
-                SELECT p.chunk_id, sum(w.idf * (p.tf * 2.2) / (p.tf + 1.2 * (0.25 + 0.75 * p.chunk_len / greatest(s.avgdl, 1)))) AS score
-                FROM w JOIN knowledge_postings p ON p.term = w.term CROSS JOIN s
-                GROUP BY p.chunk_id ORDER BY score DESC, p.chunk_id LIMIT $2)
-         SELECT c.id AS chunk_id, c.document_id, d.title, c.position, c.heading, c.text, r.score
-         FROM ranked r
-         JOIN knowledge_chunks c ON c.id = r.chunk_id
-         JOIN knowledge_documents d ON d.id = c.document_id
-         ORDER BY r.score DESC, c.id",
-    )
-    .bind(query)
-    .bind(limit)
-    .fetch_all(tx.conn())
-    .await?)
 }
 
 /// The bytes of every document of the workspace together.

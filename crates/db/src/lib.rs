@@ -21,6 +21,7 @@ pub mod export;
 pub mod insights;
 pub mod jobs;
 pub mod knowledge;
+pub mod knowledge_index;
 pub mod life_areas;
 pub mod login_attempts;
 pub mod memberships;
@@ -42,6 +43,9 @@ pub mod widgets;
 pub use bootstrap::{Database, DbConfig, PlatformTx, PoolStats};
 pub use error::{found, DbError};
 pub use tenant_tx::{TenantScope, TenantTx};
+
+/// Values in a stored embedding (all-MiniLM-L6-v2, as the schema's CHECK says).
+pub const EMBEDDING_DIMS: usize = 384;
 
 /// Owner of the platform schema, every tenant schema and table; runs migrations and provisioning.
 pub const OWNER_ROLE: &str = "wisdomos_owner";

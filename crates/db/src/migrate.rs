@@ -112,6 +112,11 @@ pub const TENANT: &[Migration] = &[
         name: "knowledge",
         sql: include_str!("../migrations/tenant/0006_knowledge.sql"),
     },
+    Migration {
+        version: 7,
+        name: "knowledge_index",
+        sql: include_str!("../migrations/tenant/0007_knowledge_index.sql"),
+    },
 ];
 
 /// The version a migration list brings a schema to.

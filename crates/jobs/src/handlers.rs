@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
+use wisdomos_app::knowledge;
 use wisdomos_db::jobs::Job;
 use wisdomos_db::{life_areas, snapshots, tenants, Database, TenantTx};
+use wisdomos_engine::Engine;
 
 /// What a handler returns: a JSON result, or an error message kept on the job.
 pub type HandlerResult = Result<serde_json::Value, String>;
@@ -46,10 +48,19 @@ impl Registry {
         }
     }
 
-    /// The registry with WisdomOS's handlers: `noop`, `scores.refresh`, `snapshots.record`,
-    /// `insights.detect`.
+    /// The registry with WisdomOS's handlers and no model: `noop`, `scores.refresh`,
+    /// `snapshots.record`, `insights.detect`, `knowledge.ingest` (documents are indexed by
+    /// words only).
     pub fn standard() -> Self {
+        Self::standard_with(Engine::none())
+    }
+
+    /// [`Registry::standard`] whose ingestion embeds chunks with `engine`.
+    pub fn standard_with(engine: Engine) -> Self {
         let mut r = Self::new();
+        r.register(wisdomos_app::knowledge::INGEST_JOB, move |db, job| {
+            knowledge_ingest(db, job, engine.clone())
+        });
         r.register("noop", noop);
         r.register("scores.refresh", scores_refresh);
         r.register("snapshots.record", snapshots_record);
@@ -128,4 +139,39 @@ async fn insights_detect(db: Database, job: Job) -> HandlerResult {
     Ok(serde_json::json!({
         "events": run.events, "patterns": run.patterns, "created": run.created, "updated": run.updated
     }))
+}
+
+/// Reads document `payload.documentId` in: extracts, chunks and embeds it outside any
+/// transaction, then stores it (or marks it failed with why) if it still waits. Idempotent: a
+/// document no longer `processing` is left alone.
+async fn knowledge_ingest(db: Database, job: Job, engine: Engine) -> HandlerResult {
+    let id = job
+        .payload
+        .get("documentId")
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse::<uuid::Uuid>().ok())
+        .ok_or("payload.documentId is not a UUID")?;
+    let (_, mut tx) = tenant_tx(&db, &job).await?;
+    let pending = knowledge::pending(&mut tx, id)
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    let Some((media_type, bytes)) = pending else {
+        return Ok(serde_json::json!({ "skipped": true }));
+    };
+    let prepared = knowledge::prepare(&engine, &media_type, bytes)
+        .await
+        .map_err(|e| e.to_string())?;
+    let outcome = match &prepared {
+        Ok(p) => {
+            serde_json::json!({ "chunks": p.chunks.len(), "embedded": p.embeddings.is_some() })
+        }
+        Err(e) => serde_json::json!({ "failed": e }),
+    };
+    let (_, mut tx) = tenant_tx(&db, &job).await?;
+    knowledge::store(&mut tx, id, prepared, chrono::Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(outcome)
 }

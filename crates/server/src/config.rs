@@ -36,6 +36,9 @@ pub struct ServerConfig {
     pub imports_per_tenant: usize,
     /// Password hashes computed at once on the blocking pool. Default: the number of CPUs.
     pub hash_concurrency: usize,
+    /// The semantic engine (its model, if loaded) and the knowledge-search indexes. Default: no
+    /// model, so knowledge search ranks by words only.
+    pub knowledge: wisdomos_app::knowledge::KnowledgeEngine,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -65,6 +68,7 @@ impl ServerConfig {
             metrics_token: None,
             imports_per_tenant: 2,
             hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            knowledge: wisdomos_app::knowledge::KnowledgeEngine::default(),
         }
     }
 }

@@ -36,7 +36,7 @@ impl AppState {
         let tokens = Arc::new(TokenKeys::new(&config));
         let worker = wisdomos_jobs::Worker::new(
             db.clone(),
-            wisdomos_jobs::Registry::standard(),
+            wisdomos_jobs::Registry::standard_with(config.knowledge.engine.clone()),
             wisdomos_jobs::WorkerConfig::default(),
         );
         Ok(Self {

@@ -1,10 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The knowledge base through the API: adding texts (idempotent), BM25 search, roles,
-//! deletion taking the chunks and their statistics with it, and isolation between workspaces.
+//! The knowledge base through the API: adding texts (idempotent, ingested by a job), BM25
+//! search without a model, roles, deletion taking the chunks with it, and isolation between
+//! workspaces. Semantic and hybrid search: tests/semantic.rs.
 
 mod common;
 
-use common::{code, Account, TestApp};
+use common::{code, fields, Account, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -15,9 +16,8 @@ The leadership team met every Monday to review the retention dashboard.\n\n\
 Quarterly offsites rebuilt trust between sales and engineering.";
 
 async fn add(app: &TestApp, a: &Account, title: &str, content: &str) -> (StatusCode, Value) {
-    app.post(
-        "/api/v1/knowledge/documents",
-        Some(&a.access),
+    app.add_knowledge(
+        a,
         json!({ "title": title, "content": content, "category": "case-study", "tags": ["Retention"] }),
     )
     .await
@@ -48,7 +48,7 @@ async fn texts_are_added_once_found_by_words_and_deleted_with_their_chunks() {
     let app = TestApp::spawn().await;
     let a = app.register("a@example.org").await;
     let (s, d) = add(&app, &a, "Acme case study", CASE_STUDY).await;
-    assert_eq!(s, StatusCode::CREATED, "{d}");
+    assert_eq!(s, StatusCode::ACCEPTED, "{d}");
     assert_eq!(
         (d["status"].as_str(), d["chunks"].as_i64()),
         (Some("ready"), Some(2))
@@ -69,7 +69,11 @@ async fn texts_are_added_once_found_by_words_and_deleted_with_their_chunks() {
     .await;
 
     let v = search(&app, &a, "mentoring new hires").await;
-    assert_eq!(v["mode"], "lexical");
+    assert_eq!(
+        (v["mode"].as_str(), v["fallback"].as_str()),
+        (Some("lexical"), Some("no_model"))
+    );
+    assert_eq!(v["results"][0]["semanticScore"], Value::Null);
     let top = &v["results"][0];
     assert_eq!(top["title"], "Acme case study");
     assert_eq!(top["heading"], "What worked");
@@ -108,7 +112,7 @@ async fn texts_are_added_once_found_by_words_and_deleted_with_their_chunks() {
         "% is a character, not a wildcard"
     );
 
-    // Deleting takes the chunks and their counts with it.
+    // Deleting takes the chunks with it and moves the index on.
     let id = d["id"].as_str().unwrap();
     let (s, _) = app
         .call(
@@ -130,18 +134,17 @@ async fn texts_are_added_once_found_by_words_and_deleted_with_their_chunks() {
         .execute(&mut *tx)
         .await
         .unwrap();
-    let (chunks, churn, corpus): (i64, i64, i64) = sqlx::query_as(&format!(
+    let (chunks, generation): (i64, i64) = sqlx::query_as(&format!(
         "SELECT (SELECT count(*) FROM {schema}.knowledge_chunks),
-                (SELECT count(*) FROM {schema}.knowledge_terms WHERE term = 'churn'),
-                (SELECT chunks FROM {schema}.knowledge_corpus)"
+                (SELECT generation FROM {schema}.knowledge_index_state)"
     ))
     .fetch_one(&mut *tx)
     .await
     .unwrap();
     assert_eq!(
-        (chunks, churn, corpus),
-        (1, 0, 1),
-        "only the recipe is left"
+        (chunks, generation),
+        (1, 3),
+        "only the recipe is left; two documents made ready, one deleted"
     );
     tx.rollback().await.unwrap();
 }
@@ -159,7 +162,7 @@ async fn admins_manage_documents_everyone_searches_and_workspaces_stay_apart() {
     )
     .await;
     let (s, _) = add(&app, &a, "Acme case study", CASE_STUDY).await;
-    assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(s, StatusCode::ACCEPTED);
 
     let m = app.login("m@example.org", Some(&a.tenant_id)).await;
     let (s, v) = add(&app, &m, "Mine", "A member's note.").await;
@@ -195,7 +198,7 @@ async fn admins_manage_documents_everyone_searches_and_workspaces_stay_apart() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     // The same bytes in B are B's own document, not a duplicate of A's.
     let (s, _) = add(&app, &b, "Acme case study", CASE_STUDY).await;
-    assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(s, StatusCode::ACCEPTED);
 
     // With no workspace set, the tables show nothing even to their owner.
     let schema = schema_of(&app, &a).await;
@@ -213,13 +216,7 @@ async fn admins_manage_documents_everyone_searches_and_workspaces_stay_apart() {
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = v["error"]["details"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["title", "content"]);
+    assert_eq!(fields(&v), ["title", "content"]);
     let (s, v) = app
         .post(
             "/api/v1/knowledge/search",
@@ -245,7 +242,7 @@ async fn a_long_document_is_cut_into_many_passages() {
         .collect();
     assert!(text.len() > 600_000);
     let (s, d) = add(&app, &a, "Handbook", &text).await;
-    assert_eq!(s, StatusCode::CREATED, "{d}");
+    assert_eq!(s, StatusCode::ACCEPTED, "{d}");
     assert!(d["chunks"].as_i64().unwrap() >= 140, "{}", d["chunks"]);
     let v = search(&app, &a, "reflect together").await;
     assert_eq!(v["results"].as_array().unwrap().len(), 10);

@@ -128,6 +128,11 @@ pub struct FileConfig {
     pub pg_bin: Option<PathBuf>,
     pub log: Option<String>,
     pub log_format: Option<String>,
+    pub model_dir: Option<PathBuf>,
+    pub model_fetch: Option<bool>,
+    pub package_index: Option<String>,
+    pub embed_sessions: Option<u32>,
+    pub knowledge_cache_mb: Option<u32>,
 }
 
 impl FileConfig {
@@ -174,6 +179,20 @@ impl FileConfig {
             ("WISDOMOS_PG_BIN", path(&self.pg_bin)),
             ("WISDOMOS_LOG", self.log.clone()),
             ("WISDOMOS_LOG_FORMAT", self.log_format.clone()),
+            ("WISDOMOS_MODEL_DIR", path(&self.model_dir)),
+            (
+                "WISDOMOS_MODEL_FETCH",
+                self.model_fetch.map(|b| b.to_string()),
+            ),
+            ("WISDOMOS_PACKAGE_INDEX", self.package_index.clone()),
+            (
+                "WISDOMOS_EMBED_SESSIONS",
+                num(self.embed_sessions.map(u64::from)),
+            ),
+            (
+                "WISDOMOS_KNOWLEDGE_CACHE_MB",
+                num(self.knowledge_cache_mb.map(u64::from)),
+            ),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k, v)))

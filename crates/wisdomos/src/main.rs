@@ -52,6 +52,9 @@ pub enum Command {
     User(commands::user::UserCommand),
     /// Print the OpenAPI 3.1 document of the REST API.
     Openapi,
+    /// Fetch the semantic model or say what is there.
+    #[command(subcommand)]
+    Models(commands::models::ModelsCommand),
 }
 
 fn main() -> std::process::ExitCode {

@@ -1,5 +1,5 @@
-//! `/knowledge`: the workspace's private knowledge base (seed 002): documents added as text,
-//! and passages found by search. ADMIN and above manage documents; every role searches.
+//! `/knowledge/documents`: the workspace's private knowledge base (seed 002). ADMIN and above
+//! manage documents; every role reads them. Search is [`super::knowledge_search`].
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use wisdomos_app::knowledge::{self as app, NewKnowledge};
-use wisdomos_db::knowledge::{self as repo, Document, DocumentFilter, Hit};
+use wisdomos_db::knowledge::{self as repo, Document, DocumentFilter};
 use wisdomos_db::TenantTx;
 
 use crate::extract::parse_id;
@@ -30,7 +30,7 @@ pub struct DocumentDto {
     pub tags: Vec<String>,
     pub elemental_tags: Vec<String>,
     pub phase_tags: Vec<String>,
-    /// Bytes of the text as received.
+    /// Bytes as received.
     pub byte_size: i64,
     /// `processing`, `ready` or `failed`.
     pub status: String,
@@ -80,48 +80,38 @@ pub struct AddDocument {
     pub elemental_tags: Vec<String>,
     #[serde(default)]
     pub phase_tags: Vec<String>,
-    /// `text/plain` (default) or `text/markdown`.
+    /// `text/plain` (default), `text/markdown` or `text/html`.
     pub media_type: Option<String>,
 }
 
-/// Adds a text as a document, cut into passages and indexed. The same content again answers
-/// 200 with the stored document instead of 201.
+/// Adds a text as a document; it is `processing` until the ingestion job has cut it into
+/// passages, embedded and indexed them (usually well under a second for a page of text), then
+/// `ready`. The same content again answers 200 with the stored document instead of 202.
 #[utoipa::path(post, path = "/knowledge/documents", tag = "knowledge", security(("bearer" = [])), request_body = AddDocument,
-    responses((status = 201, body = DocumentDto), (status = 200, body = DocumentDto, description = "already there"),
+    responses((status = 202, body = DocumentDto), (status = 200, body = DocumentDto, description = "already there"),
         (status = 403, description = "forbidden"), (status = 422, description = "validation_failed")))]
 pub async fn add(
     State(st): State<AppState>,
     ctx: TenantCtx<ManageKnowledge>,
     ApiJson(req): ApiJson<AddDocument>,
 ) -> Result<(StatusCode, Json<DocumentDto>), ApiError> {
-    let media_type = match req.media_type.as_deref() {
-        None | Some("text/plain") => "text/plain",
-        Some("text/markdown") => "text/markdown",
-        Some(_) => {
-            return Err(ApiError::field(wisdomos_core::FieldError::new(
-                "mediaType",
-                "unsupported_media_type",
-                "mediaType must be text/plain or text/markdown",
-            )))
-        }
-    };
     let k = NewKnowledge {
         title: req.title,
-        content: req.content,
+        content: req.content.into_bytes(),
         category: req.category,
         tags: req.tags,
         elemental_tags: req.elemental_tags,
         phase_tags: req.phase_tags,
         source_filename: None,
-        media_type: media_type.to_owned(),
+        media_type: req.media_type.unwrap_or_else(|| "text/plain".into()),
     };
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let added = app::add_text(&mut tx, ctx.user_id, &k, st.clock.now()).await?;
+    let added = app::add(&mut tx, ctx.user_id, &k, st.clock.now()).await?;
     tx.commit().await?;
     let status = if added.duplicate {
         StatusCode::OK
     } else {
-        StatusCode::CREATED
+        StatusCode::ACCEPTED
     };
     Ok((status, Json(added.document.into())))
 }
@@ -199,72 +189,4 @@ pub async fn delete(
     app::delete(&mut tx, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Body of `POST /knowledge/search`: seed 002's `kb.search(query, {limit})`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct SearchRequest {
-    /// 1–1,000 characters.
-    pub query: String,
-    /// 1–50, default 10.
-    pub limit: Option<i64>,
-}
-
-/// One passage found.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchResult {
-    pub document_id: Uuid,
-    pub title: String,
-    pub chunk_id: Uuid,
-    /// The passage's order in its document, from 0.
-    pub position: i32,
-    pub heading: Option<String>,
-    /// The passage (up to 240 estimated tokens).
-    pub snippet: String,
-    /// The score results are ordered by (BM25 for now; higher is better).
-    pub score: f64,
-    /// 1-based rank by words.
-    pub lexical_rank: usize,
-}
-
-/// Answer of `POST /knowledge/search`.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchAnswer {
-    /// How the results were ranked: `lexical` (BM25 over English stems) until the semantic
-    /// engine is installed.
-    pub mode: &'static str,
-    pub results: Vec<SearchResult>,
-}
-
-/// Finds the passages that best match a query.
-#[utoipa::path(post, path = "/knowledge/search", tag = "knowledge", security(("bearer" = [])), request_body = SearchRequest,
-    responses((status = 200, body = SearchAnswer), (status = 422, description = "validation_failed")))]
-pub async fn search(
-    State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
-    ApiJson(req): ApiJson<SearchRequest>,
-) -> Result<Json<SearchAnswer>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let hits = app::search(&mut tx, &req.query, req.limit).await?;
-    tx.commit().await?;
-    Ok(Json(SearchAnswer {
-        mode: "lexical",
-        results: hits
-            .into_iter()
-            .enumerate()
-            .map(|(i, h): (usize, Hit)| SearchResult {
-                document_id: h.document_id,
-                title: h.title,
-                chunk_id: h.chunk_id,
-                position: h.position,
-                heading: h.heading,
-                snippet: h.text,
-                score: h.score,
-                lexical_rank: i + 1,
-            })
-            .collect(),
-    }))
 }

@@ -16,6 +16,7 @@ pub mod import;
 pub mod insights;
 pub mod jobs;
 pub mod knowledge;
+pub mod knowledge_search;
 pub mod life_areas;
 pub mod me;
 pub mod members;
@@ -142,7 +143,7 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(widgets::update, widgets::delete))
         .routes(routes!(widgets::move_widget))
         .routes(routes!(knowledge::get, knowledge::delete))
-        .routes(routes!(knowledge::search))
+        .routes(routes!(knowledge_search::search))
         .routes(routes!(import::suggest))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::get))

@@ -157,7 +157,7 @@ fn rules_table() -> Vec<(&'static str, &'static str, Value)> {
         (
             "AddDocument",
             "mediaType",
-            json!({ "enum": ["text/plain", "text/markdown"] }),
+            json!({ "enum": wisdomos_engine::extract::MEDIA_TYPES }),
         ),
         (
             "SearchRequest",
@@ -167,7 +167,17 @@ fn rules_table() -> Vec<(&'static str, &'static str, Value)> {
         (
             "SearchRequest",
             "limit",
-            json!({ "minimum": 1, "maximum": wisdomos_app::knowledge::SEARCH_LIMIT_MAX }),
+            json!({ "minimum": 1, "maximum": wisdomos_app::knowledge_search::LIMIT_MAX }),
+        ),
+        (
+            "SearchRequest",
+            "matchThreshold",
+            json!({ "minimum": -1, "maximum": 1 }),
+        ),
+        (
+            "SearchRequest",
+            "mode",
+            json!({ "enum": ["hybrid", "semantic", "lexical"] }),
         ),
         ("InsightRequest", "tags", tags()),
         ("CreateLifeArea", "slug", slug()),

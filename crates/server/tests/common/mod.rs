@@ -38,6 +38,49 @@ impl TestApp {
         Self::spawn_with(|_| {}).await
     }
 
+    /// A server whose semantic engine has the MiniLM model (fetched once per machine, loaded
+    /// once per test binary).
+    pub async fn spawn_semantic() -> Self {
+        static ENGINE: std::sync::OnceLock<wisdomos_engine::Engine> = std::sync::OnceLock::new();
+        let engine = ENGINE
+            .get_or_init(|| {
+                let dir = wisdomos_engine::testing::model_dir();
+                wisdomos_engine::Engine::load_minilm(&dir, 2).unwrap()
+            })
+            .clone();
+        Self::spawn_with(move |c| {
+            c.knowledge = wisdomos_app::knowledge::KnowledgeEngine::new(engine, 64 << 20)
+        })
+        .await
+    }
+
+    /// Adds a knowledge document (`body` as `POST /knowledge/documents` takes it) and, when it
+    /// is new (202), runs the workspace's jobs so that it is read in; answers the status of the
+    /// add and the document as it is afterwards.
+    #[allow(dead_code)]
+    pub async fn add_knowledge(&self, a: &Account, body: Value) -> (StatusCode, Value) {
+        let (s, d) = self
+            .post("/api/v1/knowledge/documents", Some(&a.access), body)
+            .await;
+        if s != StatusCode::ACCEPTED {
+            return (s, d);
+        }
+        assert_eq!(d["status"], "processing", "{d}");
+        let (ps, p) = self
+            .post(
+                "/api/v1/jobs/process",
+                Some(&a.access),
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(ps, StatusCode::OK, "{p}");
+        let id = d["id"].as_str().unwrap();
+        let (_, d) = self
+            .get(&format!("/api/v1/knowledge/documents/{id}"), &a.access)
+            .await;
+        (s, d)
+    }
+
     pub async fn spawn_with(tweak: impl FnOnce(&mut ServerConfig)) -> Self {
         Self::spawn_on(TestDatabase::create().await, tweak).await
     }
@@ -149,4 +192,13 @@ pub fn account(email: &str, v: &Value) -> Account {
 
 pub fn code(v: &Value) -> &str {
     v["error"]["code"].as_str().unwrap_or("")
+}
+
+/// The fields a validation error names, in order.
+#[allow(dead_code)]
+pub fn fields(v: &Value) -> Vec<&str> {
+    v["error"]["details"]["fields"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["field"].as_str()).collect())
+        .unwrap_or_default()
 }

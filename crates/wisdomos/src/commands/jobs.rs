@@ -43,7 +43,11 @@ pub enum JobsCommand {
 }
 
 /// Runs a jobs subcommand.
-pub async fn run(cmd: JobsCommand, db: &Database) -> anyhow::Result<()> {
+pub async fn run(
+    cmd: JobsCommand,
+    db: &Database,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
     match cmd {
         JobsCommand::Work {
@@ -56,7 +60,8 @@ pub async fn run(cmd: JobsCommand, db: &Database) -> anyhow::Result<()> {
                 heartbeat: std::time::Duration::from_secs(u64::from(lease_secs).div_ceil(3)),
                 ..Default::default()
             };
-            let worker = Worker::new(db.clone(), Registry::standard(), config);
+            let engine = super::models::load_engine(data_dir).await?;
+            let worker = Worker::new(db.clone(), Registry::standard_with(engine), config);
             println!("worker {} running with {concurrency} slots", worker.id());
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
             let scheduler = wisdomos_jobs::Scheduler::new(db.clone());

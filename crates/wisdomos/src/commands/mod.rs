@@ -4,6 +4,7 @@ pub mod demo;
 pub mod import;
 pub mod jobs;
 pub mod migrate;
+pub mod models;
 pub mod serve;
 pub mod tenant;
 pub mod user;
@@ -17,19 +18,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         let doc = serde_json::to_string_pretty(&wisdomos_server::routes::openapi())?;
         return print_or_closed(&doc);
     }
+    if let Command::Models(c) = cli.command {
+        return models::run(c, &cli.data_dir).await;
+    }
     let secrets = Secrets::load(&cli.data_dir)?;
     let opened = database::open(&cli.data_dir, cli.database_url.as_deref(), &secrets).await?;
     let result = match cli.command {
         Command::Serve(args) => {
-            serve::run(args, &opened.db, opened.embedded.clone(), &secrets).await
+            serve::run(
+                args,
+                &cli.data_dir,
+                &opened.db,
+                opened.embedded.clone(),
+                &secrets,
+            )
+            .await
         }
         Command::Migrate(args) => migrate::run(args, &opened.db).await,
         Command::Import(c) => import::run(c, &opened.db).await,
         Command::Demo(a) => demo::run(a, &opened.db).await,
-        Command::Jobs(c) => jobs::run(c, &opened.db).await,
+        Command::Jobs(c) => jobs::run(c, &opened.db, &cli.data_dir).await,
         Command::Tenant(c) => tenant::run(c, &opened.db).await,
         Command::User(c) => user::run(c, &opened.db).await,
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::Models(_) => Ok(()),
     };
     let stopped = opened.shutdown().await;
     result.and(stopped)

@@ -25,6 +25,7 @@ pub struct ServeArgs {
 /// Serves until Ctrl-C or SIGTERM, then drains requests in flight.
 pub async fn run(
     args: ServeArgs,
+    data_dir: &std::path::Path,
     db: &Database,
     embedded: Option<SharedEmbedded>,
     secrets: &Secrets,
@@ -66,6 +67,11 @@ pub async fn run(
     config.metrics_token = std::env::var("WISDOMOS_METRICS_TOKEN")
         .ok()
         .filter(|t| !t.is_empty());
+    let engine = super::models::load_engine(data_dir).await?;
+    let cache_mb: usize = env_or("WISDOMOS_KNOWLEDGE_CACHE_MB", 512)?;
+    config.knowledge =
+        wisdomos_app::knowledge::KnowledgeEngine::new(engine, cache_mb * 1024 * 1024);
+    let config_engine = config.knowledge.engine.clone();
     let state = AppState::new(db.clone(), config, Arc::new(SystemClock))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -82,7 +88,7 @@ pub async fn run(
     let jobs = (!args.no_jobs).then(|| {
         let worker = wisdomos_jobs::Worker::new(
             db.clone(),
-            wisdomos_jobs::Registry::standard(),
+            wisdomos_jobs::Registry::standard_with(config_engine.clone()),
             wisdomos_jobs::WorkerConfig::default(),
         );
         let scheduler = wisdomos_jobs::Scheduler::new(db.clone());

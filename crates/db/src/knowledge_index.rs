@@ -1,0 +1,140 @@
+//! What a server's in-memory search index of a workspace is built from, read through the
+//! workspace's [`TenantTx`] (so under its row-level security): the index's generation, the
+//! ready documents, their chunks' stems and embeddings; and the passages a search found.
+
+use uuid::Uuid;
+
+use crate::knowledge::DocumentFilter;
+use crate::{DbError, TenantTx};
+
+/// The workspace's index version (`generation` moves on every document made ready or deleted,
+/// `epoch` when the index must be rebuilt from scratch) and a query's English stems, in one
+/// round trip.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct State {
+    pub generation: i64,
+    pub epoch: i64,
+    pub stems: Vec<String>,
+}
+
+/// The index's state and the stems of `query` (PostgreSQL's `english` configuration, as the
+/// chunks' stems were made).
+pub async fn state(tx: &mut TenantTx, query: &str) -> Result<State, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT coalesce((SELECT generation FROM knowledge_index_state), 0) AS generation,
+                coalesce((SELECT epoch FROM knowledge_index_state), 0) AS epoch,
+                tsvector_to_array(to_tsvector('english', $1)) AS stems",
+    )
+    .bind(query)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+/// The ids of the ready documents.
+pub async fn ready_documents(tx: &mut TenantTx) -> Result<Vec<Uuid>, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM knowledge_documents WHERE status = 'ready'")
+            .fetch_all(tx.conn())
+            .await?,
+    )
+}
+
+/// The ready documents `f` lets through (for a search with filters).
+pub async fn matching_documents(
+    tx: &mut TenantTx,
+    f: &DocumentFilter,
+) -> Result<Vec<Uuid>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT d.id FROM knowledge_documents d
+         WHERE d.status = 'ready'
+           AND ($1::text IS NULL OR d.category = $1)
+           AND ($2::text IS NULL OR $2 = ANY(d.tags) OR $2 = ANY(d.elemental_tags) OR $2 = ANY(d.phase_tags))",
+    )
+    .bind(&f.category)
+    .bind(&f.tag)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// A chunk as the index holds it: its stems with their counts, its length in stems (BM25's
+/// document length) and its embedding if it has one.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IndexedChunk {
+    pub id: Uuid,
+    pub document_id: Uuid,
+    pub lexeme_count: i32,
+    pub stems: Vec<String>,
+    pub counts: Vec<i32>,
+    pub embedding: Option<Vec<f32>>,
+}
+
+/// The chunks of `documents`, by document and position.
+pub async fn chunks_of(
+    tx: &mut TenantTx,
+    documents: &[Uuid],
+) -> Result<Vec<IndexedChunk>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.document_id, c.lexeme_count,
+                coalesce(s.stems, '{}') AS stems, coalesce(s.counts, '{}') AS counts, c.embedding
+         FROM knowledge_chunks c
+         CROSS JOIN LATERAL (SELECT array_agg(u.lexeme) AS stems,
+                                    array_agg(coalesce(array_length(u.positions, 1), 1)) AS counts
+                             FROM unnest(c.lexemes) AS u(lexeme, positions, weights)) s
+         WHERE c.document_id = ANY($1)
+         ORDER BY c.document_id, c.position",
+    )
+    .bind(documents)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// A passage found, with its document's title.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Passage {
+    pub chunk_id: Uuid,
+    pub document_id: Uuid,
+    pub title: String,
+    pub position: i32,
+    pub heading: Option<String>,
+    pub text: String,
+}
+
+/// The passages `ids` of ready documents, in no order (a chunk deleted since is left out).
+pub async fn passages(tx: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<Passage>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT c.id AS chunk_id, c.document_id, d.title, c.position, c.heading, c.text
+         FROM knowledge_chunks c JOIN knowledge_documents d ON d.id = c.document_id
+         WHERE c.id = ANY($1) AND d.status = 'ready'",
+    )
+    .bind(ids)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// Up to `limit` chunks of ready documents without an embedding (made while no model was
+/// loaded), for the backfill job.
+pub async fn unembedded(tx: &mut TenantTx, limit: i64) -> Result<Vec<(Uuid, String)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, coalesce(c.heading || E'\n', '') || c.text FROM knowledge_chunks c
+         JOIN knowledge_documents d ON d.id = c.document_id
+         WHERE c.embedding IS NULL AND d.status = 'ready' ORDER BY c.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// Sets the embeddings of chunks `ids` (`flat` holds them one after another) and asks every
+/// server to rebuild its index of the workspace.
+pub async fn set_embeddings(tx: &mut TenantTx, ids: &[Uuid], flat: &[f32]) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE knowledge_chunks c SET embedding = ($2::real[])[(r.n - 1) * $3 + 1 : r.n * $3]
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS r(id, n) WHERE c.id = r.id",
+    )
+    .bind(ids)
+    .bind(flat)
+    .bind(crate::EMBEDDING_DIMS as i32)
+    .execute(tx.conn())
+    .await?;
+    crate::knowledge::bump(tx, true).await
+}
