@@ -90,6 +90,25 @@ test("sign up, see 30 cards in 6 clusters, log an event, apply an insight, impor
   assert.equal(await page.getByTestId("accepted").innerText(), "3");
   await page.getByRole("button", { name: "Import 3 events" }).click();
   assert.equal(await page.getByTestId("import-report").getAttribute("data-written"), "true");
+  // Knowledge: two files uploaded one by one with a progress bar, read in, found by meaning.
+  await page.goto(`${BASE}/knowledge`);
+  await page.getByLabel("Files").setInputFiles([
+    { name: "sleep.md", mimeType: "text/markdown", buffer: Buffer.from("# Sleep\n\nKeep the bedroom dark and cool, and put screens away an hour before bed.") },
+    { name: "pay.html", mimeType: "text/html", buffer: Buffer.from("<h1>Pay</h1><p>Bring evidence of your results when you ask for a raise.</p>") },
+  ]);
+  await page.getByRole("button", { name: "Upload" }).click();
+  await page.locator("[data-upload-log] li", { hasText: "pay.html: added" }).waitFor();
+  await page.waitForURL(/\/knowledge$/);
+  for (let i = 0; i < 60 && (await page.locator('tr[data-status="ready"]').count()) < 2; i++) {
+    await page.waitForTimeout(500);
+    await page.goto(`${BASE}/knowledge`);
+  }
+  assert.equal(await page.locator('tr[data-status="ready"]').count(), 2);
+  await page.getByLabel("What are you looking for?").fill("how can I rest better at night");
+  await page.getByRole("button", { name: "Search" }).click();
+  assert.match(await page.getByTestId("results").locator("li").first().innerText(), /bedroom dark/);
+  await shoot(page, "knowledge-results-desktop");
+
   // The timeline filters as one types (htmx swaps it and pushes the URL).
   await page.goto(`${BASE}/events`);
   await page.getByLabel("Search").pressSequentially("river");
@@ -186,14 +205,14 @@ test("the demo workspace, the area page and the event form at desktop and phone 
     assert.notEqual(focused.outline, "none");
     // Every page: each visible form control labelled; at 375 px, no horizontal scrolling.
     for (const path of ["/", "/areas/work", "/events", "/events/new", "/insights", "/commitments",
-      "/boundaries", "/autobiography", "/import", "/settings", "/account", "/onboarding", "/no-such-page"]) {
+      "/boundaries", "/autobiography", "/import", "/knowledge", "/knowledge?q=sleep", "/settings", "/account", "/onboarding", "/no-such-page"]) {
       await page.goto(`${BASE}${path}`);
       await checkAccessible(page, `${path} (${label})`);
       const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea")]
         .filter((el) => el.type !== "hidden" && !(el.labels && el.labels.length) && !el.getAttribute("aria-label"))
         .map((el) => el.name || el.id));
       assert.deepEqual(unlabelled, [], `unlabelled controls on ${path}`);
-      if (label !== "phone") await shoot(page, `page${path.replaceAll("/", "-")}-${label}`);
+      if (label !== "phone" || path.startsWith("/knowledge")) await shoot(page, `page${path.replaceAll(/[/?=]/g, "-")}-${label}`);
       if (label === "phone") {
         const wide = await page.evaluate(() => [...document.querySelectorAll("body *")]
           .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)

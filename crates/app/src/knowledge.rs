@@ -11,7 +11,7 @@ use wisdomos_core::chunk::chunk;
 use wisdomos_core::event::rules;
 use wisdomos_core::validation::bounded_text;
 use wisdomos_core::{FieldError, ValidationErrors};
-use wisdomos_db::knowledge::{self, Document, NewChunk, NewDocument};
+use wisdomos_db::knowledge::{self, Document, NewChunk, NewDocument, Pending};
 use wisdomos_db::TenantTx;
 use wisdomos_engine::cache::IndexCache;
 use wisdomos_engine::Engine;
@@ -85,6 +85,8 @@ pub struct Added {
 /// Adds `k` as a `processing` document and queues its ingestion in the same transaction: the
 /// same bytes again answer the stored document. Errors: validation of `title` (1–300
 /// characters), `content` (1 byte to 20 MiB), `category`, the tag lists, `mediaType`;
+/// `unreadable_file` (naming `file` for an upload, else `content`) when the bytes are not what
+/// the media type says (not UTF-8 text, no PDF header, a zip without a Word document);
 /// `knowledge_full` (naming `content`) past 1 GiB per workspace.
 pub async fn add(
     tx: &mut TenantTx,
@@ -129,6 +131,15 @@ pub async fn add(
     let et = errs.check(rules::tags("elementalTags", &k.elemental_tags));
     let pt = errs.check(rules::tags("phaseTags", &k.phase_tags));
     errs.finish()?;
+    // A wrong or renamed file is refused now rather than failing in the job.
+    wisdomos_engine::extract::sniff(&k.media_type, &k.content).map_err(|e| {
+        let field = if k.source_filename.is_some() {
+            "file"
+        } else {
+            "content"
+        };
+        FieldError::new(field, "unreadable_file", e.to_string())
+    })?;
     let (Some(title), Some(t), Some(et), Some(pt)) = (title, t, et, pt) else {
         return Err(AppError::Internal(
             "validation passed without values".into(),
@@ -189,23 +200,24 @@ pub struct Prepared {
 
 /// The bytes of document `id` if it still waits for ingestion (a repeat of the job finds
 /// nothing to do).
-pub async fn pending(tx: &mut TenantTx, id: Uuid) -> Result<Option<(String, Vec<u8>)>, AppError> {
+pub async fn pending(tx: &mut TenantTx, id: Uuid) -> Result<Option<Pending>, AppError> {
     Ok(knowledge::pending_source(tx, id).await?)
 }
 
-/// Extracts the text of `bytes` (by `media_type`), chunks it and embeds the chunks (heading
-/// and text together) when the engine has a model; runs outside any transaction, since it
-/// can take seconds. Errors: `Ok(Err(message))` for a file that cannot be read (the document
+/// Extracts the text of a pending document (by its media type), chunks it and embeds the
+/// chunks ([`embedding_text`]) when the engine has a model; runs outside any transaction,
+/// since it can take seconds. Errors: `Ok(Err(message))` for a file that cannot be read (the document
 /// fails with that message); `Err` for an engine failure (the job retries).
-pub async fn prepare(
-    engine: &Engine,
-    media_type: &str,
-    bytes: Vec<u8>,
-) -> Result<Result<Prepared, String>, AppError> {
-    let media = media_type.to_owned();
-    let text = tokio::task::spawn_blocking(move || wisdomos_engine::extract::text(&media, &bytes))
-        .await
-        .map_err(|e| AppError::Internal(format!("extraction task: {e}")))?;
+pub async fn prepare(engine: &Engine, p: Pending) -> Result<Result<Prepared, String>, AppError> {
+    let Pending {
+        title,
+        media_type,
+        source,
+    } = p;
+    let text =
+        tokio::task::spawn_blocking(move || wisdomos_engine::extract::text(&media_type, &source))
+            .await
+            .map_err(|e| AppError::Internal(format!("extraction task: {e}")))?;
     let text = match text {
         Ok(t) => t,
         Err(e) => return Ok(Err(e.to_string())),
@@ -217,7 +229,7 @@ pub async fn prepare(
         ));
     }
     let embeddings = if engine.has_model() {
-        let texts = chunks.iter().map(embedding_text).collect();
+        let texts = chunks.iter().map(|c| embedding_text(&title, c)).collect();
         Some(
             engine
                 .embed(texts)
@@ -230,11 +242,12 @@ pub async fn prepare(
     Ok(Ok(Prepared { chunks, embeddings }))
 }
 
-/// What is embedded of a chunk: its heading (context the text may lack) and its text.
-pub fn embedding_text(c: &wisdomos_core::chunk::Chunk) -> String {
+/// What is embedded of a chunk: the document's title and the chunk's heading (context the
+/// text alone may lack), then its text.
+pub fn embedding_text(title: &str, c: &wisdomos_core::chunk::Chunk) -> String {
     match &c.heading {
-        Some(h) => format!("{h}\n{}", c.text),
-        None => c.text.clone(),
+        Some(h) if h != title => format!("{title}\n{h}\n{}", c.text),
+        _ => format!("{title}\n{}", c.text),
     }
 }
 

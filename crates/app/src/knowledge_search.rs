@@ -154,11 +154,7 @@ async fn refresh(tx: &mut TenantTx, idx: &mut Index, st: &repo::State) -> Result
                 id: c.id,
                 document_id: c.document_id,
                 len: c.lexeme_count.max(0) as u32,
-                stems: c
-                    .stems
-                    .into_iter()
-                    .zip(c.counts.into_iter().map(|n| n.max(1) as u32))
-                    .collect(),
+                stems: c.stems,
                 embedding: c.embedding,
             };
             match by_doc.last_mut() {

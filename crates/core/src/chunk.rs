@@ -241,13 +241,21 @@ pub fn chunk(text: &str) -> Vec<Chunk> {
         tokens: 0,
         carried: 0,
     };
+    // A heading with nothing under it (another heading next, or the end) is kept as its own
+    // text, so a document of headings alone still has passages.
+    let mut bare = false;
     for block in blocks(text) {
         match block {
             Block::Heading(h) => {
+                if let Some(prev) = p.heading.clone().filter(|_| bare) {
+                    p.push(prev, true);
+                }
                 p.emit(false);
                 p.heading = Some(h);
+                bare = true;
             }
             Block::Paragraph(para) => {
+                bare = false;
                 let units: Vec<String> = sentences(&para).into_iter().flat_map(pieces).collect();
                 let last = units.len().saturating_sub(1);
                 for (i, u) in units.into_iter().enumerate() {
@@ -255,6 +263,9 @@ pub fn chunk(text: &str) -> Vec<Chunk> {
                 }
             }
         }
+    }
+    if let Some(prev) = p.heading.clone().filter(|_| bare) {
+        p.push(prev, true);
     }
     p.emit(false);
     p.chunks
@@ -325,6 +336,23 @@ mod tests {
         assert!(cs[1].text.contains(last_of_first), "no overlap");
         // Paragraph breaks survive inside a chunk.
         assert!(cs[0].text.contains("\n\n"));
+    }
+
+    #[test]
+    fn headings_without_text_under_them_are_kept_as_text() {
+        let cs = chunk("# Only a title");
+        assert_eq!(cs.len(), 1);
+        assert_eq!(
+            (cs[0].heading.as_deref(), cs[0].text.as_str()),
+            (Some("Only a title"), "Only a title")
+        );
+        let cs = chunk("# Part one\n\n## Details\n\nThe body.");
+        assert_eq!(cs.len(), 2);
+        assert_eq!(cs[0].text, "Part one");
+        assert_eq!(
+            (cs[1].heading.as_deref(), cs[1].text.as_str()),
+            (Some("Details"), "The body.")
+        );
     }
 
     #[test]

@@ -170,14 +170,19 @@ pub(crate) async fn bump(tx: &mut TenantTx, rebuild: bool) -> Result<(), DbError
     Ok(())
 }
 
-/// The bytes an ingestion job is to read, and the document's media type; `None` when the
-/// document is gone or no longer `processing` (the job ran already).
-pub async fn pending_source(
-    tx: &mut TenantTx,
-    id: Uuid,
-) -> Result<Option<(String, Vec<u8>)>, DbError> {
+/// A document waiting for its ingestion job.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Pending {
+    pub title: String,
+    pub media_type: String,
+    pub source: Vec<u8>,
+}
+
+/// The document an ingestion job is to read; `None` when it is gone or no longer
+/// `processing` (the job ran already).
+pub async fn pending_source(tx: &mut TenantTx, id: Uuid) -> Result<Option<Pending>, DbError> {
     Ok(sqlx::query_as(
-        "SELECT media_type, source FROM knowledge_documents
+        "SELECT title, media_type, source FROM knowledge_documents
          WHERE id = $1 AND status = 'processing' AND source IS NOT NULL FOR UPDATE",
     )
     .bind(id)
@@ -186,7 +191,9 @@ pub async fn pending_source(
 }
 
 /// Stores a document's chunks (with their embeddings, [`crate::EMBEDDING_DIMS`] values each,
-/// when there are) and their English stems for the lexical index, marks the document `ready`,
+/// when there are) and their English stems for the lexical index (of the document's title,
+/// the chunk's heading and its text, so each passage is found by what it is part of), marks the
+/// document `ready`,
 /// lets its source bytes go and bumps the index generation.
 pub async fn store_chunks(
     tx: &mut TenantTx,
@@ -212,7 +219,8 @@ pub async fn store_chunks(
                 coalesce((SELECT sum(array_length(positions, 1)) FROM unnest(v)), 0),
                 CASE WHEN $7 THEN ($6::real[])[(r.n - 1) * $8 + 1 : r.n * $8] END
          FROM unnest($2::int[], $3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS r(position, heading, text, tokens, n)
-         CROSS JOIN LATERAL (SELECT to_tsvector('english', coalesce(r.heading, '') || ' ' || r.text) AS v) s",
+         CROSS JOIN (SELECT title FROM knowledge_documents WHERE id = $1) d
+         CROSS JOIN LATERAL (SELECT to_tsvector('english', d.title || ' ' || coalesce(r.heading, '') || ' ' || r.text) AS v) s",
     )
     .bind(document_id)
     .bind(&positions)

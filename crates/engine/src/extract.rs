@@ -1,11 +1,22 @@
 //! Text out of the files a knowledge base takes: plain text and Markdown as they are, HTML as
 //! its visible text (scripts, styles and other non-content elements dropped; headings kept
-//! as Markdown headings so chunking still sees the structure).
+//! as Markdown headings so chunking still sees the structure), PDF by `pdf_oxide` with
+//! poppler's `pdftotext` as the fallback, Word (DOCX) as Markdown by `office_oxide`.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use scraper::{ElementRef, Html, Node};
 
+/// PDF's media type.
+pub const PDF: &str = "application/pdf";
+/// Word's (Office Open XML) media type.
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The media types a text sent as JSON may have.
+pub const TEXT_TYPES: [&str; 3] = ["text/plain", "text/markdown", "text/html"];
+
 /// The media types a document may have.
-pub const MEDIA_TYPES: [&str; 3] = ["text/plain", "text/markdown", "text/html"];
+pub const MEDIA_TYPES: [&str; 5] = ["text/plain", "text/markdown", "text/html", PDF, DOCX];
 
 /// Why a file could not be read; the message is shown to the user.
 #[derive(Debug, thiserror::Error)]
@@ -14,14 +25,121 @@ pub enum ExtractError {
     NotUtf8,
     #[error("{0} files cannot be read")]
     Unsupported(String),
+    #[error("the PDF could not be read: {0}")]
+    Pdf(String),
+    #[error("the Word document could not be read: {0}")]
+    Docx(String),
 }
 
-/// The text of `bytes` read as `media_type`. Errors: [`ExtractError`].
+/// The media type a file name's extension says (`.txt`, `.md`, `.markdown`, `.html`, `.htm`,
+/// `.pdf`, `.docx`, any case), if one of [`MEDIA_TYPES`].
+pub fn media_type_of(filename: &str) -> Option<&'static str> {
+    let ext = filename.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "txt" | "text" => "text/plain",
+        "md" | "markdown" => "text/markdown",
+        "html" | "htm" => "text/html",
+        "pdf" => PDF,
+        "docx" => DOCX,
+        _ => return None,
+    })
+}
+
+/// Whether `bytes` look like a file of `media_type` at all (a PDF's header, a Word document's
+/// `word/document.xml` inside a zip, UTF-8 for text), so a wrong or renamed file is refused at
+/// upload, before anything is stored. Errors: [`ExtractError`] saying what is wrong.
+pub fn sniff(media_type: &str, bytes: &[u8]) -> Result<(), ExtractError> {
+    match media_type {
+        PDF if bytes.len() >= 5
+            && bytes[..1024.min(bytes.len())]
+                .windows(5)
+                .any(|w| w == b"%PDF-") =>
+        {
+            Ok(())
+        }
+        PDF => Err(ExtractError::Pdf("it does not start like a PDF".into())),
+        DOCX => {
+            let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| {
+                ExtractError::Docx("it is not a zip package, as .docx files are".into())
+            })?;
+            if archive.index_for_name("word/document.xml").is_some() {
+                Ok(())
+            } else {
+                Err(ExtractError::Docx(
+                    "the package holds no word/document.xml; is it another kind of zip?".into(),
+                ))
+            }
+        }
+        m if TEXT_TYPES.contains(&m) => std::str::from_utf8(bytes)
+            .map(|_| ())
+            .map_err(|_| ExtractError::NotUtf8),
+        other => Err(ExtractError::Unsupported(other.into())),
+    }
+}
+
+/// The text of `bytes` read as `media_type`. Blocking and CPU-bound for PDF and DOCX: call it
+/// off the async threads. A panic inside a parser is caught and reported as an unreadable file.
+/// Errors: [`ExtractError`].
 pub fn text(media_type: &str, bytes: &[u8]) -> Result<String, ExtractError> {
+    match media_type {
+        PDF => pdf(bytes),
+        DOCX => docx(bytes),
+        other => text_or_markup(other, bytes),
+    }
+}
+
+fn text_or_markup(media_type: &str, bytes: &[u8]) -> Result<String, ExtractError> {
     match media_type {
         "text/plain" | "text/markdown" => utf8(bytes),
         "text/html" => Ok(html(&utf8(bytes)?)),
         other => Err(ExtractError::Unsupported(other.into())),
+    }
+}
+
+fn pdf(bytes: &[u8]) -> Result<String, ExtractError> {
+    let owned = bytes.to_vec();
+    let parsed = catch_unwind(AssertUnwindSafe(move || {
+        pdf_oxide::PdfDocument::from_bytes(owned).and_then(|d| d.extract_all_text())
+    }));
+    let first = match parsed {
+        Ok(Ok(text)) => return Ok(text),
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "the PDF parser failed".to_owned(),
+    };
+    pdftotext(bytes).ok_or(ExtractError::Pdf(first))
+}
+
+/// poppler's `pdftotext` on `bytes`, if it is installed and reads them.
+fn pdftotext(bytes: &[u8]) -> Option<String> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().ok()?;
+    let _ = writer.join();
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn docx(bytes: &[u8]) -> Result<String, ExtractError> {
+    sniff(DOCX, bytes)?;
+    let cursor = std::io::Cursor::new(bytes.to_vec());
+    let parsed = catch_unwind(AssertUnwindSafe(move || {
+        office_oxide::Document::from_reader(cursor, office_oxide::DocumentFormat::Docx)
+            .map(|d| d.to_markdown())
+    }));
+    match parsed {
+        Ok(Ok(markdown)) => Ok(markdown),
+        Ok(Err(e)) => Err(ExtractError::Docx(e.to_string())),
+        Err(_) => Err(ExtractError::Docx("the Word parser failed".into())),
     }
 }
 

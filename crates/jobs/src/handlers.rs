@@ -156,10 +156,10 @@ async fn knowledge_ingest(db: Database, job: Job, engine: Engine) -> HandlerResu
         .await
         .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
-    let Some((media_type, bytes)) = pending else {
+    let Some(pending) = pending else {
         return Ok(serde_json::json!({ "skipped": true }));
     };
-    let prepared = knowledge::prepare(&engine, &media_type, bytes)
+    let prepared = knowledge::prepare(&engine, pending)
         .await
         .map_err(|e| e.to_string())?;
     let outcome = match &prepared {

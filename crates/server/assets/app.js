@@ -29,3 +29,59 @@ document.addEventListener("input", (e) => {
     if (out) out.value = t.value;
   }
 });
+
+// Knowledge: while documents are being read, the page updates itself (not while typing).
+document.addEventListener("DOMContentLoaded", () => {
+  const r = document.querySelector("[data-refresh]");
+  if (!r) return;
+  setTimeout(function again() {
+    const busy = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+    if (busy) setTimeout(again, 3000); else location.reload();
+  }, Number(r.dataset.refresh) * 1000);
+});
+
+// Knowledge: each chosen file is uploaded on its own, with a progress bar and its outcome.
+document.addEventListener("submit", (e) => {
+  const form = e.target.closest("form[data-upload]");
+  if (!form || !window.FormData || !window.XMLHttpRequest) return;
+  const files = [...form.querySelectorAll('input[type="file"]')].flatMap((i) => [...i.files]);
+  if (files.length === 0) return;
+  e.preventDefault();
+  const box = form.querySelector("[data-upload-progress]");
+  const bar = box.querySelector("progress");
+  const log = box.querySelector("[data-upload-log]");
+  box.hidden = false;
+  const total = files.reduce((n, f) => n + f.size, 0) || 1;
+  let done = 0;
+  const line = (text) => { const li = document.createElement("li"); li.textContent = text; log.appendChild(li); };
+  const send = (i) => {
+    if (i >= files.length) { line("All sent; reading them now…"); setTimeout(() => location.assign("/knowledge"), 800); return; }
+    const f = files[i];
+    const data = new FormData();
+    data.append("_csrf", form.querySelector('input[name="_csrf"]').value);
+    data.append("category", form.querySelector('input[name="category"]').value);
+    data.append("tags", form.querySelector('input[name="tags"]').value);
+    data.append("file", f, f.webkitRelativePath || f.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.onprogress = (p) => { bar.value = Math.round(((done + p.loaded) / total) * 100); };
+    xhr.onload = () => {
+      done += f.size;
+      bar.value = Math.round((done / total) * 100);
+      let o = null;
+      try { o = JSON.parse(xhr.responseText); } catch (_) {}
+      if (xhr.status === 200 && o) {
+        o.added.forEach((n) => line(n + ": added"));
+        o.already.forEach((n) => line(n + ": already here"));
+        o.refused.forEach((r) => line(r));
+      } else {
+        line(f.name + ": not added (" + (xhr.status === 413 ? "too large" : "error " + xhr.status) + ")");
+      }
+      send(i + 1);
+    };
+    xhr.onerror = () => { line(f.name + ": not sent (network error)"); send(i + 1); };
+    xhr.send(data);
+  };
+  send(0);
+});

@@ -3,15 +3,15 @@
 //! aerodynamics abstracts, 225 queries, relevance judgements joined to the queries by position)
 //! through the real API on a throw-away database:
 //!
-//! 1. ingestion: every abstract as a document (`POST /knowledge/documents`), documents/s and
-//!    chunks/s, sequential;
+//! 1. ingestion: every abstract posted as a document and read in by a worker (chunked and
+//!    embedded with MiniLM on `BENCH_EMBED_SESSIONS` sessions, default 2): chunks/s;
 //! 2. quality: nDCG@10 (binary relevance, log2 discount; Järvelin & Kekäläinen 2002) of
-//!    `POST /knowledge/search` for the 225 queries, a document ranked by its best passage;
-//! 3. latency: p50 and p99 of those searches, full round trip.
-//!
-//! `BENCH_KNOWLEDGE_COPIES` (default 1) stores the collection that many times (each copy's
-//! texts marked so they are new documents) to measure search over more chunks; nDCG@10 is then
-//! of the first copy's documents among the results, deduplicated by document number.
+//!    `POST /knowledge/search` for the 225 queries in each mode (lexical, semantic, hybrid), a
+//!    document ranked by its best passage; p50 and p99 of those searches, full round trip;
+//! 3. the match threshold: the best passage's cosine for Cranfield's queries against 225
+//!    off-topic sentences (ISEAR), and what each threshold keeps and turns away;
+//! 4. scale: the collection copied in SQL to each of `BENCH_KNOWLEDGE_SCALE` chunks (default
+//!    `10000,100000`), then search latency per mode and the process's memory.
 //!
 //! Run: `scripts/bench.sh knowledge`.
 
@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use common::{env_u64, ms};
 use serde_json::{json, Value};
 use wisdomos_db::testing::TestDatabase;
+use wisdomos_jobs::{Registry, Worker, WorkerConfig};
 
 fn data_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cranfield")
@@ -69,7 +70,17 @@ async fn main() {
     let docnos = elements(&docs_xml, "doc", "docno");
     let titles = elements(&docs_xml, "doc", "title");
     let texts = elements(&docs_xml, "doc", "text");
-    let queries = elements(&queries_xml, "top", "title");
+    let queries: Vec<String> = elements(&queries_xml, "top", "title")
+        .iter()
+        .map(|q| {
+            q.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(1000)
+                .collect()
+        })
+        .collect();
     let mut relevant: HashMap<usize, HashSet<String>> = HashMap::new();
     for line in qrels.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
@@ -78,102 +89,288 @@ async fn main() {
             relevant.entry(q).or_default().insert(f[2].to_owned());
         }
     }
+    let judged: Vec<(String, HashSet<String>)> = queries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, q)| relevant.get(&(i + 1)).map(|r| (q.clone(), r.clone())))
+        .collect();
     println!(
         "cranfield: {} documents, {} queries, {} judged",
         docnos.len(),
         queries.len(),
-        relevant.len()
+        judged.len()
     );
 
+    let model = wisdomos_engine::testing::model_dir();
+    let sessions = env_u64("BENCH_EMBED_SESSIONS", 2) as usize;
+    let engine = wisdomos_engine::Engine::load_minilm(&model, sessions).unwrap();
     let tdb = TestDatabase::create().await;
-    let base = common::serve(&tdb.db).await;
+    let ke = wisdomos_app::knowledge::KnowledgeEngine::new(engine.clone(), 2 << 30);
+    let base = common::serve_with(&tdb.db, |c| c.knowledge = ke).await;
+    let worker = Worker::new(
+        tdb.db.clone(),
+        Registry::standard_with(engine),
+        WorkerConfig {
+            concurrency: 4,
+            idle_poll: Duration::from_millis(20),
+            ..Default::default()
+        },
+    );
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let working = tokio::spawn(async move {
+        worker
+            .run(async move {
+                let _ = stop_rx.wait_for(|s| *s).await;
+            })
+            .await;
+    });
     let http = reqwest::Client::new();
     let reg: Value = http
         .post(format!("{base}/api/v1/auth/register"))
         .json(&json!({ "email": "bench@example.org", "password": "correct horse battery staple", "workspaceName": "Bench" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send().await.unwrap().json().await.unwrap();
     let token = reg["tokens"]["accessToken"].as_str().unwrap().to_owned();
+    let tenant = reg["tenant"]["id"].as_str().unwrap().to_owned();
 
-    let copies = env_u64("BENCH_KNOWLEDGE_COPIES", 1).max(1);
+    // 1. Ingestion: every abstract posted, then read in by the worker (extract, chunk, embed,
+    // store); timed from the first post to the last document ready.
     let started = Instant::now();
-    let mut chunks = 0;
     let mut empty = 0;
-    let all = (0..copies).flat_map(|c| docnos.iter().zip(&titles).zip(&texts).map(move |d| (c, d)));
-    for (copy, ((no, title), text)) in all {
+    let mut posted = 0;
+    for ((no, title), text) in docnos.iter().zip(&titles).zip(&texts) {
         let content = if text.is_empty() { *title } else { *text };
         if content.trim().is_empty() {
             empty += 1;
             continue;
         }
-        let content = if copy == 0 {
-            format!("{content}\n")
-        } else {
-            format!("{content}\n\ncopy {copy}\n")
-        };
-        let title = format!("{no} {}", title.replace('\n', " "));
-        let title: String = title.chars().take(300).collect();
+        let title: String = format!("{no} {}", title.replace('\n', " "))
+            .chars()
+            .take(300)
+            .collect();
         let r = http
             .post(format!("{base}/api/v1/knowledge/documents"))
             .bearer_auth(&token)
-            .json(&json!({ "title": title.trim(), "content": content }))
+            .json(&json!({ "title": title.trim(), "content": format!("{content}\n") }))
             .send()
             .await
             .unwrap();
-        let status = r.status();
-        let v: Value = r.json().await.unwrap();
-        assert!(status.is_success(), "{status} {v}");
-        chunks += v["chunks"].as_i64().unwrap_or(0);
+        assert!(r.status().is_success(), "{}", r.status());
+        posted += 1;
+    }
+    let schema: String =
+        sqlx::query_scalar("SELECT schema_name FROM platform.tenants WHERE id = $1::uuid")
+            .bind(&tenant)
+            .fetch_one(tdb.db.owner())
+            .await
+            .unwrap();
+    let scalar = |sql: String| {
+        let db = tdb.db.clone();
+        let tenant = tenant.clone();
+        async move {
+            let mut tx = db.owner().begin().await.unwrap();
+            sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+                .bind(&tenant)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            let n: i64 = sqlx::query_scalar(&sql).fetch_one(&mut *tx).await.unwrap();
+            tx.commit().await.unwrap();
+            n
+        }
+    };
+    while scalar(format!(
+        "SELECT count(*) FROM {schema}.knowledge_documents WHERE status = 'processing'"
+    ))
+    .await
+        > 0
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let took = started.elapsed().as_secs_f64();
-    let stored = docnos.len() * copies as usize - empty;
+    let chunks = scalar(format!(
+        "SELECT count(*) FROM {schema}.knowledge_chunks WHERE embedding IS NOT NULL"
+    ))
+    .await;
     println!(
-        "ingestion: {stored} documents ({empty} without text left out), {chunks} chunks in {took:.1} s: {:.0} documents/s, {:.0} chunks/s",
-        stored as f64 / took,
+        "ingestion ({sessions} embedding sessions): {posted} documents ({empty} without text left out), {chunks} chunks embedded in {took:.1} s: {:.0} chunks/s",
         chunks as f64 / took
     );
 
-    let mut times: Vec<Duration> = Vec::new();
-    let mut total = 0.0;
-    let mut judged = 0;
-    for (i, q) in queries.iter().enumerate() {
-        let Some(rel) = relevant.get(&(i + 1)) else {
-            continue;
-        };
+    // 2. Quality and latency by mode, on the collection as it is.
+    let run = |mode: &'static str, threshold: f64, limit: usize| {
+        let (http, base, token, judged) =
+            (http.clone(), base.clone(), token.clone(), judged.clone());
+        async move {
+            let mut times = Vec::new();
+            let mut total = 0.0;
+            let mut top = Vec::new();
+            for (q, rel) in &judged {
+                let t = Instant::now();
+                let v: Value = http
+                    .post(format!("{base}/api/v1/knowledge/search"))
+                    .bearer_auth(&token)
+                    .json(&json!({ "query": q, "limit": limit, "mode": mode, "matchThreshold": threshold }))
+                    .send().await.unwrap().json().await.unwrap();
+                times.push(t.elapsed());
+                assert_eq!(v["mode"], mode, "{v}");
+                let results = v["results"].as_array().unwrap_or_else(|| panic!("{v}"));
+                top.push(results.first().and_then(|r| r["semanticScore"].as_f64()));
+                let mut seen = HashSet::new();
+                let ranked: Vec<String> = results
+                    .iter()
+                    .filter_map(|r| r["title"].as_str()?.split(' ').next().map(str::to_owned))
+                    .filter(|d| seen.insert(d.clone()))
+                    .collect();
+                total += ndcg10(&ranked, rel);
+            }
+            times.sort();
+            (total / judged.len() as f64, times, top)
+        }
+    };
+    // The first search builds the index from the database.
+    let t = Instant::now();
+    run("lexical", -1.0, 1).await;
+    println!(
+        "first search after ingestion (index built from PostgreSQL, 225 searches): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let mut on_topic = Vec::new();
+    for mode in ["lexical", "semantic", "hybrid"] {
+        let (ndcg, times, top) = run(mode, -1.0, 50).await;
+        if mode == "semantic" {
+            on_topic = top.into_iter().flatten().collect();
+        }
+        println!(
+            "{mode:>8}: nDCG@10 {ndcg:.3}; search p50 {:.1} ms, p99 {:.1} ms (HTTP round trip, query embedding included)",
+            ms(&times, 0.5),
+            ms(&times, 0.99)
+        );
+    }
+    println!("reference (the issue, measured elsewhere): BM25 0.372, MiniLM 0.395, RRF of both 0.430-0.434");
+
+    // 3. The match threshold: the best passage's cosine for Cranfield's own queries against
+    // everyday sentences from ISEAR (off-topic for aerodynamics).
+    calibrate(&http, &base, &token, on_topic).await;
+
+    // 4. Scale: the collection copied in SQL (new document and chunk ids, same texts and
+    // embeddings) until the workspace holds each target, then the same searches.
+    let targets: Vec<i64> = std::env::var("BENCH_KNOWLEDGE_SCALE")
+        .unwrap_or_else(|_| "10000,100000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let mut held = chunks;
+    for target in targets {
+        let mut tx = tdb.db.owner().begin().await.unwrap();
+        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+            .bind(&tenant)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let mut copy = held / chunks;
+        while held < target {
+            sqlx::raw_sql(&format!(
+                "CREATE TEMP TABLE m ON COMMIT DROP AS SELECT id AS old, gen_random_uuid() AS new FROM {schema}.knowledge_documents WHERE title NOT LIKE '%(copy %';
+                 INSERT INTO {schema}.knowledge_documents (id, title, media_type, byte_size, content_sha256, status, created_by_id, created_at, updated_at)
+                   SELECT m.new, d.title || ' (copy {copy})', d.media_type, d.byte_size, sha256(d.content_sha256 || '{copy}'::bytea), 'ready', d.created_by_id, d.created_at, d.updated_at
+                   FROM m JOIN {schema}.knowledge_documents d ON d.id = m.old;
+                 INSERT INTO {schema}.knowledge_chunks (document_id, position, heading, text, token_count, lexemes, lexeme_count, embedding)
+                   SELECT m.new, c.position, c.heading, c.text, c.token_count, c.lexemes, c.lexeme_count, c.embedding
+                   FROM m JOIN {schema}.knowledge_chunks c ON c.document_id = m.old;
+                 DROP TABLE m;"
+            ))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            held += chunks;
+            copy += 1;
+        }
+        sqlx::query(&format!(
+            "UPDATE {schema}.knowledge_index_state SET generation = generation + 1"
+        ))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
         let t = Instant::now();
+        run("lexical", -1.0, 1).await;
+        println!(
+            "--- {held} chunks --- index brought up to date: {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        for mode in ["lexical", "semantic", "hybrid"] {
+            let (_, times, _) = run(mode, -1.0, 10).await;
+            println!(
+                "{mode:>8}: search p50 {:.1} ms, p99 {:.1} ms (limit 10)",
+                ms(&times, 0.5),
+                ms(&times, 0.99)
+            );
+        }
+        if std::env::var("BENCH_EXPLAIN").is_ok() {
+            let mut tx = tdb.db.owner().begin().await.unwrap();
+            sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+                .bind(&tenant)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            let ids: Vec<uuid::Uuid> = sqlx::query_scalar(&format!(
+                "SELECT id FROM {schema}.knowledge_chunks LIMIT 10"
+            ))
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+            for sql in [
+                format!("EXPLAIN ANALYZE SELECT c.id AS chunk_id, c.document_id, d.title, c.position, c.heading, c.text
+         FROM unnest($1::uuid[]) AS r(id)
+         CROSS JOIN LATERAL (SELECT c.id, c.document_id, c.position, c.heading, c.text FROM {schema}.knowledge_chunks c WHERE c.id = r.id OFFSET 0) c
+         CROSS JOIN LATERAL (SELECT title FROM {schema}.knowledge_documents d
+                             WHERE d.id = c.document_id AND d.status = 'ready' OFFSET 0) d"),
+                format!("EXPLAIN ANALYZE SELECT coalesce((SELECT generation FROM {schema}.knowledge_index_state), 0) AS generation, tsvector_to_array(to_tsvector('english', 'flow over a wing')) AS stems"),
+            ] {
+                let plan: Vec<String> = sqlx::query_scalar(&sql).bind(&ids).fetch_all(&mut *tx).await.unwrap_or_default();
+                println!("  {}", plan.join("\n  "));
+            }
+        }
+        let (rss, peak) = common::rss_mb();
+        println!("process memory (server, model, index, bench client): RSS {rss:.0} MB, peak {peak:.0} MB");
+    }
+    let _ = stop_tx.send(true);
+    let _ = working.await;
+}
+
+/// Prints, for thresholds 0.15–0.40, how many off-topic queries find nothing and how many
+/// Cranfield queries keep their best passage.
+async fn calibrate(http: &reqwest::Client, base: &str, token: &str, on_topic: Vec<f64>) {
+    let path = data_dir().join("../isear/life-area-labels.csv");
+    let mut off_topic = Vec::new();
+    for rec in csv::Reader::from_path(path).unwrap().records().take(225) {
+        let text = rec.unwrap()[5].to_owned();
         let v: Value = http
             .post(format!("{base}/api/v1/knowledge/search"))
-            .bearer_auth(&token)
-            .json(&json!({ "query": q.replace('\n', " ").chars().take(1000).collect::<String>(), "limit": 50 }))
+            .bearer_auth(token)
+            .json(&json!({ "query": text, "limit": 1, "mode": "semantic", "matchThreshold": -1 }))
             .send()
             .await
             .unwrap()
             .json()
             .await
             .unwrap();
-        times.push(t.elapsed());
-        let mut seen = HashSet::new();
-        let ranked: Vec<String> = v["results"]
-            .as_array()
-            .unwrap_or_else(|| panic!("query {}: {v}", i + 1))
-            .iter()
-            .filter_map(|r| r["title"].as_str()?.split(' ').next().map(str::to_owned))
-            .filter(|d| seen.insert(d.clone()))
-            .collect();
-        total += ndcg10(&ranked, rel);
-        judged += 1;
+        if let Some(c) = v["results"][0]["semanticScore"].as_f64() {
+            off_topic.push(c);
+        }
     }
-    times.sort();
+    let pct = |v: &mut Vec<f64>, p: f64| {
+        v.sort_by(f64::total_cmp);
+        v[((v.len() as f64 - 1.0) * p).round() as usize]
+    };
+    let (mut on, mut off) = (on_topic, off_topic);
     println!(
-        "lexical (BM25 in PostgreSQL): nDCG@10 {:.3} over {judged} queries; search p50 {:.1} ms, p99 {:.1} ms (HTTP round trip, {} chunks)",
-        total / judged as f64,
-        ms(&times, 0.5),
-        ms(&times, 0.99),
-        chunks
+        "best passage's cosine: Cranfield queries p10 {:.2} / p50 {:.2}; ISEAR sentences p50 {:.2} / p90 {:.2} / max {:.2}",
+        pct(&mut on, 0.1), pct(&mut on, 0.5), pct(&mut off, 0.5), pct(&mut off, 0.9), pct(&mut off, 1.0)
     );
-    println!("reference (the issue, measured elsewhere): BM25 0.372, MiniLM 0.395, RRF of both 0.430-0.434");
+    for t in [0.15, 0.20, 0.25, 0.30, 0.35, 0.40] {
+        let kept = on.iter().filter(|c| **c >= t).count() as f64 / on.len() as f64;
+        let rejected = off.iter().filter(|c| **c < t).count() as f64 / off.len() as f64;
+        println!("threshold {t:.2}: on-topic queries answered {:.0}%, off-topic queries turned away {:.0}%", kept * 100.0, rejected * 100.0);
+    }
 }

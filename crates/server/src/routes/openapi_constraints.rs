@@ -157,7 +157,7 @@ fn rules_table() -> Vec<(&'static str, &'static str, Value)> {
         (
             "AddDocument",
             "mediaType",
-            json!({ "enum": wisdomos_engine::extract::MEDIA_TYPES }),
+            json!({ "enum": wisdomos_engine::extract::TEXT_TYPES }),
         ),
         (
             "SearchRequest",

@@ -21,6 +21,7 @@ pub mod heatmap;
 pub mod home;
 pub mod import;
 pub mod insights;
+pub mod knowledge;
 pub mod labels;
 pub mod layout;
 pub mod onboarding;
@@ -128,6 +129,13 @@ pub fn router() -> Router<AppState> {
         .route("/settings/widgets", post(layout::add_widget))
         .route("/settings/widgets/{id}", post(layout::change_widget))
         .route("/settings/jobs/process", post(settings::process_jobs))
+        .route("/knowledge/{id}/delete", post(knowledge::delete))
+        .merge(
+            // Several documents of up to 20 MiB each in one form when the page's script is off.
+            Router::new()
+                .route("/knowledge", get(knowledge::page).post(knowledge::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
         .merge(
             // The file travels twice: uploaded, then base64 in the confirming form.
             Router::new()

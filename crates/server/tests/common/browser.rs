@@ -101,4 +101,32 @@ impl<'a> Browser<'a> {
         fields.extend_from_slice(form);
         self.post(path, &fields).await
     }
+
+    /// Posts a multipart form (the session's CSRF token first, then `parts`) with extra
+    /// headers: status, `Location` (or empty) and body.
+    pub async fn upload(
+        &self,
+        path: &str,
+        parts: &[super::Part<'_>],
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
+        let mut all: Vec<super::Part<'_>> = vec![("_csrf", None, None, self.csrf.as_bytes())];
+        all.extend_from_slice(parts);
+        let (content_type, body) = super::multipart(&all);
+        let mut req = self
+            .client
+            .post(format!("{}{}", self.app.base, path))
+            .header("content-type", content_type)
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let r = req.send().await.unwrap();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (r.status(), location, r.text().await.unwrap())
+    }
 }

@@ -81,6 +81,33 @@ impl TestApp {
         (s, d)
     }
 
+    /// POSTs a multipart form (`parts`: name, file name, content type, bytes) with a bearer
+    /// token; returns status and JSON.
+    #[allow(dead_code)]
+    pub async fn post_form(
+        &self,
+        path: &str,
+        token: &str,
+        parts: &[Part<'_>],
+    ) -> (StatusCode, Value) {
+        let (content_type, body) = multipart(parts);
+        let resp = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
     pub async fn spawn_with(tweak: impl FnOnce(&mut ServerConfig)) -> Self {
         Self::spawn_on(TestDatabase::create().await, tweak).await
     }
@@ -201,4 +228,31 @@ pub fn fields(v: &Value) -> Vec<&str> {
         .as_array()
         .map(|a| a.iter().filter_map(|f| f["field"].as_str()).collect())
         .unwrap_or_default()
+}
+
+/// A part of a multipart form: name, file name, content type, bytes.
+pub type Part<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
+
+/// A `multipart/form-data` body (RFC 7578) of `parts`, and its content type.
+#[allow(dead_code)]
+pub fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = "wisdomos-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, filename, content_type, bytes) in parts {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
+        );
+        if let Some(f) = filename {
+            body.extend_from_slice(format!("; filename=\"{f}\"").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        if let Some(t) = content_type {
+            body.extend_from_slice(format!("Content-Type: {t}\r\n").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

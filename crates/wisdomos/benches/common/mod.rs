@@ -24,9 +24,15 @@ pub fn ms(sorted: &[Duration], p: f64) -> f64 {
 /// Serves the whole app over `db` with the system clock and no per-IP auth limit; returns
 /// its base URL (`http://127.0.0.1:<port>`).
 pub async fn serve(db: &Database) -> String {
+    serve_with(db, |_| {}).await
+}
+
+/// [`serve`] with settings changed by `tweak`.
+pub async fn serve_with(db: &Database, tweak: impl FnOnce(&mut ServerConfig)) -> String {
     let mut config = ServerConfig::new(b"bench-secret-bench-secret-bench-secret".to_vec());
     config.auth_rate_burst = 1_000_000;
     config.auth_rate_period_ms = 1;
+    tweak(&mut config);
     let state = AppState::new(db.clone(), config, Arc::new(SystemClock))
         .await
         .unwrap();
@@ -38,4 +44,18 @@ pub async fn serve(db: &Database) -> String {
         std::future::pending(),
     ));
     base
+}
+
+/// This process's resident memory now and at its peak, in MB (Linux `/proc/self/status`).
+pub fn rss_mb() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }
