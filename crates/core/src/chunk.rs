@@ -241,21 +241,15 @@ pub fn chunk(text: &str) -> Vec<Chunk> {
         tokens: 0,
         carried: 0,
     };
-    // A heading with nothing under it (another heading next, or the end) is kept as its own
-    // text, so a document of headings alone still has passages.
-    let mut bare = false;
+    let mut headings = Vec::new();
     for block in blocks(text) {
         match block {
             Block::Heading(h) => {
-                if let Some(prev) = p.heading.clone().filter(|_| bare) {
-                    p.push(prev, true);
-                }
                 p.emit(false);
+                headings.push(h.clone());
                 p.heading = Some(h);
-                bare = true;
             }
             Block::Paragraph(para) => {
-                bare = false;
                 let units: Vec<String> = sentences(&para).into_iter().flat_map(pieces).collect();
                 let last = units.len().saturating_sub(1);
                 for (i, u) in units.into_iter().enumerate() {
@@ -264,10 +258,15 @@ pub fn chunk(text: &str) -> Vec<Chunk> {
             }
         }
     }
-    if let Some(prev) = p.heading.clone().filter(|_| bare) {
-        p.push(prev, true);
-    }
     p.emit(false);
+    // A document of headings alone (a title page, an outline) keeps them as its text.
+    if p.chunks.is_empty() {
+        for h in headings {
+            p.heading = Some(h.clone());
+            p.push(h, true);
+            p.emit(false);
+        }
+    }
     p.chunks
 }
 
@@ -346,11 +345,18 @@ mod tests {
             (cs[0].heading.as_deref(), cs[0].text.as_str()),
             (Some("Only a title"), "Only a title")
         );
+        let cs = chunk("# Outline\n\n## Part one");
+        let all: String = cs
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(all.contains("Outline") && all.contains("Part one"), "{all}");
+        // With text anywhere, a bare heading adds no passage of its own.
         let cs = chunk("# Part one\n\n## Details\n\nThe body.");
-        assert_eq!(cs.len(), 2);
-        assert_eq!(cs[0].text, "Part one");
+        assert_eq!(cs.len(), 1);
         assert_eq!(
-            (cs[1].heading.as_deref(), cs[1].text.as_str()),
+            (cs[0].heading.as_deref(), cs[0].text.as_str()),
             (Some("Details"), "The body.")
         );
     }
