@@ -10,6 +10,9 @@ data_dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export DATABASE_URL="${WISDOMOS_TEST_DATABASE_URL%/*}/$db" WISDOMOS_DATA_DIR="$data_dir"
 export WISDOMOS_DB_ROLE_PASSWORD="wisdomos-test-only"
+# The semantic model from the per-user cache the tests use (fetched there once), not into each
+# throw-away data directory.
+export WISDOMOS_MODEL_DIR="${WISDOMOS_MODEL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wisdomos/models/minilm}"
 "$bin" serve --listen "127.0.0.1:$port" >"$data_dir/server.log" 2>&1 &
 server=$!
 cleanup() {
