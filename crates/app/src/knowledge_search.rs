@@ -184,12 +184,20 @@ pub async fn search(
     let st = repo::state(tx, &v.query).await?;
     let tenant = tx.tenant_id();
     let entry = ke.indexes.get(tenant);
-    let mut guard = entry.write().await;
-    if guard.generation != st.generation || guard.epoch != st.epoch || guard.generation == 0 {
-        refresh(tx, &mut guard, &st).await?;
+    let stale =
+        |i: &Index| i.generation != st.generation || i.epoch != st.epoch || i.generation == 0;
+    // Searches share the index; only one that finds it stale takes it to bring it up to date,
+    // and only then can the cache's size have changed.
+    let mut idx = entry.read().await;
+    if stale(&idx) {
+        drop(idx);
+        let mut guard = entry.write().await;
+        if stale(&guard) {
+            refresh(tx, &mut guard, &st).await?;
+        }
+        idx = guard.downgrade();
+        ke.indexes.trim(tenant);
     }
-    let idx = guard.downgrade();
-    ke.indexes.trim(tenant);
     let only: Option<HashSet<Uuid>> = if q.filters.category.is_some() || q.filters.tag.is_some() {
         Some(
             repo::matching_documents(tx, &q.filters)
