@@ -92,6 +92,7 @@ pub struct QuickEntry {
 /// Errors: validation naming `text`, `charge` or `area`.
 pub async fn quick_log(
     tx: &mut TenantTx,
+    ke: &crate::knowledge::KnowledgeEngine,
     q: &QuickEntry,
     now: DateTime<Utc>,
 ) -> Result<(LifeArea, Logged), AppError> {
@@ -108,8 +109,12 @@ pub async fn quick_log(
         Some(a) => a.clone(),
         None => {
             let areas = life_areas::active(tx).await?;
-            crate::classify::classifier(&areas)
-                .classify(&title, DEFAULT_THRESHOLD)
+            crate::classify::classifier(ke, &areas)
+                .await
+                .suggest(&ke.engine, &title, 1)
+                .await
+                .into_iter()
+                .find(|s| s.confidence >= DEFAULT_THRESHOLD)
                 .map_or_else(|| DEFAULT_AREA.to_owned(), |s| s.slug)
         }
     };

@@ -11,6 +11,7 @@ use wisdomos_core::chunk::chunk;
 use wisdomos_core::event::rules;
 use wisdomos_core::validation::bounded_text;
 use wisdomos_core::{FieldError, ValidationErrors};
+use wisdomos_db::audit::NewAuditEvent;
 use wisdomos_db::knowledge::{self, Document, NewChunk, NewDocument, Pending};
 use wisdomos_db::TenantTx;
 use wisdomos_engine::cache::IndexCache;
@@ -26,12 +27,18 @@ pub const DOCUMENT_MAX_BYTES: usize = 20 * 1024 * 1024;
 pub const WORKSPACE_MAX_BYTES: i64 = 1024 * 1024 * 1024;
 /// The job that reads a document in.
 pub const INGEST_JOB: &str = "knowledge.ingest";
+/// The job that embeds passages read in while the server had no model.
+pub const EMBED_JOB: &str = "knowledge.embed";
+/// Passages embedded per transaction by [`embed_missing`].
+const EMBED_BATCH: i64 = 256;
 
 /// The semantic engine and the search indexes a process holds; cheap to clone.
 #[derive(Clone)]
 pub struct KnowledgeEngine {
     pub engine: Engine,
     pub indexes: Arc<IndexCache>,
+    /// Embedded life-area prototypes for the classifier.
+    pub prototypes: Arc<crate::classify::PrototypeCache>,
 }
 
 impl KnowledgeEngine {
@@ -40,6 +47,7 @@ impl KnowledgeEngine {
         Self {
             engine,
             indexes: Arc::new(IndexCache::new(cache_bytes)),
+            prototypes: Arc::default(),
         }
     }
 }
@@ -87,11 +95,13 @@ pub struct Added {
 /// characters), `content` (1 byte to 20 MiB), `category`, the tag lists, `mediaType`;
 /// `unreadable_file` (naming `file` for an upload, else `content`) when the bytes are not what
 /// the media type says (not UTF-8 text, no PDF header, a zip without a Word document);
-/// `knowledge_full` (naming `content`) past 1 GiB per workspace.
+/// `knowledge_full` (naming `content`) past 1 GiB per workspace. A new document records `audit`
+/// (retargeted to it, as `knowledge.document_added`) in the same transaction.
 pub async fn add(
     tx: &mut TenantTx,
     created_by: Uuid,
     k: &NewKnowledge,
+    audit: NewAuditEvent,
     now: DateTime<Utc>,
 ) -> Result<Added, AppError> {
     let mut errs = ValidationErrors::default();
@@ -186,6 +196,18 @@ pub async fn add(
         now,
     );
     wisdomos_db::jobs::enqueue(tx, &job, now).await?;
+    let metadata = serde_json::json!({
+        "mediaType": document.media_type, "bytes": document.byte_size,
+    });
+    record(
+        tx,
+        audit,
+        "knowledge.document_added",
+        &document,
+        metadata,
+        now,
+    )
+    .await?;
     Ok(Added {
         document,
         duplicate: false,
@@ -286,7 +308,77 @@ pub async fn store(
     }
 }
 
-/// Deletes document `id` with its chunks; returns it. Errors: not found.
-pub async fn delete(tx: &mut TenantTx, id: Uuid) -> Result<Document, AppError> {
-    Ok(knowledge::delete(tx, id).await?)
+/// Deletes document `id` with its chunks, recording `audit` (as `knowledge.document_deleted`)
+/// in the same transaction; returns it. Errors: not found.
+pub async fn delete(
+    tx: &mut TenantTx,
+    id: Uuid,
+    audit: NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<Document, AppError> {
+    let document = knowledge::delete(tx, id).await?;
+    let metadata = serde_json::json!({ "chunks": document.chunks });
+    record(
+        tx,
+        audit,
+        "knowledge.document_deleted",
+        &document,
+        metadata,
+        now,
+    )
+    .await?;
+    Ok(document)
+}
+
+/// `audit` as `event_type` on `document`. The title stays out: audit rows outlive documents,
+/// and a title can be as private as the text.
+async fn record(
+    tx: &mut TenantTx,
+    mut audit: NewAuditEvent,
+    event_type: &'static str,
+    document: &Document,
+    metadata: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    audit.event_type = event_type;
+    audit.target_type = Some("knowledge_document");
+    audit.target_id = Some(document.id.to_string());
+    audit.metadata = metadata;
+    Ok(wisdomos_db::audit::record_in_tenant(tx, &audit, now).await?)
+}
+
+/// Embeds the workspace's passages that have no embedding (read in while the server had no
+/// model), [`EMBED_BATCH`] at a time: each batch is read in one transaction, embedded outside
+/// any, and stored in a second (which asks every server to rebuild its index). Returns how many
+/// were embedded; 0 without a model. Idempotent.
+pub async fn embed_missing(
+    db: &wisdomos_db::Database,
+    scope: &wisdomos_db::TenantScope,
+    engine: &Engine,
+) -> Result<usize, AppError> {
+    if !engine.has_model() {
+        return Ok(0);
+    }
+    let mut done = 0;
+    loop {
+        let mut tx = TenantTx::begin(db, scope).await?;
+        let batch = wisdomos_db::knowledge_index::unembedded(&mut tx, EMBED_BATCH).await?;
+        tx.commit().await?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        let (ids, texts): (Vec<Uuid>, Vec<String>) = batch.into_iter().unzip();
+        let vectors = engine
+            .embed(texts)
+            .await
+            .map_err(|e| AppError::Internal(format!("embedding passages: {e}")))?;
+        let flat: Vec<f32> = vectors.into_iter().flatten().collect();
+        let mut tx = TenantTx::begin(db, scope).await?;
+        wisdomos_db::knowledge_index::set_embeddings(&mut tx, &ids, &flat).await?;
+        tx.commit().await?;
+        done += ids.len();
+        if (ids.len() as i64) < EMBED_BATCH {
+            return Ok(done);
+        }
+    }
 }

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use wisdomos_core::validation::bounded_text;
 use wisdomos_core::{FieldError, ValidationErrors};
@@ -13,7 +14,7 @@ use wisdomos_db::knowledge_index::{self as repo, Passage};
 use wisdomos_db::TenantTx;
 use wisdomos_engine::index::{rrf, ChunkIn, Index, Ranked};
 
-use crate::knowledge::KnowledgeEngine;
+use crate::knowledge::{KnowledgeEngine, EMBED_JOB};
 use crate::AppError;
 
 /// Most results a search returns.
@@ -179,6 +180,7 @@ pub async fn search(
     tx: &mut TenantTx,
     ke: &KnowledgeEngine,
     q: &SearchQuery,
+    now: DateTime<Utc>,
 ) -> Result<Answer, AppError> {
     let v = validate(q)?;
     let st = repo::state(tx, &v.query).await?;
@@ -214,6 +216,15 @@ pub async fn search(
         _ if !idx.has_embeddings() && !idx.is_empty() => (Mode::Lexical, Some("not_embedded")),
         m => (m, None),
     };
+    if ke.engine.has_model() && idx.unembedded() > 0 {
+        // Passages read in before the model was here: embed them in the background, once per
+        // state of the knowledge base.
+        let job = wisdomos_db::jobs::NewJob {
+            dedup_key: Some(format!("{EMBED_JOB}:{}:{}", st.generation, st.epoch)),
+            ..wisdomos_db::jobs::NewJob::new(EMBED_JOB, serde_json::json!({}), now)
+        };
+        wisdomos_db::jobs::enqueue(tx, &job, now).await?;
+    }
     let qv = match mode {
         Mode::Lexical => None,
         _ => Some(

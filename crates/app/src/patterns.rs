@@ -2,46 +2,113 @@
 //! become PATTERN_RECOGNIZED insights. Run nightly by the scheduler and on demand.
 
 use chrono::{DateTime, Utc};
-use wisdomos_core::patterns::{self, PatternInput};
+use chrono_tz::Tz;
+use wisdomos_core::pattern_description::{describe, Member};
+use wisdomos_core::patterns::{self, Pattern, PatternInput};
+use wisdomos_core::patterns_meaning;
+use wisdomos_db::events::PatternEvent;
 use wisdomos_db::insights::{self, InsightFields};
-use wisdomos_db::TenantTx;
+use wisdomos_db::{Database, TenantScope, TenantTx};
+use wisdomos_engine::Engine;
 
 use crate::AppError;
 
-/// What one run found: events read, patterns found, insights created and updated.
+/// What one run found: events read, patterns found, insights created and updated, and how
+/// events were compared (`meaning` with the semantic engine, else `words`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PatternRun {
     pub events: usize,
     pub patterns: usize,
     pub created: usize,
     pub updated: usize,
+    pub method: &'static str,
 }
 
 /// Days of events pattern detection looks at (seed 001 §III.2).
 pub const PATTERN_WINDOW_DAYS: i64 = 90;
 /// Share of an existing pattern's events a new group must keep to be the same pattern.
 pub const SAME_PATTERN_OVERLAP: f64 = 0.5;
+/// Most events read (the most recent).
+const EVENTS_MAX: i64 = 50_000;
 
 /// Detects patterns in the tenant's last 90 days of events and records each as a recurring
-/// PATTERN_RECOGNIZED insight "Recurring: <theme>". A group that keeps at least half of an
-/// existing pattern's events (or has its title) updates that insight, so re-running adds no
-/// duplicates; patterns that dissolve are left as history. Idempotent.
-pub async fn detect(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<PatternRun, AppError> {
+/// PATTERN_RECOGNIZED insight "Recurring: <theme>" with a description of its events (counts by
+/// type, span, tone, weekdays, areas). Events are read in one transaction, compared by meaning
+/// outside any (`wisdomos_core::patterns_meaning`, the newest 5,000, when `engine` has a model;
+/// else by words, `wisdomos_core::patterns`), and the insights written in a second. A group
+/// that keeps at least half of an existing pattern's events (or has its title) updates that
+/// insight, so re-running adds no duplicates; patterns that dissolve are left as history.
+/// Idempotent. `tz` is the workspace's time zone (for weekdays).
+pub async fn detect(
+    db: &Database,
+    scope: &TenantScope,
+    engine: &Engine,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<PatternRun, AppError> {
     let since = now - chrono::Duration::days(PATTERN_WINDOW_DAYS);
-    let rows = wisdomos_db::events::texts_since(tx, since, 50_000).await?;
-    let inputs: Vec<PatternInput<uuid::Uuid>> = rows
-        .into_iter()
-        .map(|(id, text, tags)| PatternInput { id, text, tags })
+    let mut tx = TenantTx::begin(db, scope).await?;
+    let rows = wisdomos_db::events::pattern_events(&mut tx, since, EVENTS_MAX).await?;
+    tx.commit().await?;
+    let inputs: Vec<PatternInput<usize>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| PatternInput {
+            id: i,
+            text: r.text.clone(),
+            tags: r.tags.clone(),
+            area: Some(r.area.clone()),
+        })
         .collect();
-    let found = patterns::detect(&inputs);
+    let newest: Vec<String> = rows
+        .iter()
+        .take(patterns_meaning::MAX_EVENTS)
+        .map(|r| r.text.clone())
+        .collect();
+    let (found, method) = match crate::classify::embed_texts(engine, &newest).await {
+        Some(vectors) => (patterns_meaning::detect(&inputs, &vectors), "meaning"),
+        None => (patterns::detect(&inputs), "words"),
+    };
+    let mut tx = TenantTx::begin(db, scope).await?;
+    let (created, updated) = record(&mut tx, &rows, &found, tz, now).await?;
+    tx.commit().await?;
+    Ok(PatternRun {
+        events: rows.len(),
+        patterns: found.len(),
+        created,
+        updated,
+        method,
+    })
+}
+
+/// Writes each found group as a new or updated pattern insight; returns (created, updated).
+async fn record(
+    tx: &mut TenantTx,
+    rows: &[PatternEvent],
+    found: &[Pattern<usize>],
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), AppError> {
     let mut existing = insights::patterns(tx).await?;
     let (mut created, mut updated) = (0, 0);
-    for p in &found {
+    for found in found {
+        let members: Vec<Member> = found
+            .events
+            .iter()
+            .map(|&i| Member {
+                event_type: rows[i].event_type.clone(),
+                tone: rows[i].tone.clone(),
+                occurred_at: rows[i].occurred_at,
+                area: rows[i].area.clone(),
+            })
+            .collect();
+        let p = Pattern {
+            events: found.events.iter().map(|&i| rows[i].id).collect(),
+            theme: found.theme.clone(),
+        };
+        let p = &p;
         let title = patterns::title(&p.theme);
-        let description = format!(
-            "{} events in the last {PATTERN_WINDOW_DAYS} days share this theme.",
-            p.events.len()
-        );
+        let description = describe(&p.theme, &members, now, tz);
         let same = existing
             .iter_mut()
             .filter(|i| {
@@ -78,10 +145,5 @@ pub async fn detect(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<PatternRun,
             }
         }
     }
-    Ok(PatternRun {
-        events: inputs.len(),
-        patterns: found.len(),
-        created,
-        updated,
-    })
+    Ok((created, updated))
 }

@@ -3,7 +3,7 @@
 //!
 //! A transparent keyword model, no training: every area has a hand-written list of everyday
 //! words (below) plus the words of its name and description. Text and keywords are lower-cased,
-//! split on non-letters and lightly stemmed ([`stem`]); an area scores the sum, over the distinct
+//! split on non-letters and stemmed (Snowball English, Porter 2001); an area scores the sum, over the distinct
 //! stems it shares with the text, of `w / k`, where `w` is 1 for a keyword and 0.5 for a word of
 //! the name or description, and `k` is the number of areas that know the stem (a word shared by
 //! many areas says little). Confidence of the best area = s₁ / (s₁ + s₂ + 0.5), where s₂ is the
@@ -29,18 +29,18 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ("friendships", "friend friends friendship buddy pal companion classmate mate acquaintance"),
     ("professional-network", "colleague colleagues coworker client customer mentor supervisor team network conference meeting partner business boss"),
     ("community-belonging", "community neighbour neighbor neighbours club group society village town people strangers stranger public crowd bus street foreigners foreigner racism discrimination member belong belonging minority tram passengers"),
-    ("physical-health", "ill illness sick sickness hospital doctor surgery operation pain injury injured accident disease cancer health body blood medicine fever dentist exercise diet weight wound broken bone died death dying heart"),
+    ("physical-health", "ill illness sick sickness hospital doctor gym workout fitness nap sleep slept surgery operation pain injury injured accident disease cancer health body blood medicine fever dentist exercise diet weight wound broken bone died death dying heart"),
     ("mental-health", "depression depressed anxiety anxious stress stressed panic therapy therapist psychiatrist breakdown suicide mental insomnia nightmare nervous fear afraid frightened scared"),
     ("emotional-wellbeing", "feel feeling felt happy happiness sad sadness cry cried tears upset emotional mood lonely loneliness grief joy angry anger hurt"),
     ("personal-growth", "myself confidence achieve achieved goal succeed success improve habit decided decision independent responsibility mistake growth maturity ability"),
-    ("spirituality-meaning", "god church pray prayer religion religious faith spiritual meditation soul temple mosque holy sin priest funeral heaven belief"),
+    ("spirituality-meaning", "god church mass pray prayer religion religious faith spiritual meditation soul temple mosque holy sin priest funeral heaven belief"),
     ("creative-expression", "write wrote writing poem poetry paint painting draw drawing music sing song art artist create creative design photography dance theatre novel instrument piano guitar"),
     ("hobbies-play", "game games play played sport sports football soccer tennis match hobby fun chess won win competition swimming ski skiing team tournament"),
     ("style-aesthetics", "clothes dress hair haircut fashion beautiful ugly appearance looks shoes style makeup dirty elegant"),
     ("humor-levity", "joke jokes laugh laughed laughing funny humor humour comedy teased silly prank amusing"),
     ("sensuality-pleasure", "food eat ate eating meal dinner lunch taste delicious drink drinking wine beer smell massage pleasure enjoy enjoyed sex sexual touch bath vomit disgusting drunk"),
     ("travel-adventure", "travel travelling trip journey abroad holiday holidays vacation flight plane airport visit visited tour adventure hitchhike train foreign country"),
-    ("learning-education", "exam exams test school university college student study studies studying class teacher professor grade grades marks degree lecture course passed failed thesis homework entrance examination education learn"),
+    ("learning-education", "exam exams test school university college student study studies studying class teacher professor grade grades marks degree lecture course passed failed thesis homework entrance examination education learn read reading book books"),
     ("innovation-experimentation", "experiment idea invent invention new project try tried startup prototype research technology computer innovate"),
     ("nature-environment", "nature animal animals dog cat pet horse bird forest mountain mountains sea beach lake river garden tree flower weather storm snow rain environment pollution earthquake insect"),
     ("curiosity-wonder", "wonder curious curiosity amazed awe discovered discovery stars universe mystery fascinating explore question"),
@@ -51,8 +51,8 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ("wisdom-integration", "wisdom lesson lessons learned understand understood realize realized reflection experience insight perspective mature acceptance"),
 ];
 
-/// Light suffix stemming so that `exams`/`exam`, `married`/`marry`, `playing`/`play` meet.
-/// Applied identically to keywords and text.
+/// Light suffix stemming so that `exams`/`exam`, `married`/`marry`, `playing`/`play` meet,
+/// keeping words readable (pattern themes show them). The classifier itself uses Snowball.
 pub fn stem(word: &str) -> String {
     let w = word.to_lowercase();
     let n = w.chars().count();
@@ -69,10 +69,15 @@ pub fn stem(word: &str) -> String {
     }
 }
 
+/// The distinct Snowball (Porter2) English stems of `text`'s words of two letters or more, so
+/// that "promoted" meets "promotion" and "meditated" meets "meditation".
 fn stems(text: &str) -> BTreeSet<String> {
+    static ENGLISH: std::sync::LazyLock<rust_stemmers::Stemmer> = std::sync::LazyLock::new(|| {
+        rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)
+    });
     text.split(|c: char| !c.is_alphabetic())
         .filter(|w| w.chars().count() >= 2)
-        .map(stem)
+        .map(|w| ENGLISH.stem(&w.to_lowercase()).into_owned())
         .collect()
 }
 

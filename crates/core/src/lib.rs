@@ -5,15 +5,19 @@
 //! into them.
 
 pub mod account;
+pub mod area_examples;
 pub mod assessment;
 pub mod chunk;
 pub mod classify;
+pub mod classify_semantic;
 pub mod event;
 pub mod import;
 pub mod jobs;
 pub mod life_area;
 pub mod metrics;
+pub mod pattern_description;
 pub mod patterns;
+pub mod patterns_meaning;
 pub mod role;
 pub mod schedule;
 pub mod score;

@@ -35,6 +35,8 @@ pub struct PatternInput<Id> {
     pub id: Id,
     pub text: String,
     pub tags: Vec<String>,
+    /// The event's life area (any stable key), when known; used by detection by meaning.
+    pub area: Option<String>,
 }
 
 /// A group of related events.
@@ -62,18 +64,26 @@ pub fn detect<Id: Clone>(events: &[PatternInput<Id>]) -> Vec<Pattern<Id>> {
     detect_with(events, SIMILARITY, MIN_GROUP)
 }
 
-/// Finds the patterns with a given neighbour similarity and minimum group size (a core event
-/// needs `min_group − 1` neighbours).
-pub fn detect_with<Id: Clone>(
-    events: &[PatternInput<Id>],
-    similarity: f64,
-    min_group: usize,
-) -> Vec<Pattern<Id>> {
+/// Events as L2-normed TF-IDF vectors over the terms that can link them (step 2 above).
+pub(crate) struct Weighted {
+    /// Per event, (term id, weight) sorted by term id.
+    pub vectors: Vec<Vec<(usize, f64)>>,
+    /// Term id → the term (`#tag` for tags).
+    pub names: Vec<String>,
+    /// Term id → how it is shown: a tag without `#`, a stem as its most frequent word.
+    pub shown: Vec<String>,
+}
+
+pub(crate) fn weigh<Id: Clone>(events: &[PatternInput<Id>]) -> Weighted {
     let n = events.len();
-    if n < MIN_GROUP {
-        return Vec::new();
-    }
     let bags: Vec<HashMap<String, f64>> = events.iter().map(bag).collect();
+    // Which words each stem stands for, so a theme reads "loved", not "lov".
+    let mut surface: HashMap<String, BTreeMap<String, usize>> = HashMap::new();
+    for e in events {
+        for t in terms(&e.text) {
+            *surface.entry(stem(&t)).or_default().entry(t).or_default() += 1;
+        }
+    }
     let mut df: HashMap<&str, usize> = HashMap::new();
     for b in &bags {
         for t in b.keys() {
@@ -82,20 +92,19 @@ pub fn detect_with<Id: Clone>(
     }
     // Small journals keep every stem: a theme in 4 of 12 events is exactly what we look for.
     let max_df = ((n as f64) * MAX_DOC_SHARE).max(20.0) as usize;
-    // Vocabulary ids for the stems that can link events.
     let mut vocab: HashMap<&str, usize> = HashMap::new();
     let mut idf: Vec<f64> = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     for (t, d) in &df {
         if *d >= 2 && *d <= max_df {
             vocab.insert(t, idf.len());
             let w = ((n as f64) / (*d as f64)).ln();
             // A tag is a deliberate signal from the writer: frequent tags stay strong links.
             idf.push(if t.starts_with('#') { w.max(1.0) } else { w });
-            names.push(t);
+            names.push((*t).to_owned());
         }
     }
-    let vectors: Vec<Vec<(usize, f64)>> = bags
+    let vectors = bags
         .iter()
         .map(|b| {
             let mut v: Vec<(usize, f64)> = b
@@ -116,10 +125,106 @@ pub fn detect_with<Id: Clone>(
             v
         })
         .collect();
-    let mut postings: Vec<Vec<(usize, f64)>> = vec![Vec::new(); idf.len()];
+    let shown = names
+        .iter()
+        .map(|t| match t.strip_prefix('#') {
+            Some(tag) => tag.to_owned(),
+            None => surface
+                .get(t)
+                .and_then(|words| {
+                    words
+                        .iter()
+                        .max_by(|a, b| a.1.cmp(b.1).then(b.0.len().cmp(&a.0.len())))
+                        .map(|(w, _)| w.clone())
+                })
+                .unwrap_or_else(|| t.clone()),
+        })
+        .collect();
+    Weighted {
+        vectors,
+        names,
+        shown,
+    }
+}
+
+/// Up to three theme words of a group (step 4 above): tags held by at least half the group
+/// first, then terms held by at least two members, then the rest, each by summed weight.
+pub(crate) fn theme(w: &Weighted, members: &[usize]) -> Vec<String> {
+    let mut weight: BTreeMap<usize, f64> = BTreeMap::new();
+    let mut held: HashMap<usize, usize> = HashMap::new();
+    for &d in members {
+        for &(t, x) in &w.vectors[d] {
+            *weight.entry(t).or_default() += x;
+            *held.entry(t).or_default() += 1;
+        }
+    }
+    let rank = |t: usize| {
+        let h = held.get(&t).copied().unwrap_or(0);
+        if w.names[t].starts_with('#') && h * 2 >= members.len() {
+            0
+        } else if h >= 2 {
+            1
+        } else {
+            2
+        }
+    };
+    let mut ranked: Vec<(usize, f64)> = weight.into_iter().collect();
+    ranked.sort_by(|a, b| {
+        rank(a.0)
+            .cmp(&rank(b.0))
+            .then(b.1.total_cmp(&a.1))
+            .then(w.names[a.0].cmp(&w.names[b.0]))
+    });
+    // A tag and a word of the text can be the same word (`#sam` and "Sam"): once.
+    let mut theme: Vec<String> = Vec::new();
+    for (t, _) in &ranked {
+        let word = w.shown[*t].as_str();
+        // "love" and "loved", "run" and "running": one of them.
+        let alike = |x: &String| word.starts_with(x.as_str()) || x.starts_with(word);
+        if theme.len() < 3 && !theme.iter().any(alike) {
+            theme.push(word.to_owned());
+        }
+    }
+    theme
+}
+
+/// Groups of at least `min_group` events as patterns, their themes from `w`.
+pub(crate) fn patterns_of<Id: Clone>(
+    events: &[PatternInput<Id>],
+    w: &Weighted,
+    groups: Vec<Vec<usize>>,
+    min_group: usize,
+) -> Vec<Pattern<Id>> {
+    groups
+        .into_iter()
+        .filter(|m| m.len() >= min_group.max(MIN_GROUP))
+        .map(|mut members| {
+            members.sort_unstable();
+            Pattern {
+                theme: theme(w, &members),
+                events: members.iter().map(|&d| events[d].id.clone()).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Finds the patterns with a given neighbour similarity and minimum group size (a core event
+/// needs `min_group − 1` neighbours).
+pub fn detect_with<Id: Clone>(
+    events: &[PatternInput<Id>],
+    similarity: f64,
+    min_group: usize,
+) -> Vec<Pattern<Id>> {
+    let n = events.len();
+    if n < MIN_GROUP {
+        return Vec::new();
+    }
+    let w = weigh(events);
+    let vectors = &w.vectors;
+    let mut postings: Vec<Vec<(usize, f64)>> = vec![Vec::new(); w.names.len()];
     for (d, v) in vectors.iter().enumerate() {
-        for &(t, w) in v {
-            postings[t].push((d, w));
+        for &(t, x) in v {
+            postings[t].push((d, x));
         }
     }
     // Neighbours by accumulated dot products over shared stems.
@@ -127,13 +232,13 @@ pub fn detect_with<Id: Clone>(
     let mut acc: Vec<f64> = vec![0.0; n];
     let mut touched: Vec<usize> = Vec::new();
     for d in 0..n {
-        for &(t, w) in &vectors[d] {
-            for &(o, wo) in &postings[t] {
+        for &(t, x) in &vectors[d] {
+            for &(o, xo) in &postings[t] {
                 if o != d {
                     if acc[o] == 0.0 {
                         touched.push(o);
                     }
-                    acc[o] += w * wo;
+                    acc[o] += x * xo;
                 }
             }
         }
@@ -173,43 +278,7 @@ pub fn detect_with<Id: Clone>(
         }
         groups.push(members);
     }
-    groups
-        .into_iter()
-        .filter(|m| m.len() >= min_group.max(MIN_GROUP))
-        .map(|mut members| {
-            members.sort_unstable();
-            let mut weight: BTreeMap<usize, f64> = BTreeMap::new();
-            let mut tag_count: HashMap<usize, usize> = HashMap::new();
-            for &d in &members {
-                for &(t, w) in &vectors[d] {
-                    *weight.entry(t).or_default() += w;
-                    if names[t].starts_with('#') {
-                        *tag_count.entry(t).or_default() += 1;
-                    }
-                }
-            }
-            let mut ranked: Vec<(usize, f64)> = weight.into_iter().collect();
-            ranked.sort_by(|a, b| {
-                let shared = |t: usize| tag_count.get(&t).is_some_and(|c| c * 2 >= members.len());
-                shared(b.0)
-                    .cmp(&shared(a.0))
-                    .then(b.1.total_cmp(&a.1))
-                    .then(names[a.0].cmp(names[b.0]))
-            });
-            // A tag and a word of the text can be the same word (`#sam` and "Sam"): once.
-            let mut theme: Vec<String> = Vec::new();
-            for (t, _) in &ranked {
-                let word = names[*t].trim_start_matches('#');
-                if theme.len() < 3 && !theme.iter().any(|w| w == word) {
-                    theme.push(word.to_owned());
-                }
-            }
-            Pattern {
-                events: members.iter().map(|&d| events[d].id.clone()).collect(),
-                theme,
-            }
-        })
-        .collect()
+    patterns_of(events, &w, groups, min_group)
 }
 
 /// "Recurring: a, b, c".
@@ -234,6 +303,7 @@ mod tests {
             id,
             text: text.into(),
             tags: tags.iter().map(|t| t.to_string()).collect(),
+            area: None,
         }
     }
 

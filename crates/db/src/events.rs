@@ -294,16 +294,31 @@ pub(crate) fn fk_as_not_found<T>(r: Result<T, sqlx::Error>) -> Result<T, DbError
     )
 }
 
-/// Id, text and tags of events that occurred at or after `since` (for pattern detection), at
-/// most `limit`, newest first.
-pub async fn texts_since(
+/// What pattern detection reads of an event.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PatternEvent {
+    pub id: Uuid,
+    /// Title, description and narrative.
+    pub text: String,
+    pub tags: Vec<String>,
+    pub event_type: String,
+    pub tone: String,
+    pub occurred_at: DateTime<Utc>,
+    /// The life area's name.
+    pub area: String,
+}
+
+/// Events at or after `since`, newest first, at most `limit`, with what pattern detection needs.
+pub async fn pattern_events(
     tx: &mut TenantTx,
     since: DateTime<Utc>,
     limit: i64,
-) -> Result<Vec<(Uuid, String, Vec<String>)>, DbError> {
+) -> Result<Vec<PatternEvent>, DbError> {
     Ok(sqlx::query_as(
-        "SELECT id, title || ' ' || description || ' ' || coalesce(narrative, ''), tags FROM events
-         WHERE occurred_at >= $1 ORDER BY occurred_at DESC LIMIT $2",
+        "SELECT e.id, e.title || ' ' || e.description || ' ' || coalesce(e.narrative, '') AS text,
+                e.tags, e.type AS event_type, e.tone, e.occurred_at, a.name AS area
+         FROM events e JOIN life_areas a ON a.tenant_id = e.tenant_id AND a.id = e.life_area_id
+         WHERE e.occurred_at >= $1 ORDER BY e.occurred_at DESC LIMIT $2",
     )
     .bind(since)
     .bind(limit)

@@ -275,6 +275,11 @@ impl Index {
             .then(|| dot(query, &self.vectors[slot * DIMS..(slot + 1) * DIMS]))
     }
 
+    /// Live chunks without an embedding (read in while the server had no model).
+    pub fn unembedded(&self) -> usize {
+        self.slots.iter().filter(|s| s.live && !s.embedded).count()
+    }
+
     /// Whether any live chunk has an embedding.
     pub fn has_embeddings(&self) -> bool {
         self.slots.iter().any(|s| s.live && s.embedded)

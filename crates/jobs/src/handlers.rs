@@ -55,16 +55,24 @@ impl Registry {
         Self::standard_with(Engine::none())
     }
 
-    /// [`Registry::standard`] whose ingestion embeds chunks with `engine`.
+    /// [`Registry::standard`] whose ingestion embeds chunks, and whose pattern detection
+    /// compares events, with `engine`.
     pub fn standard_with(engine: Engine) -> Self {
         let mut r = Self::new();
+        let ingest = engine.clone();
         r.register(wisdomos_app::knowledge::INGEST_JOB, move |db, job| {
-            knowledge_ingest(db, job, engine.clone())
+            knowledge_ingest(db, job, ingest.clone())
+        });
+        let embed = engine.clone();
+        r.register(wisdomos_app::knowledge::EMBED_JOB, move |db, job| {
+            knowledge_embed(db, job, embed.clone())
         });
         r.register("noop", noop);
         r.register("scores.refresh", scores_refresh);
         r.register("snapshots.record", snapshots_record);
-        r.register("insights.detect", insights_detect);
+        r.register("insights.detect", move |db, job| {
+            insights_detect(db, job, engine.clone())
+        });
         r
     }
 }
@@ -77,13 +85,18 @@ async fn noop(_db: Database, job: Job) -> HandlerResult {
     Ok(serde_json::json!({}))
 }
 
-async fn tenant_tx(db: &Database, job: &Job) -> Result<(tenants::Tenant, TenantTx), String> {
+async fn active_tenant(db: &Database, job: &Job) -> Result<tenants::Tenant, String> {
     let t = tenants::get(db.owner(), job.tenant_id)
         .await
         .map_err(|e| e.to_string())?;
     if t.status != wisdomos_core::tenant::TenantStatus::Active.as_str() {
         return Err(format!("tenant is {}", t.status));
     }
+    Ok(t)
+}
+
+async fn tenant_tx(db: &Database, job: &Job) -> Result<(tenants::Tenant, TenantTx), String> {
+    let t = active_tenant(db, job).await?;
     let tx = TenantTx::begin(db, &tenants::operator_scope(&t))
         .await
         .map_err(|e| e.to_string())?;
@@ -130,15 +143,28 @@ async fn snapshots_record(db: Database, job: Job) -> HandlerResult {
 }
 
 /// Pattern detection for the job's tenant (`wisdomos_app::patterns::detect`). Idempotent.
-async fn insights_detect(db: Database, job: Job) -> HandlerResult {
-    let (_, mut tx) = tenant_tx(&db, &job).await?;
-    let run = wisdomos_app::patterns::detect(&mut tx, chrono::Utc::now())
+async fn insights_detect(db: Database, job: Job, engine: Engine) -> HandlerResult {
+    let t = active_tenant(&db, &job).await?;
+    let tz: chrono_tz::Tz = t.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let scope = tenants::operator_scope(&t);
+    let run = wisdomos_app::patterns::detect(&db, &scope, &engine, tz, chrono::Utc::now())
         .await
         .map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())?;
     Ok(serde_json::json!({
-        "events": run.events, "patterns": run.patterns, "created": run.created, "updated": run.updated
+        "events": run.events, "patterns": run.patterns, "created": run.created,
+        "updated": run.updated, "method": run.method
     }))
+}
+
+/// Embeds the passages of the job's tenant that have none (`wisdomos_app::knowledge::embed_missing`).
+/// Idempotent; without a model it does nothing.
+async fn knowledge_embed(db: Database, job: Job, engine: Engine) -> HandlerResult {
+    let t = active_tenant(&db, &job).await?;
+    let scope = tenants::operator_scope(&t);
+    let embedded = wisdomos_app::knowledge::embed_missing(&db, &scope, &engine)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(serde_json::json!({ "embedded": embedded }))
 }
 
 /// Reads document `payload.documentId` in: extracts, chunks and embeds it outside any

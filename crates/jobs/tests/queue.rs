@@ -462,6 +462,7 @@ fn patterns_in_the_isear_corpus() {
             id: i,
             text: rec[text].to_owned(),
             tags: vec![],
+            area: None,
         });
     }
     if let Ok(grid) = std::env::var("PATTERN_GRID") {

@@ -32,5 +32,10 @@ pub async fn run(
             retry_after_secs: 1,
         })?;
     let now = st.clock.now();
-    Ok(import::run(&st.db, &ctx.scope, tz, body, &opts, now, &|_, _| {}).await?)
+    let ws = import::Workspace {
+        db: &st.db,
+        scope: &ctx.scope,
+        tz,
+    };
+    Ok(import::run(ws, body, &opts, &st.config.knowledge, now, &|_, _| {}).await?)
 }

@@ -123,6 +123,23 @@ async fn texts_are_added_once_found_by_words_and_deleted_with_their_chunks() {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
+    // Adding and deleting are audited with the document's id, never its title.
+    let (_, audit) = app
+        .get(
+            &format!("/api/v1/tenants/{}/audit-events", a.tenant_id),
+            &a.access,
+        )
+        .await;
+    for kind in ["knowledge.document_added", "knowledge.document_deleted"] {
+        let row = audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["eventType"] == kind && e["targetId"] == id)
+            .unwrap_or_else(|| panic!("no {kind} for {id}: {audit}"));
+        assert_eq!(row["targetType"], "knowledge_document", "{row}");
+        assert!(!row.to_string().contains("Acme case study"), "{row}");
+    }
     assert!(search(&app, &a, "mentoring").await["results"]
         .as_array()
         .unwrap()

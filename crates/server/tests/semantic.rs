@@ -202,3 +202,62 @@ async fn html_is_read_as_its_visible_text_and_workspaces_stay_apart() {
         assert!(titles(&v).iter().all(|t| *t == "Onboarding"), "{mode}: {v}");
     }
 }
+
+#[tokio::test]
+async fn passages_read_in_without_a_model_are_embedded_once_one_arrives() {
+    // A server without the model reads a document in: words only.
+    let app = TestApp::spawn().await;
+    let a = app.register("backfill@example.org").await;
+    let (s, d) = app
+        .add_knowledge(
+            &a,
+            json!({ "title": "Onboarding", "content": "Pair every new hire with a mentor who meets them daily during the first week." }),
+        )
+        .await;
+    assert_eq!(
+        (s, d["status"].as_str()),
+        (StatusCode::ACCEPTED, Some("ready")),
+        "{d}"
+    );
+    // A server with the model on the same database says the passages are not embedded yet,
+    // and queues their embedding.
+    let other = app.semantic_beside().await;
+    let ask = |body: Value| {
+        let (client, other, token) = (app.client.clone(), other.clone(), a.access.clone());
+        async move {
+            let r = client
+                .post(format!("{other}/api/v1/knowledge/search"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let v = ask(json!({ "query": "how do newcomers get support?", "mode": "semantic" })).await;
+    assert_eq!(
+        (v["mode"].as_str(), v["fallback"].as_str()),
+        (Some("lexical"), Some("not_embedded")),
+        "{v}"
+    );
+    let r = app
+        .client
+        .post(format!("{other}/api/v1/jobs/process"))
+        .bearer_auth(&a.access)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let done: Value = r.json().await.unwrap();
+    assert!(done["processed"].as_u64() >= Some(1), "{done}");
+    // Now it answers by meaning, with no word in common.
+    let v = ask(json!({ "query": "how do newcomers get support?", "mode": "semantic" })).await;
+    assert_eq!(
+        (v["mode"].as_str(), v["fallback"].as_str()),
+        (Some("semantic"), None),
+        "{v}"
+    );
+    assert_eq!(v["results"][0]["title"], "Onboarding", "{v}");
+}

@@ -94,7 +94,8 @@ pub async fn suggest(
     ApiJson(req): ApiJson<SuggestRequest>,
 ) -> Result<Json<SuggestResponse>, ApiError> {
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let found = wisdomos_app::classify::suggest_areas(&mut tx, &req.text, 3).await?;
+    let found =
+        wisdomos_app::classify::suggest_areas(&mut tx, &st.config.knowledge, &req.text, 3).await?;
     tx.commit().await?;
     let suggestions = found
         .into_iter()

@@ -156,7 +156,8 @@ pub async fn add(
         }
     };
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let added = app::add(&mut tx, ctx.user_id, &k, st.clock.now()).await?;
+    let audit = ctx.audit_event("knowledge.document_added", serde_json::Value::Null);
+    let added = app::add(&mut tx, ctx.user_id, &k, audit, st.clock.now()).await?;
     tx.commit().await?;
     let status = if added.duplicate {
         StatusCode::OK
@@ -300,7 +301,8 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    app::delete(&mut tx, id).await?;
+    let audit = ctx.audit_event("knowledge.document_deleted", serde_json::Value::Null);
+    app::delete(&mut tx, id, audit, st.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

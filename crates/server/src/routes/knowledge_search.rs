@@ -95,7 +95,7 @@ pub async fn search(
         },
     };
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let answer = app::search(&mut tx, &st.config.knowledge, &q).await?;
+    let answer = app::search(&mut tx, &st.config.knowledge, &q, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(SearchAnswer {
         mode: answer.mode.as_str(),

@@ -419,7 +419,8 @@ pub async fn suggest_area(
             .take(wisdomos_app::classify::TEXT_MAX)
             .collect();
         let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-        let found = wisdomos_app::classify::suggest_areas(&mut tx, &text, 3).await?;
+        let found =
+            wisdomos_app::classify::suggest_areas(&mut tx, &st.config.knowledge, &text, 3).await?;
         tx.commit().await?;
         found
             .into_iter()

@@ -126,7 +126,7 @@ pub async fn page(
             mode: Some(form.mode.clone()).filter(|m| !m.is_empty()),
             ..Default::default()
         };
-        match search::search(&mut tx, &st.config.knowledge, &q).await {
+        match search::search(&mut tx, &st.config.knowledge, &q, st.clock.now()).await {
             Ok(answer) => {
                 note = match (answer.fallback, answer.mode) {
                     (Some("no_model"), _) => "Search by meaning is off on this server (no model), so these passages match your words only.".into(),
@@ -258,7 +258,10 @@ pub async fn upload(
             ..Default::default()
         };
         let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-        match app::add(&mut tx, web.ctx.user_id, &k, st.clock.now()).await {
+        let audit = web
+            .ctx
+            .audit_event("knowledge.document_added", serde_json::Value::Null);
+        match app::add(&mut tx, web.ctx.user_id, &k, audit, st.clock.now()).await {
             Ok(added) => {
                 tx.commit().await?;
                 if added.duplicate {
@@ -313,7 +316,10 @@ pub async fn delete(
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-    let d = app::delete(&mut tx, id).await?;
+    let audit = web
+        .ctx
+        .audit_event("knowledge.document_deleted", serde_json::Value::Null);
+    let d = app::delete(&mut tx, id, audit, st.clock.now()).await?;
     tx.commit().await?;
     let msg = format!("Deleted “{}” and its passages.", d.title);
     Ok(flash::redirect(&headers, "/knowledge", &msg))

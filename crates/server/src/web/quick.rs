@@ -40,7 +40,9 @@ pub async fn log(
         text: form.text.clone(),
     };
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
-    match wisdomos_app::events::quick_log(&mut tx, &entry, st.clock.now()).await {
+    match wisdomos_app::events::quick_log(&mut tx, &st.config.knowledge, &entry, st.clock.now())
+        .await
+    {
         Ok((_, logged)) => {
             tx.commit().await?;
             Ok(Redirect::to(&format!(

@@ -54,6 +54,27 @@ impl TestApp {
         .await
     }
 
+    /// A second server on this one's database, with the semantic model; returns its base URL
+    /// (tokens of this server work there).
+    pub async fn semantic_beside(&self) -> String {
+        let engine =
+            wisdomos_engine::Engine::load_minilm(&wisdomos_engine::testing::model_dir(), 1)
+                .unwrap();
+        let mut config = ServerConfig::new(SECRET.to_vec());
+        config.knowledge = wisdomos_app::knowledge::KnowledgeEngine::new(engine, 64 << 20);
+        let state = AppState::new(self.tdb.db.clone(), config, self.clock.clone())
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(wisdomos_server::serve(
+            listener,
+            wisdomos_server::app(state),
+            std::future::pending(),
+        ));
+        base
+    }
+
     /// Adds a knowledge document (`body` as `POST /knowledge/documents` takes it) and, when it
     /// is new (202), runs the workspace's jobs so that it is read in; answers the status of the
     /// add and the document as it is afterwards.

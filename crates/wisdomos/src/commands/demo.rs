@@ -59,8 +59,18 @@ fn shifted_journal(now: DateTime<Utc>) -> anyhow::Result<Vec<u8>> {
     Ok(serde_json::to_vec(&doc)?)
 }
 
+/// The semantic engine on the model already on this machine (no fetch), for classifying rows.
+pub async fn knowledge_engine(
+    data_dir: &std::path::Path,
+) -> anyhow::Result<wisdomos_app::knowledge::KnowledgeEngine> {
+    Ok(wisdomos_app::knowledge::KnowledgeEngine::new(
+        super::models::load_present(data_dir).await?,
+        64 * 1024 * 1024,
+    ))
+}
+
 /// Creates the account, workspace and year, then prints how to sign in.
-pub async fn run(args: DemoArgs, db: &Database) -> anyhow::Result<()> {
+pub async fn run(args: DemoArgs, db: &Database, data_dir: &std::path::Path) -> anyhow::Result<()> {
     let email = wisdomos_core::account::Email::parse("--email", &args.email)?;
     let tz = wisdomos_core::tenant::timezone("--timezone", &args.timezone)?;
     let now = Utc::now();
@@ -106,11 +116,14 @@ pub async fn run(args: DemoArgs, db: &Database) -> anyhow::Result<()> {
         None => shifted_journal(now)?,
     };
     let report = import::run(
-        db,
-        &scope,
-        tz,
+        import::Workspace {
+            db,
+            scope: &scope,
+            tz,
+        },
         &bytes,
         &ImportOptions::default(),
+        &knowledge_engine(data_dir).await?,
         now,
         &|_, _| {},
     )

@@ -46,7 +46,11 @@ fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 /// Runs an import subcommand.
-pub async fn run(cmd: ImportCommand, db: &Database) -> anyhow::Result<()> {
+pub async fn run(
+    cmd: ImportCommand,
+    db: &Database,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let ImportCommand::Events(args) = cmd;
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
@@ -93,7 +97,20 @@ pub async fn run(cmd: ImportCommand, db: &Database) -> anyhow::Result<()> {
         ..Default::default()
     };
     opts.audit = Some(ev);
-    let result = import::run(db, &scope, tz, &bytes, &opts, now, &progress).await;
+    let ke = super::demo::knowledge_engine(data_dir).await?;
+    let result = import::run(
+        import::Workspace {
+            db,
+            scope: &scope,
+            tz,
+        },
+        &bytes,
+        &opts,
+        &ke,
+        now,
+        &progress,
+    )
+    .await;
     bar.finish_and_clear();
     let report = match result {
         Ok(r) => r,

@@ -35,8 +35,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Migrate(args) => migrate::run(args, &opened.db).await,
-        Command::Import(c) => import::run(c, &opened.db).await,
-        Command::Demo(a) => demo::run(a, &opened.db).await,
+        Command::Import(c) => import::run(c, &opened.db, &cli.data_dir).await,
+        Command::Demo(a) => demo::run(a, &opened.db, &cli.data_dir).await,
         Command::Jobs(c) => jobs::run(c, &opened.db, &cli.data_dir).await,
         Command::Tenant(c) => tenant::run(c, &opened.db).await,
         Command::User(c) => user::run(c, &opened.db).await,

@@ -78,6 +78,13 @@ pub async fn load_engine(data_dir: &Path) -> anyhow::Result<Engine> {
             tracing::warn!(error = %e, "the semantic model could not be fetched");
         }
     }
+    load_present(data_dir).await
+}
+
+/// The engine on the model already in the model directory (never fetched), else an engine
+/// without a model (said in the log).
+pub async fn load_present(data_dir: &Path) -> anyhow::Result<Engine> {
+    let dir = model_dir(data_dir);
     let sessions: usize = env_or(
         "WISDOMOS_EMBED_SESSIONS",
         std::thread::available_parallelism().map_or(2, |n| n.get().min(4)),
