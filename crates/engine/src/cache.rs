@@ -94,7 +94,7 @@ mod tests {
 
     #[tokio::test]
     async fn past_the_budget_the_least_recently_used_go_first() {
-        let cache = IndexCache::new(150_000);
+        let cache = IndexCache::new(40_000);
         let tenants: Vec<Uuid> = (0..3).map(|_| Uuid::new_v4()).collect();
         for t in &tenants {
             let idx = cache.get(*t);
@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(
             cache.len(),
             2,
-            "each holds about 63 kB (40 × 1,536 bytes of vectors)"
+            "each holds about 17 kB (40 × 384 bytes of int8 vectors, slots, postings)"
         );
         assert_eq!(cache.get(tenants[0]).read().await.len(), 40);
         assert!(
