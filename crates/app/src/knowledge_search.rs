@@ -225,19 +225,26 @@ pub async fn search(
         };
         wisdomos_db::jobs::enqueue(tx, &job, now).await?;
     }
-    let qv = match mode {
+    // The query is embedded on the blocking pool while BM25 ranks on this thread.
+    let embedding = match mode {
         Mode::Lexical => None,
-        _ => Some(
-            ke.engine
-                .embed_one(&v.query)
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-        ),
+        _ => {
+            let (engine, query) = (ke.engine.clone(), v.query.clone());
+            Some(tokio::spawn(async move { engine.embed_one(&query).await }))
+        }
     };
     let depth = FUSION_DEPTH.max(v.limit);
     let lexical = match mode {
         Mode::Semantic => Vec::new(),
         _ => idx.lexical(&st.stems, only.as_ref(), depth),
+    };
+    let qv = match embedding {
+        None => None,
+        Some(task) => Some(
+            task.await
+                .map_err(|e| AppError::Internal(format!("query embedding task: {e}")))?
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        ),
     };
     let rank_of = |id: Uuid| lexical.iter().position(|r| r.chunk_id == id).map(|p| p + 1);
     let cosine = |id: Uuid| qv.as_ref().and_then(|q| idx.cosine(id, q));
