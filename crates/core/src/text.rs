@@ -188,6 +188,22 @@ const STOP_WORDS: &[&str] = &[
     "went",
     "yesterday",
     "yet",
+    "along",
+    "across",
+    "among",
+    "behind",
+    "beside",
+    "near",
+    "toward",
+    "towards",
+    "upon",
+    "within",
+    "without",
+    "onto",
+    "via",
+    "though",
+    "although",
+    "whether",
 ];
 
 /// Lower-cased alphanumeric terms of `text` of at least 3 characters, without stop words.
@@ -222,6 +238,12 @@ mod tests {
             t.into_iter().collect::<Vec<_>>(),
             vec!["finally", "promotion", "work"]
         );
+    }
+
+    #[test]
+    fn journal_filler_is_never_a_term() {
+        let t = terms("Felt old again today, walked along the river without a thing new");
+        assert_eq!(t.into_iter().collect::<Vec<_>>(), vec!["river", "walked"]);
     }
 
     #[test]
