@@ -30,13 +30,10 @@ impl PrototypeCache {
     async fn embed(&self, engine: &Engine, texts: Vec<String>) -> Result<Vec<Vec<f32>>, AppError> {
         let missing: Vec<String> = {
             let known = self.0.lock().map_err(|_| poisoned())?;
-            let mut m: Vec<String> = texts
-                .iter()
-                .filter(|t| !known.contains_key(*t))
-                .cloned()
-                .collect();
-            m.dedup();
-            m
+            // Two areas may share a text (a custom area named like a seeded one): once.
+            let distinct: std::collections::BTreeSet<&String> =
+                texts.iter().filter(|t| !known.contains_key(*t)).collect();
+            distinct.into_iter().cloned().collect()
         };
         if !missing.is_empty() {
             let vectors = engine

@@ -102,11 +102,10 @@ async fn record(
                 area: rows[i].area.clone(),
             })
             .collect();
-        let p = Pattern {
+        let p = &Pattern {
             events: found.events.iter().map(|&i| rows[i].id).collect(),
             theme: found.theme.clone(),
         };
-        let p = &p;
         let title = patterns::title(&p.theme);
         let description = describe(&p.theme, &members, now, tz);
         let same = existing

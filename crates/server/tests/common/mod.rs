@@ -22,6 +22,28 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
 }
 
+/// The MiniLM engine, loaded once per test binary (the model is fetched once per machine).
+fn semantic_engine() -> wisdomos_engine::Engine {
+    static ENGINE: std::sync::OnceLock<wisdomos_engine::Engine> = std::sync::OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            wisdomos_engine::Engine::load_minilm(&wisdomos_engine::testing::model_dir(), 2).unwrap()
+        })
+        .clone()
+}
+
+/// Serves `state` on a random loopback port; returns its base URL.
+async fn serve_state(state: AppState) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(wisdomos_server::serve(
+        listener,
+        wisdomos_server::app(state),
+        std::future::pending(),
+    ));
+    base
+}
+
 /// A signed-in user and their first tenant.
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -41,13 +63,7 @@ impl TestApp {
     /// A server whose semantic engine has the MiniLM model (fetched once per machine, loaded
     /// once per test binary).
     pub async fn spawn_semantic() -> Self {
-        static ENGINE: std::sync::OnceLock<wisdomos_engine::Engine> = std::sync::OnceLock::new();
-        let engine = ENGINE
-            .get_or_init(|| {
-                let dir = wisdomos_engine::testing::model_dir();
-                wisdomos_engine::Engine::load_minilm(&dir, 2).unwrap()
-            })
-            .clone();
+        let engine = semantic_engine();
         Self::spawn_with(move |c| {
             c.knowledge = wisdomos_app::knowledge::KnowledgeEngine::new(engine, 64 << 20)
         })
@@ -57,22 +73,15 @@ impl TestApp {
     /// A second server on this one's database, with the semantic model; returns its base URL
     /// (tokens of this server work there).
     pub async fn semantic_beside(&self) -> String {
-        let engine =
-            wisdomos_engine::Engine::load_minilm(&wisdomos_engine::testing::model_dir(), 1)
-                .unwrap();
         let mut config = ServerConfig::new(SECRET.to_vec());
-        config.knowledge = wisdomos_app::knowledge::KnowledgeEngine::new(engine, 64 << 20);
-        let state = AppState::new(self.tdb.db.clone(), config, self.clock.clone())
-            .await
-            .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(wisdomos_server::serve(
-            listener,
-            wisdomos_server::app(state),
-            std::future::pending(),
-        ));
-        base
+        config.knowledge =
+            wisdomos_app::knowledge::KnowledgeEngine::new(semantic_engine(), 64 << 20);
+        serve_state(
+            AppState::new(self.tdb.db.clone(), config, self.clock.clone())
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     /// Adds a knowledge document (`body` as `POST /knowledge/documents` takes it) and, when it
@@ -147,13 +156,7 @@ impl TestApp {
         let state = AppState::new(tdb.db.clone(), config, clock.clone())
             .await
             .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(wisdomos_server::serve(
-            listener,
-            wisdomos_server::app(state),
-            std::future::pending(),
-        ));
+        let base = serve_state(state).await;
         Self {
             base,
             client: reqwest::Client::new(),
