@@ -5,8 +5,10 @@
 //! no rule lives in a handler.
 
 pub mod account;
+pub mod api_keys;
 pub mod areas;
 pub mod assessments;
+pub mod assistant;
 pub mod autobiography;
 pub mod boundaries;
 pub mod classify;
@@ -22,6 +24,7 @@ pub mod knowledge_search;
 pub mod members;
 pub mod password;
 pub mod patterns;
+pub mod platform;
 pub mod widgets;
 pub mod workspace;
 

@@ -92,7 +92,7 @@ fn heading(line: &str) -> Option<&str> {
 
 /// `p`'s sentences: cut after `.`, `!` or `?` (and any closing quotes or brackets) followed by
 /// white space. Abbreviations ("Dr.") are cut too; they are packed back together anyway.
-fn sentences(p: &str) -> Vec<&str> {
+pub fn sentences(p: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let chars: Vec<(usize, char)> = p.char_indices().collect();

@@ -71,7 +71,7 @@ pub fn stem(word: &str) -> String {
 
 /// The distinct Snowball (Porter2) English stems of `text`'s words of two letters or more, so
 /// that "promoted" meets "promotion" and "meditated" meets "meditation".
-fn stems(text: &str) -> BTreeSet<String> {
+pub fn stems(text: &str) -> BTreeSet<String> {
     static ENGLISH: std::sync::LazyLock<rust_stemmers::Stemmer> = std::sync::LazyLock::new(|| {
         rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)
     });

@@ -34,6 +34,8 @@ pub enum Permission {
     RunJobs,
     /// Add, change and delete the knowledge base's documents.
     ManageKnowledge,
+    /// Set the assistant's profile and manage the workspace's API keys.
+    ManageAssistant,
 }
 
 impl Role {
@@ -74,7 +76,8 @@ impl Role {
             | Permission::UpdateTenant
             | Permission::ReadAudit
             | Permission::RunJobs
-            | Permission::ManageKnowledge => Role::Admin,
+            | Permission::ManageKnowledge
+            | Permission::ManageAssistant => Role::Admin,
             Permission::ManageLifecycle => Role::Owner,
         };
         self.rank() >= min.rank()

@@ -206,6 +206,12 @@ const STOP_WORDS: &[&str] = &[
     "whether",
 ];
 
+/// Whether `word` (lower-case) is a stop word: NLTK's English list, journal filler and
+/// prepositions.
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
+
 /// Lower-cased alphanumeric terms of `text` of at least 3 characters, without stop words.
 pub fn terms(text: &str) -> BTreeSet<String> {
     text.split(|c: char| !c.is_alphanumeric())

@@ -51,6 +51,7 @@ impl From<sqlx::Error> for DbError {
                     Some("tenants_slug_key") => "slug_taken",
                     Some("memberships_pkey") => "already_member",
                     Some("life_areas_slug_key") => "slug_taken",
+                    Some("tenants_domain_key") => "domain_taken",
                     _ => "duplicate",
                 };
                 return DbError::Conflict(code);

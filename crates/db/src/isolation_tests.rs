@@ -324,10 +324,33 @@ async fn a_tenant_role_reaches_no_other_tenants_platform_rows_whatever_the_setti
     crate::jobs::enqueue(&mut tx, &job, Utc::now())
         .await
         .unwrap();
+    let ev = audit::NewAuditEvent {
+        tenant_id: Some(b_id),
+        actor_user_id: None,
+        actor_role: None,
+        event_type: "api_key.created",
+        target_type: None,
+        target_id: None,
+        metadata: serde_json::json!({}),
+    };
+    crate::api_keys::create(
+        &mut tx,
+        "site",
+        "wos_abcdef",
+        b"hash-of-b",
+        None,
+        &ev,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let b = b_id.to_string();
     // Inside A's transaction, pretending to be B by the setting a statement can change.
-    let attempts: [(&str, bool); 5] = [
+    let attempts: [(&str, bool); 8] = [
+        ("SELECT count(*) FROM platform.api_keys WHERE tenant_id = $1::uuid", true),
+        ("INSERT INTO platform.api_keys (id, tenant_id, name, prefix, key_hash, created_at) VALUES (gen_random_uuid(), $1::uuid, 'x', 'x', 'x', now())", false),
+        ("UPDATE platform.api_keys SET revoked_at = now() WHERE tenant_id = $1::uuid", true),
         ("SELECT count(*) FROM platform.audit_events WHERE tenant_id = $1::uuid", true),
         ("SELECT count(*) FROM platform.jobs WHERE tenant_id = $1::uuid", true),
         ("INSERT INTO platform.audit_events (id, tenant_id, event_type, created_at) VALUES (gen_random_uuid(), $1::uuid, 'x', now())", false),
@@ -368,6 +391,14 @@ async fn a_tenant_role_reaches_no_other_tenants_platform_rows_whatever_the_setti
     .await
     .unwrap();
     assert_eq!(left, 1, "B's job untouched");
+    let live: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.api_keys WHERE tenant_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(b_id)
+    .fetch_one(t.db.owner())
+    .await
+    .unwrap();
+    assert_eq!(live, 1, "B's key untouched");
 }
 
 #[tokio::test]

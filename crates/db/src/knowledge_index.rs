@@ -150,8 +150,9 @@ pub struct Passage {
 
 /// The passages `ids` of ready documents, in no order (a chunk deleted since is left out).
 pub async fn passages(tx: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<Passage>, DbError> {
-    // Two single-table reads by primary key: a join was planned, once its plan was cached as a
-    // generic one, as a scan of every ready document (110 ms at 100,000 chunks).
+    // Two single-table reads by primary key, the documents' status checked here: a join, or
+    // `AND status = 'ready'` in SQL, was planned as a scan of every ready document by the
+    // status index (13 ms at 64,000 documents, 110 ms for the join).
     type Row = (Uuid, Uuid, i32, Option<String>, String);
     let chunks: Vec<Row> = sqlx::query_as(
         "SELECT id, document_id, position, heading, text FROM knowledge_chunks WHERE id = ANY($1)",
@@ -160,14 +161,16 @@ pub async fn passages(tx: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<Passage>, D
     .fetch_all(tx.conn())
     .await?;
     let documents: Vec<Uuid> = chunks.iter().map(|c| c.1).collect();
-    let titles: std::collections::HashMap<Uuid, String> = sqlx::query_as(
-        "SELECT id, title FROM knowledge_documents WHERE id = ANY($1) AND status = 'ready'",
-    )
-    .bind(&documents)
-    .fetch_all(tx.conn())
-    .await?
-    .into_iter()
-    .collect();
+    let rows: Vec<(Uuid, String, String)> =
+        sqlx::query_as("SELECT id, title, status FROM knowledge_documents WHERE id = ANY($1)")
+            .bind(&documents)
+            .fetch_all(tx.conn())
+            .await?;
+    let titles: std::collections::HashMap<Uuid, String> = rows
+        .into_iter()
+        .filter(|(_, _, status)| status == "ready")
+        .map(|(id, title, _)| (id, title))
+        .collect();
     Ok(chunks
         .into_iter()
         .filter_map(|(chunk_id, document_id, position, heading, text)| {

@@ -7,12 +7,16 @@
 //! schema that a [`TenantTx`] logs in as (its own connection pool).
 
 pub mod accounts;
+pub mod api_keys;
 pub mod assessments;
+pub mod assistant_profiles;
+pub mod assistant_usage;
 pub mod audit;
 pub mod autobiography;
 pub mod bootstrap;
 pub mod boundaries;
 pub mod commitments;
+pub mod conversations;
 pub mod dashboard;
 pub mod embedded;
 pub mod error;
@@ -27,6 +31,7 @@ pub mod login_attempts;
 pub mod memberships;
 pub mod metrics;
 pub mod migrate;
+pub mod plans;
 pub mod provision;
 pub mod scheduler;
 pub mod scram;

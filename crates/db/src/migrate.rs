@@ -78,6 +78,11 @@ pub const PLATFORM: &[Migration] = &[
         name: "account_deletion",
         sql: include_str!("../migrations/platform/0011_account_deletion.sql"),
     },
+    Migration {
+        version: 12,
+        name: "plans_and_api_keys",
+        sql: include_str!("../migrations/platform/0012_plans_and_api_keys.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.
@@ -116,6 +121,11 @@ pub const TENANT: &[Migration] = &[
         version: 7,
         name: "knowledge_index",
         sql: include_str!("../migrations/tenant/0007_knowledge_index.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "assistant",
+        sql: include_str!("../migrations/tenant/0008_assistant.sql"),
     },
 ];
 

@@ -222,6 +222,8 @@ fn conflict_message(code: &str) -> &'static str {
         "already_member" => "this user is already a member",
         "last_owner" => "a workspace must keep at least one OWNER",
         "no_workspace" => "this account belongs to no workspace; ask to be added to one",
+        "domain_taken" => "another workspace already answers on this domain",
+        "too_many_keys" => "this workspace holds the most API keys it may; revoke one first",
         _ => "the request conflicts with the current state",
     }
 }

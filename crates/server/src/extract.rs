@@ -127,6 +127,8 @@ need!(/// Run the tenant's due jobs now (ADMIN and above).
     RunJobs, Permission::RunJobs, false);
 need!(/// Add, change and delete knowledge documents (ADMIN and above).
     ManageKnowledge, Permission::ManageKnowledge, false);
+need!(/// Set the assistant's profile and manage API keys (ADMIN and above).
+    ManageAssistant, Permission::ManageAssistant, false);
 need!(/// See the tenant exists (every role), also while suspended.
     SeeTenant, Permission::ReadData, true);
 
@@ -263,5 +265,26 @@ impl<N: Need> TenantCtx<N> {
     /// Whether the caller's role also has `M`'s permission here (to show or hide controls).
     pub fn allows<M: Need>(&self) -> bool {
         self.to::<M>().is_ok()
+    }
+}
+
+/// A live session of a platform operator (`users.platform_admin`, granted only by
+/// `wisdomos admin grant EMAIL`): 401 without a live session, 403 for everyone else.
+#[derive(Debug, Clone)]
+pub struct PlatformAdmin(pub Claims);
+
+impl FromRequestParts<AppState> for PlatformAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Session(claims) = Session::from_request_parts(parts, state).await?;
+        if wisdomos_db::plans::is_platform_admin(state.db.app(), claims.sub).await? {
+            Ok(PlatformAdmin(claims))
+        } else {
+            Err(ApiError::Forbidden)
+        }
     }
 }

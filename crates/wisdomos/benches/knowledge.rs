@@ -313,22 +313,40 @@ async fn main() {
                 .execute(&mut *tx)
                 .await
                 .unwrap();
-            let ids: Vec<uuid::Uuid> = sqlx::query_scalar(&format!(
-                "SELECT id FROM {schema}.knowledge_chunks LIMIT 10"
+            let ids: Vec<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(&format!(
+                "SELECT id, document_id FROM {schema}.knowledge_chunks ORDER BY random() LIMIT 10"
             ))
             .fetch_all(&mut *tx)
             .await
             .unwrap();
-            for sql in [
-                format!("EXPLAIN ANALYZE SELECT c.id AS chunk_id, c.document_id, d.title, c.position, c.heading, c.text
-         FROM unnest($1::uuid[]) AS r(id)
-         CROSS JOIN LATERAL (SELECT c.id, c.document_id, c.position, c.heading, c.text FROM {schema}.knowledge_chunks c WHERE c.id = r.id OFFSET 0) c
-         CROSS JOIN LATERAL (SELECT title FROM {schema}.knowledge_documents d
-                             WHERE d.id = c.document_id AND d.status = 'ready' OFFSET 0) d"),
-                format!("EXPLAIN ANALYZE SELECT coalesce((SELECT generation FROM {schema}.knowledge_index_state), 0) AS generation, tsvector_to_array(to_tsvector('english', 'flow over a wing')) AS stems"),
-            ] {
-                let plan: Vec<String> = sqlx::query_scalar(&sql).bind(&ids).fetch_all(&mut *tx).await.unwrap_or_default();
-                println!("  {}", plan.join("\n  "));
+            let array = |v: Vec<uuid::Uuid>| {
+                let s: Vec<String> = v.iter().map(|u| u.to_string()).collect();
+                format!("'{{{}}}'::uuid[]", s.join(","))
+            };
+            let (chunks, docs) = (
+                array(ids.iter().map(|i| i.0).collect()),
+                array(ids.iter().map(|i| i.1).collect()),
+            );
+            // The passages read back as the server runs them: prepared, so with a generic plan
+            // once PostgreSQL has cached one, and with a plan made for the values.
+            sqlx::raw_sql(&format!(
+                "PREPARE c(uuid[]) AS SELECT id, document_id, position, heading, text FROM {schema}.knowledge_chunks WHERE id = ANY($1);
+                 PREPARE d(uuid[]) AS SELECT id, title FROM {schema}.knowledge_documents WHERE id = ANY($1) AND status = 'ready';
+                 PREPARE e(uuid[]) AS SELECT id, title, status FROM {schema}.knowledge_documents WHERE id = ANY($1);"
+            ))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            for mode in ["force_generic_plan", "force_custom_plan"] {
+                println!("  plan_cache_mode = {mode}");
+                for (name, arg) in [("c", &chunks), ("d", &docs), ("e", &docs)] {
+                    let sql = format!("SET LOCAL plan_cache_mode = {mode}; EXPLAIN (ANALYZE, BUFFERS) EXECUTE {name}({arg})");
+                    let rows = sqlx::raw_sql(&sql).fetch_all(&mut *tx).await.unwrap();
+                    use sqlx::Row;
+                    for r in rows {
+                        println!("  {}", r.get::<String, _>(0));
+                    }
+                }
             }
         }
         let (rss, peak) = common::rss_mb();

@@ -50,6 +50,9 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(commands::user::UserCommand),
+    /// Grant or revoke platform operator rights (`/api/admin/*`).
+    #[command(subcommand)]
+    Admin(commands::admin::AdminCommand),
     /// Print the OpenAPI 3.1 document of the REST API.
     Openapi,
     /// Fetch the semantic model or say what is there.

@@ -390,6 +390,30 @@ async fn operator_commands_against_database_url() {
     );
     assert!(ok, "{err}");
     assert!(out.contains("op@example.org"));
+    // Platform operators are made here only, and the grant is audited.
+    let (ok, out, err) = run(cmd(&["admin", "grant", "OP@example.org"]), None);
+    assert!(
+        ok && out.contains("is now a platform operator"),
+        "{out}{err}"
+    );
+    let (ok, _, err) = run(cmd(&["admin", "grant", "nobody@example.org"]), None);
+    assert!(!ok && err.contains("no user has this e-mail"), "{err}");
+    let admins: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.users WHERE platform_admin AND email = 'op@example.org'",
+    )
+    .fetch_one(tdb.db.owner())
+    .await
+    .unwrap();
+    assert_eq!(admins, 1);
+    let (ok, out, err) = run(cmd(&["admin", "revoke", "op@example.org"]), None);
+    assert!(ok && out.contains("no longer"), "{out}{err}");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.audit_events WHERE event_type LIKE 'platform_admin.%'",
+    )
+    .fetch_one(tdb.db.owner())
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
     let (ok, out, err) = run(
         cmd(&[
             "tenant",

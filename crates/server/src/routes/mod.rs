@@ -1,6 +1,9 @@
 //! Routes, one module per resource, collected into one router and one OpenAPI document.
 
+pub mod admin;
+pub mod api_keys;
 pub mod assessments;
+pub mod assistant;
 pub mod audit;
 pub mod auth;
 pub mod autobiography;
@@ -57,6 +60,8 @@ use crate::{ApiError, AppState};
         (name = "jobs", description = "Background jobs"),
         (name = "metrics", description = "Versioned metric definitions"),
         (name = "knowledge", description = "The workspace's private knowledge base: documents and search"),
+        (name = "assistant", description = "The workspace's assistant: its profile, API keys, conversations and usage"),
+        (name = "admin", description = "Platform operators: workspaces for clients and their plans (paths under /api)"),
     )
 )]
 struct ApiDoc;
@@ -78,8 +83,17 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The auth routes, the other API routes, and their OpenAPI document (paths under `/api/v1`).
-pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
+/// The routers a [`router`] serves and their OpenAPI document.
+type Api = (
+    Router<AppState>,
+    Router<AppState>,
+    Router<AppState>,
+    utoipa::openapi::OpenApi,
+);
+
+/// The auth routes and the other routes under `/api/v1`, seed 002's routes under `/api`, and
+/// their OpenAPI document.
+pub fn api() -> Api {
     let auth = OpenApiRouter::new()
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
@@ -148,7 +162,10 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::get))
         .routes(routes!(jobs::cancel))
-        .routes(routes!(jobs::process));
+        .routes(routes!(jobs::process))
+        .routes(routes!(assistant::get, assistant::put))
+        .routes(routes!(api_keys::list, api_keys::create))
+        .routes(routes!(api_keys::revoke));
     // Files and documents travel whole in one request.
     let import_routes = OpenApiRouter::new()
         .routes(routes!(import::import_events))
@@ -162,7 +179,14 @@ pub fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
     doc.merge(rest_doc);
     let paths = prefix_paths(std::mem::take(&mut doc.paths), "/api/v1");
     doc.paths = paths;
-    (auth_router, rest_router, doc)
+    // Seed 002's own paths, under /api rather than /api/v1.
+    let (platform_router, mut platform_doc) = OpenApiRouter::new()
+        .routes(routes!(admin::list, admin::create))
+        .routes(routes!(admin::get, admin::update))
+        .split_for_parts();
+    platform_doc.paths = prefix_paths(std::mem::take(&mut platform_doc.paths), "/api");
+    doc.merge(platform_doc);
+    (auth_router, rest_router, platform_router, doc)
 }
 
 /// The published document: the generated one with [`openapi_rules`] applied to its JSON form
@@ -185,13 +209,13 @@ fn prefix_paths(paths: utoipa::openapi::Paths, prefix: &str) -> utoipa::openapi:
 
 /// The published OpenAPI document alone (for `wisdomos openapi`).
 pub fn openapi() -> serde_json::Value {
-    published(&api().2)
+    published(&api().3)
 }
 
 /// The whole router: API (with the per-IP limit on `/api/v1/auth/*` and the web sign-in and
 /// sign-up), docs, health and the web UI.
 pub fn router(state: AppState) -> Router {
-    let (auth_router, rest_router, doc) = api();
+    let (auth_router, rest_router, platform_router, doc) = api();
     let governor = GovernorConfigBuilder::default()
         .key_extractor(crate::client_ip::ClientIpKey::new(
             &state.config.trusted_proxies,
@@ -233,6 +257,7 @@ pub fn router(state: AppState) -> Router {
     let web = crate::web::pages(state.clone(), web_auth.merge(crate::web::router()));
     Router::new()
         .nest("/api/v1", auth_router.merge(rest_router))
+        .nest("/api", platform_router)
         .merge(docs::router(Arc::new(published(&doc)), &doc))
         .merge(health::router())
         .merge(web)

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod admin;
 pub mod demo;
 pub mod import;
 pub mod jobs;
@@ -40,6 +41,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Jobs(c) => jobs::run(c, &opened.db, &cli.data_dir).await,
         Command::Tenant(c) => tenant::run(c, &opened.db).await,
         Command::User(c) => user::run(c, &opened.db).await,
+        Command::Admin(c) => admin::run(c, &opened.db).await,
         Command::Openapi | Command::Models(_) => Ok(()),
     };
     let stopped = opened.shutdown().await;
