@@ -27,7 +27,11 @@ pub struct PrototypeCache(Mutex<HashMap<String, Vec<f32>>>);
 
 impl PrototypeCache {
     /// The embeddings of `texts`, embedding only those not yet known.
-    async fn embed(&self, engine: &Engine, texts: Vec<String>) -> Result<Vec<Vec<f32>>, AppError> {
+    pub(crate) async fn embed(
+        &self,
+        engine: &Engine,
+        texts: Vec<String>,
+    ) -> Result<Vec<Vec<f32>>, AppError> {
         let missing: Vec<String> = {
             let known = self.0.lock().map_err(|_| poisoned())?;
             // Two areas may share a text (a custom area named like a seeded one): once.

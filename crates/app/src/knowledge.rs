@@ -23,8 +23,6 @@ use crate::AppError;
 pub const TITLE_MAX: usize = 300;
 /// Largest document, in bytes as received.
 pub const DOCUMENT_MAX_BYTES: usize = 20 * 1024 * 1024;
-/// Largest knowledge base of one workspace, in bytes of its documents.
-pub const WORKSPACE_MAX_BYTES: i64 = 1024 * 1024 * 1024;
 /// The job that reads a document in.
 pub const INGEST_JOB: &str = "knowledge.ingest";
 /// The job that embeds passages read in while the server had no model.
@@ -90,17 +88,31 @@ pub struct Added {
     pub duplicate: bool,
 }
 
+/// `n` bytes for people: "10 GiB", "512 MiB", "900 KiB".
+fn human_bytes(n: i64) -> String {
+    const KIB: i64 = 1024;
+    match n {
+        n if n >= KIB * KIB * KIB && n % (KIB * KIB * KIB) == 0 => {
+            format!("{} GiB", n / (KIB * KIB * KIB))
+        }
+        n if n >= KIB * KIB => format!("{:.1} MiB", n as f64 / (KIB * KIB) as f64),
+        n => format!("{} KiB", (n + KIB - 1) / KIB),
+    }
+}
+
 /// Adds `k` as a `processing` document and queues its ingestion in the same transaction: the
 /// same bytes again answer the stored document. Errors: validation of `title` (1–300
 /// characters), `content` (1 byte to 20 MiB), `category`, the tag lists, `mediaType`;
 /// `unreadable_file` (naming `file` for an upload, else `content`) when the bytes are not what
 /// the media type says (not UTF-8 text, no PDF header, a zip without a Word document);
-/// `knowledge_full` (naming `content`) past 1 GiB per workspace. A new document records `audit`
-/// (retargeted to it, as `knowledge.document_added`) in the same transaction.
+/// `knowledge_full` (naming `content`) past `limit_bytes`, the plan's knowledge storage
+/// (`None`: unlimited). A new document records `audit` (retargeted to it, as
+/// `knowledge.document_added`) in the same transaction.
 pub async fn add(
     tx: &mut TenantTx,
     created_by: Uuid,
     k: &NewKnowledge,
+    limit_bytes: Option<i64>,
     audit: NewAuditEvent,
     now: DateTime<Utc>,
 ) -> Result<Added, AppError> {
@@ -163,13 +175,18 @@ pub async fn add(
         });
     }
     let size = k.content.len() as i64;
-    if knowledge::total_bytes(tx).await? + size > WORKSPACE_MAX_BYTES {
-        return Err(FieldError::new(
-            "content",
-            "knowledge_full",
-            "this workspace's knowledge base is full (1 GiB); delete documents to make room",
-        )
-        .into());
+    if let Some(limit) = limit_bytes {
+        if knowledge::total_bytes(tx).await? + size > limit {
+            return Err(FieldError::new(
+                "content",
+                "knowledge_full",
+                format!(
+                    "this document would take the knowledge base past its plan's {}; delete documents or change the plan",
+                    human_bytes(limit)
+                ),
+            )
+            .into());
+        }
     }
     let document = knowledge::create(
         tx,

@@ -182,6 +182,18 @@ pub async fn search(
     q: &SearchQuery,
     now: DateTime<Utc>,
 ) -> Result<Answer, AppError> {
+    search_embedded(tx, ke, q, None, now).await
+}
+
+/// [`search`] with the query's embedding already made (the assistant embeds a message once for
+/// its element and its search).
+pub async fn search_embedded(
+    tx: &mut TenantTx,
+    ke: &KnowledgeEngine,
+    q: &SearchQuery,
+    query_embedding: Option<Vec<f32>>,
+    now: DateTime<Utc>,
+) -> Result<Answer, AppError> {
     let v = validate(q)?;
     let st = repo::state(tx, &v.query).await?;
     let tenant = tx.tenant_id();
@@ -226,8 +238,11 @@ pub async fn search(
         wisdomos_db::jobs::enqueue(tx, &job, now).await?;
     }
     // The query is embedded on the blocking pool while BM25 ranks on this thread.
-    let embedding = match mode {
-        Mode::Lexical => None,
+    let embedding = match (mode, query_embedding) {
+        (Mode::Lexical, _) => None,
+        (_, Some(v)) => Some(tokio::spawn(async move {
+            Ok::<_, wisdomos_engine::EngineError>(v)
+        })),
         _ => {
             let (engine, query) = (ke.engine.clone(), v.query.clone());
             Some(tokio::spawn(async move { engine.embed_one(&query).await }))

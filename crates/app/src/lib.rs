@@ -17,14 +17,18 @@ pub mod dashboard;
 pub mod event_fields;
 pub mod events;
 pub mod export;
+pub mod generation;
 pub mod import;
 pub mod insights;
 pub mod knowledge;
 pub mod knowledge_search;
 pub mod members;
+pub mod oracle;
 pub mod password;
 pub mod patterns;
 pub mod platform;
+pub mod reading;
+pub mod usage;
 pub mod widgets;
 pub mod workspace;
 
@@ -55,6 +59,13 @@ pub enum AppError {
         message: String,
         details: serde_json::Value,
     },
+    /// A new conversation would pass the plan's monthly limit; 429 with `Retry-After` (seconds
+    /// to the next month in the workspace's time zone).
+    #[error("the plan's monthly conversation limit is reached")]
+    UsageLimit { retry_after_secs: u64 },
+    /// The language model failed after its retries; 502, logged.
+    #[error("the language model failed: {0}")]
+    Upstream(String),
     /// A failure that is ours (hashing, a task that died); logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),

@@ -67,6 +67,25 @@ fn dot(a: &[f32], b: &[f32]) -> f64 {
     a.iter().zip(b).map(|(x, y)| f64::from(x * y)).sum()
 }
 
+/// The mean of the two best cosines between `embedding` and `prototypes` (unit vectors); the
+/// best alone when there is one prototype, `f64::MIN` when there is none.
+pub fn best_two_mean(prototypes: &[Vec<f32>], embedding: &[f32]) -> f64 {
+    let (mut a, mut b) = (f64::MIN, f64::MIN);
+    for p in prototypes {
+        let c = dot(p, embedding);
+        if c > a {
+            (a, b) = (c, a);
+        } else if c > b {
+            b = c;
+        }
+    }
+    if b == f64::MIN {
+        a
+    } else {
+        (a + b) / 2.0
+    }
+}
+
 impl SemanticClassifier {
     /// `embeddings` holds, area after area, one unit vector per text of [`prototype_texts`].
     /// Returns `None` when their number does not match.
@@ -101,22 +120,7 @@ impl SemanticClassifier {
     pub fn similarities(&self, embedding: &[f32]) -> Vec<f64> {
         self.prototypes
             .iter()
-            .map(|protos| {
-                let (mut a, mut b) = (f64::MIN, f64::MIN);
-                for p in protos {
-                    let c = dot(p, embedding);
-                    if c > a {
-                        (a, b) = (c, a);
-                    } else if c > b {
-                        b = c;
-                    }
-                }
-                if b == f64::MIN {
-                    a
-                } else {
-                    (a + b) / 2.0
-                }
-            })
+            .map(|protos| best_two_mean(protos, embedding))
             .collect()
     }
 

@@ -25,6 +25,7 @@ pub mod patterns_meaning;
 pub mod phase;
 pub mod plan;
 pub mod prohibited;
+pub mod prompt;
 pub mod role;
 pub mod schedule;
 pub mod score;

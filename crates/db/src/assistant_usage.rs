@@ -37,6 +37,19 @@ pub async fn reserve_conversation(
     Ok(counted.is_some())
 }
 
+/// Gives back one conversation counted in the month starting `period` (its first answer
+/// failed).
+pub async fn release_conversation(tx: &mut TenantTx, period: NaiveDate) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE assistant_usage SET conversations = conversations - 1
+         WHERE period_start = $1 AND conversations > 0",
+    )
+    .bind(period)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
 /// Adds `messages` and `tokens` to the month starting `period`.
 pub async fn add(
     tx: &mut TenantTx,

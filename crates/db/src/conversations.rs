@@ -235,3 +235,24 @@ pub async fn list_for_member(
     .fetch_all(tx.conn())
     .await?)
 }
+
+/// Deletes conversation `id` of `party` if it holds no message yet (a conversation whose first
+/// answer failed). Errors: [`DbError::NotFound`] when there is no such empty conversation.
+pub async fn delete_empty(tx: &mut TenantTx, id: Uuid, party: &Party) -> Result<(), DbError> {
+    let (user, key, reference) = party_columns(party);
+    let done = sqlx::query(
+        "DELETE FROM conversations WHERE id = $1 AND message_count = 0
+           AND user_id IS NOT DISTINCT FROM $2 AND api_key_id IS NOT DISTINCT FROM $3
+           AND end_user_ref IS NOT DISTINCT FROM $4",
+    )
+    .bind(id)
+    .bind(user)
+    .bind(key)
+    .bind(reference)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}

@@ -146,6 +146,8 @@ pub struct Passage {
     pub position: i32,
     pub heading: Option<String>,
     pub text: String,
+    /// The document's elemental tags (seed 002 `elemental_tags`).
+    pub elemental_tags: Vec<String>,
 }
 
 /// The passages `ids` of ready documents, in no order (a chunk deleted since is left out).
@@ -161,21 +163,24 @@ pub async fn passages(tx: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<Passage>, D
     .fetch_all(tx.conn())
     .await?;
     let documents: Vec<Uuid> = chunks.iter().map(|c| c.1).collect();
-    let rows: Vec<(Uuid, String, String)> =
-        sqlx::query_as("SELECT id, title, status FROM knowledge_documents WHERE id = ANY($1)")
-            .bind(&documents)
-            .fetch_all(tx.conn())
-            .await?;
-    let titles: std::collections::HashMap<Uuid, String> = rows
+    let rows: Vec<(Uuid, String, String, Vec<String>)> = sqlx::query_as(
+        "SELECT id, title, status, elemental_tags FROM knowledge_documents WHERE id = ANY($1)",
+    )
+    .bind(&documents)
+    .fetch_all(tx.conn())
+    .await?;
+    let titles: std::collections::HashMap<Uuid, (String, Vec<String>)> = rows
         .into_iter()
-        .filter(|(_, _, status)| status == "ready")
-        .map(|(id, title, _)| (id, title))
+        .filter(|(_, _, status, _)| status == "ready")
+        .map(|(id, title, _, tags)| (id, (title, tags)))
         .collect();
     Ok(chunks
         .into_iter()
         .filter_map(|(chunk_id, document_id, position, heading, text)| {
+            let (title, tags) = titles.get(&document_id)?;
             Some(Passage {
-                title: titles.get(&document_id)?.clone(),
+                title: title.clone(),
+                elemental_tags: tags.clone(),
                 chunk_id,
                 document_id,
                 position,

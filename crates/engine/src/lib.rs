@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod extract;
 pub mod index;
+pub mod llm;
 pub mod minilm;
 pub mod model;
 #[doc(hidden)]

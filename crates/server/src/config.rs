@@ -39,6 +39,8 @@ pub struct ServerConfig {
     /// The semantic engine (its model, if loaded) and the knowledge-search indexes. Default: no
     /// model, so knowledge search ranks by words only.
     pub knowledge: wisdomos_app::knowledge::KnowledgeEngine,
+    /// Who writes the assistant's answers. Default: extractive (offline).
+    pub assistant: wisdomos_app::generation::Provider,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -69,6 +71,7 @@ impl ServerConfig {
             imports_per_tenant: 2,
             hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             knowledge: wisdomos_app::knowledge::KnowledgeEngine::default(),
+            assistant: wisdomos_app::generation::Provider::default(),
         }
     }
 }

@@ -71,6 +71,13 @@ pub enum ApiError {
     /// 429 `rate_limited` with `Retry-After` seconds.
     #[error("too many requests; slow down")]
     RateLimited { retry_after_secs: u64 },
+    /// 429 `usage_limit_exceeded` with `Retry-After` seconds to the next month: the plan's
+    /// monthly conversations are used up.
+    #[error("this workspace has used all the conversations its plan allows this month")]
+    UsageLimit { retry_after_secs: u64 },
+    /// 502 `assistant_unavailable`: the language model failed after its retries; logged.
+    #[error("the assistant's language model is not answering; try again shortly")]
+    Upstream(String),
     /// 422 with its own code, message and details (e.g. `invalid_file`, `import_rows_rejected`).
     #[error("{message}")]
     Unprocessable {
@@ -112,9 +119,35 @@ impl ApiError {
             ApiError::Conflict(code) => (StatusCode::CONFLICT, code),
             ApiError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, "account_locked"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::UsageLimit { .. } => (StatusCode::TOO_MANY_REQUESTS, "usage_limit_exceeded"),
+            ApiError::Upstream(_) => (StatusCode::BAD_GATEWAY, "assistant_unavailable"),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// The message a client is shown: never an internal cause (those are logged here).
+    pub fn public_message(&self) -> String {
+        match self {
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %cause, "internal error");
+                "something went wrong on our side; it has been logged".to_owned()
+            }
+            ApiError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "database unavailable");
+                self.to_string()
+            }
+            ApiError::Upstream(cause) => {
+                tracing::warn!(error = %cause, "language model failed");
+                self.to_string()
+            }
+            ApiError::Validation(errs) => match errs.0.as_slice() {
+                [one] => one.message.clone(),
+                _ => format!("{} fields are invalid", errs.0.len()),
+            },
+            ApiError::Conflict(code) => conflict_message(code).to_owned(),
+            other => other.to_string(),
         }
     }
 
@@ -150,6 +183,8 @@ impl From<AppError> for ApiError {
                 message,
                 details,
             },
+            AppError::UsageLimit { retry_after_secs } => ApiError::UsageLimit { retry_after_secs },
+            AppError::Upstream(cause) => ApiError::Upstream(cause),
             AppError::Internal(cause) => ApiError::Internal(cause),
         }
     }
@@ -177,33 +212,20 @@ impl IntoResponse for ApiError {
             ApiError::Locked { retry_after_secs } => {
                 json!({ "retryAfterSeconds": retry_after_secs })
             }
-            ApiError::RateLimited { retry_after_secs } => {
+            ApiError::RateLimited { retry_after_secs }
+            | ApiError::UsageLimit { retry_after_secs } => {
                 json!({ "retryAfterSeconds": retry_after_secs })
             }
             ApiError::Unprocessable { details, .. } => details.clone(),
             _ => serde_json::Value::Null,
         };
-        let message = match &self {
-            ApiError::Internal(cause) => {
-                tracing::error!(error = %cause, "internal error");
-                "something went wrong on our side; it has been logged".to_owned()
-            }
-            ApiError::Unavailable(cause) => {
-                tracing::warn!(error = %cause, "database unavailable");
-                self.to_string()
-            }
-            ApiError::Validation(errs) => match errs.0.as_slice() {
-                [one] => one.message.clone(),
-                _ => format!("{} fields are invalid", errs.0.len()),
-            },
-            ApiError::Conflict(code) => conflict_message(code).to_owned(),
-            other => other.to_string(),
-        };
+        let message = self.public_message();
         let body = json!({ "error": { "code": code, "message": message, "details": details } });
         let mut resp = (status, axum::Json(body)).into_response();
         let retry = match &self {
             ApiError::Locked { retry_after_secs } => Some(*retry_after_secs as u64),
-            ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            ApiError::RateLimited { retry_after_secs }
+            | ApiError::UsageLimit { retry_after_secs } => Some(*retry_after_secs),
             ApiError::Unavailable(_) => Some(1),
             _ => None,
         };

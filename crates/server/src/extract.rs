@@ -288,3 +288,49 @@ impl FromRequestParts<AppState> for PlatformAdmin {
         }
     }
 }
+
+/// A live API key of a live workspace (`Authorization: Bearer wos_…`, see
+/// `wisdomos_app::api_keys`): 401 for a missing, unknown or revoked key, 403 while the
+/// workspace is suspended. Reaches only that workspace's assistant.
+pub struct ApiKeyCtx {
+    pub key_id: Uuid,
+    pub tenant: Tenant,
+    pub scope: TenantScope,
+}
+
+impl FromRequestParts<AppState> for ApiKeyCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let key = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|h| {
+                h.strip_prefix("Bearer ")
+                    .or_else(|| h.strip_prefix("bearer "))
+            })
+            .ok_or(ApiError::Unauthorized)?;
+        let (key_id, tenant_id) =
+            wisdomos_app::api_keys::authenticate(&state.db, key.trim(), state.clock.now())
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
+        let tenant = wisdomos_db::tenants::get(state.db.app(), tenant_id).await?;
+        if tenant.status == TenantStatus::Suspended.as_str() {
+            return Err(ApiError::TenantSuspended);
+        }
+        if tenant.schema_version < migrate::target_version(migrate::TENANT) {
+            migrate::migrate_tenant(state.db.owner(), tenant.id, migrate::TENANT).await?;
+        }
+        tracing::Span::current().record("tenant_id", tracing::field::display(tenant.id));
+        let scope = wisdomos_db::tenants::operator_scope(&tenant);
+        Ok(ApiKeyCtx {
+            key_id,
+            tenant,
+            scope,
+        })
+    }
+}

@@ -4,17 +4,9 @@
 
 mod common;
 
-use common::{code, fields, Account, TestApp};
+use common::{code, fields, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-async fn make_operator(app: &TestApp, email: &str) -> Account {
-    let a = app.register(email).await;
-    wisdomos_app::platform::set_platform_admin(&app.tdb.db, email, true, chrono::Utc::now())
-        .await
-        .unwrap();
-    a
-}
 
 async fn put(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
     app.call(Method::PUT, path, Some(token), Some(body)).await
@@ -169,7 +161,7 @@ async fn api_keys_are_shown_once_stored_hashed_revocable_and_per_workspace() {
 #[tokio::test]
 async fn platform_operators_create_workspaces_with_plans_and_nobody_else_can() {
     let app = TestApp::spawn().await;
-    let op = make_operator(&app, "ops@example.org").await;
+    let op = app.operator("ops@example.org").await;
     let client = app.register("client@example.org").await;
     // Not an operator: 403; no session: 401.
     let (s, _) = app.get("/api/admin/tenants", &client.access).await;

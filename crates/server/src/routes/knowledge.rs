@@ -155,9 +155,12 @@ pub async fn add(
             media_type: req.media_type.unwrap_or_else(|| "text/plain".into()),
         }
     };
+    let limit = wisdomos_db::plans::get(st.db.app(), ctx.tenant.id)
+        .await?
+        .knowledge_bytes;
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let audit = ctx.audit_event("knowledge.document_added", serde_json::Value::Null);
-    let added = app::add(&mut tx, ctx.user_id, &k, audit, st.clock.now()).await?;
+    let added = app::add(&mut tx, ctx.user_id, &k, limit, audit, st.clock.now()).await?;
     tx.commit().await?;
     let status = if added.duplicate {
         StatusCode::OK

@@ -26,7 +26,9 @@ pub mod members;
 pub mod metrics;
 pub mod openapi_constraints;
 pub mod openapi_rules;
+pub mod oracle;
 pub mod tenants;
+pub mod usage;
 pub mod widgets;
 
 use std::sync::Arc;
@@ -165,7 +167,10 @@ pub fn api() -> Api {
         .routes(routes!(jobs::process))
         .routes(routes!(assistant::get, assistant::put))
         .routes(routes!(api_keys::list, api_keys::create))
-        .routes(routes!(api_keys::revoke));
+        .routes(routes!(api_keys::revoke))
+        .routes(routes!(usage::get))
+        .routes(routes!(oracle::ask))
+        .routes(routes!(oracle::feedback));
     // Files and documents travel whole in one request.
     let import_routes = OpenApiRouter::new()
         .routes(routes!(import::import_events))
@@ -183,6 +188,9 @@ pub fn api() -> Api {
     let (platform_router, mut platform_doc) = OpenApiRouter::new()
         .routes(routes!(admin::list, admin::create))
         .routes(routes!(admin::get, admin::update))
+        .routes(routes!(oracle::ask_by_slug))
+        .routes(routes!(oracle::feedback_by_key))
+        .routes(routes!(oracle::ask_by_domain))
         .split_for_parts();
     platform_doc.paths = prefix_paths(std::mem::take(&mut platform_doc.paths), "/api");
     doc.merge(platform_doc);

@@ -257,11 +257,14 @@ pub async fn upload(
             media_type: media_type.to_owned(),
             ..Default::default()
         };
+        let limit = wisdomos_db::plans::get(st.db.app(), web.ctx.tenant.id)
+            .await?
+            .knowledge_bytes;
         let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
         let audit = web
             .ctx
             .audit_event("knowledge.document_added", serde_json::Value::Null);
-        match app::add(&mut tx, web.ctx.user_id, &k, audit, st.clock.now()).await {
+        match app::add(&mut tx, web.ctx.user_id, &k, limit, audit, st.clock.now()).await {
             Ok(added) => {
                 tx.commit().await?;
                 if added.duplicate {

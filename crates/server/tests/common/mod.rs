@@ -222,6 +222,30 @@ impl TestApp {
         account(email, &v)
     }
 
+    /// Registers `email` and makes them a platform operator (as `wisdomos admin grant` does).
+    pub async fn operator(&self, email: &str) -> Account {
+        let a = self.register(email).await;
+        wisdomos_app::platform::set_platform_admin(&self.tdb.db, email, true, Utc::now())
+            .await
+            .unwrap();
+        a
+    }
+
+    /// As platform operator `op`, changes workspace `tenant`'s plan with `body`; the workspace
+    /// as operators see it.
+    pub async fn set_plan(&self, op: &Account, tenant: &str, body: Value) -> Value {
+        let (s, v) = self
+            .call(
+                Method::PUT,
+                &format!("/api/admin/tenants/{tenant}"),
+                Some(&op.access),
+                Some(body),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(self.tdb.db.owner())

@@ -71,6 +71,7 @@ pub async fn run(
     let cache_mb: usize = env_or("WISDOMOS_KNOWLEDGE_CACHE_MB", 512)?;
     config.knowledge =
         wisdomos_app::knowledge::KnowledgeEngine::new(engine, cache_mb * 1024 * 1024);
+    config.assistant = assistant_provider()?;
     let config_engine = config.knowledge.engine.clone();
     let state = AppState::new(db.clone(), config, Arc::new(SystemClock))
         .await
@@ -162,4 +163,34 @@ async fn keep_spares(db: Database, target: i64) {
         }
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
+}
+
+/// The assistant's provider: OpenAI-compatible chat completions when `WISDOMOS_LLM_URL` is set
+/// (with `WISDOMOS_LLM_MODEL`, optional `WISDOMOS_LLM_API_KEY`, `WISDOMOS_LLM_TIMEOUT_SECS`
+/// default 60, `WISDOMOS_LLM_RETRIES` default 2), else the offline extractive one.
+fn assistant_provider() -> anyhow::Result<wisdomos_app::generation::Provider> {
+    use wisdomos_app::generation::Provider;
+    let Some(url) = std::env::var("WISDOMOS_LLM_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        return Ok(Provider::Extractive);
+    };
+    let model = std::env::var("WISDOMOS_LLM_MODEL")
+        .ok()
+        .filter(|m| !m.is_empty())
+        .context("WISDOMOS_LLM_URL is set: set WISDOMOS_LLM_MODEL too")?;
+    let cfg = wisdomos_engine::llm::LlmConfig {
+        url,
+        api_key: std::env::var("WISDOMOS_LLM_API_KEY")
+            .ok()
+            .filter(|k| !k.is_empty()),
+        model,
+        timeout: std::time::Duration::from_secs(env_or("WISDOMOS_LLM_TIMEOUT_SECS", 60u64)?),
+        retries: env_or("WISDOMOS_LLM_RETRIES", 2u32)?,
+    };
+    tracing::info!(url = %cfg.url, model = %cfg.model, "assistant answers with an OpenAI-compatible model");
+    Ok(Provider::OpenAi(
+        wisdomos_engine::llm::LlmClient::new(cfg).map_err(|e| anyhow::anyhow!("{e}"))?,
+    ))
 }
