@@ -20,37 +20,46 @@ pub const TEXT_MAX: usize = 10_000;
 /// Most prototype embeddings the process keeps (about 1.5 KiB each).
 const PROTOTYPES_MAX: usize = 20_000;
 
-/// Embeddings of area prototype texts (names, descriptions, our examples) by text, shared by
-/// the process so a suggestion embeds only the text asked about.
+/// Embeddings of prototype texts (area names, descriptions and examples; element descriptions;
+/// prohibited topics) by text, shared by the process so a request embeds only its own text.
 #[derive(Debug, Default)]
-pub struct PrototypeCache(Mutex<HashMap<String, Vec<f32>>>);
+pub struct PrototypeCache {
+    known: Mutex<HashMap<String, Vec<f32>>>,
+    /// Held while missing texts are embedded, so requests arriving together embed them once.
+    filling: tokio::sync::Mutex<()>,
+}
 
 impl PrototypeCache {
+    fn missing(&self, texts: &[String]) -> Result<Vec<String>, AppError> {
+        let known = self.known.lock().map_err(|_| poisoned())?;
+        // Two areas may share a text (a custom area named like a seeded one): once.
+        let distinct: std::collections::BTreeSet<&String> =
+            texts.iter().filter(|t| !known.contains_key(*t)).collect();
+        Ok(distinct.into_iter().cloned().collect())
+    }
+
     /// The embeddings of `texts`, embedding only those not yet known.
     pub(crate) async fn embed(
         &self,
         engine: &Engine,
         texts: Vec<String>,
     ) -> Result<Vec<Vec<f32>>, AppError> {
-        let missing: Vec<String> = {
-            let known = self.0.lock().map_err(|_| poisoned())?;
-            // Two areas may share a text (a custom area named like a seeded one): once.
-            let distinct: std::collections::BTreeSet<&String> =
-                texts.iter().filter(|t| !known.contains_key(*t)).collect();
-            distinct.into_iter().cloned().collect()
-        };
-        if !missing.is_empty() {
-            let vectors = engine
-                .embed(missing.clone())
-                .await
-                .map_err(|e| AppError::Internal(format!("embedding area prototypes: {e}")))?;
-            let mut known = self.0.lock().map_err(|_| poisoned())?;
-            if known.len() + missing.len() > PROTOTYPES_MAX {
-                known.clear();
+        if !self.missing(&texts)?.is_empty() {
+            let _filling = self.filling.lock().await;
+            let missing = self.missing(&texts)?;
+            if !missing.is_empty() {
+                let vectors = engine
+                    .embed(missing.clone())
+                    .await
+                    .map_err(|e| AppError::Internal(format!("embedding prototypes: {e}")))?;
+                let mut known = self.known.lock().map_err(|_| poisoned())?;
+                if known.len() + missing.len() > PROTOTYPES_MAX {
+                    known.clear();
+                }
+                known.extend(missing.into_iter().zip(vectors));
             }
-            known.extend(missing.into_iter().zip(vectors));
         }
-        let known = self.0.lock().map_err(|_| poisoned())?;
+        let known = self.known.lock().map_err(|_| poisoned())?;
         texts
             .iter()
             .map(|t| known.get(t).cloned().ok_or_else(poisoned))

@@ -135,11 +135,25 @@ pub async fn ask(
     now: DateTime<Utc>,
 ) -> Result<Reply, AppError> {
     let (input, depth) = validate(a)?;
+    // Model work happens outside every transaction, so none stays open while requests queue
+    // for an inference session.
     let embedding = reading::embed(ke, &input).await?;
+    let similarity = match &embedding {
+        Some(v) => Some(reading::element_similarities(ke, v).await?),
+        None => None,
+    };
     let (month, retry_after_secs) = period(now, ws.tz);
-
     let mut tx = TenantTx::begin(ws.db, ws.scope).await?;
     let profile = assistant::profile(&mut tx).await?;
+    tx.commit().await?;
+    let topics = &profile.maia_personality.prohibited_topics;
+    let topic_sims = match &embedding {
+        Some(v) => Some(reading::topic_similarities(ke, v, topics).await?),
+        None => None,
+    };
+    let declined = prohibited::matched(&input, topics, topic_sims.as_deref()).map(str::to_owned);
+
+    let mut tx = TenantTx::begin(ws.db, ws.scope).await?;
     let (conversation, new) = match a.conversation_id {
         Some(id) => (conversations::get_for(&mut tx, id, party).await?, false),
         None => {
@@ -153,12 +167,6 @@ pub async fn ask(
         }
     };
     let history = conversations::recent_messages(&mut tx, conversation.id, HISTORY).await?;
-    let topics = &profile.maia_personality.prohibited_topics;
-    let topic_sims = match &embedding {
-        Some(v) => Some(reading::topic_similarities(ke, v, topics).await?),
-        None => None,
-    };
-    let declined = prohibited::matched(&input, topics, topic_sims.as_deref()).map(str::to_owned);
     let found = match declined {
         Some(_) => Vec::new(),
         None => {
@@ -183,10 +191,6 @@ pub async fn ask(
                 .filter_map(|t| Element::parse(t))
         })
         .collect();
-    let similarity = match &embedding {
-        Some(v) => Some(reading::element_similarities(ke, v).await?),
-        None => None,
-    };
     let element = element_detect::detect(
         &input,
         similarity,

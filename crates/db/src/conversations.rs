@@ -38,11 +38,25 @@ const COLUMNS: &str =
 /// Conversation `id` if it belongs to `party`. Errors: [`DbError::NotFound`] (someone else's
 /// conversation is not found either).
 pub async fn get_for(tx: &mut TenantTx, id: Uuid, party: &Party) -> Result<Conversation, DbError> {
+    fetch(tx, id, party, "FOR UPDATE").await
+}
+
+/// [`get_for`] without locking the conversation (to show it).
+pub async fn find_for(tx: &mut TenantTx, id: Uuid, party: &Party) -> Result<Conversation, DbError> {
+    fetch(tx, id, party, "").await
+}
+
+async fn fetch(
+    tx: &mut TenantTx,
+    id: Uuid,
+    party: &Party,
+    lock: &str,
+) -> Result<Conversation, DbError> {
     let (user, key, reference) = party_columns(party);
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM conversations WHERE id = $1
            AND user_id IS NOT DISTINCT FROM $2 AND api_key_id IS NOT DISTINCT FROM $3
-           AND end_user_ref IS NOT DISTINCT FROM $4 FOR UPDATE"
+           AND end_user_ref IS NOT DISTINCT FROM $4 {lock}"
     ))
     .bind(id)
     .bind(user)

@@ -85,3 +85,72 @@ document.addEventListener("submit", (e) => {
   };
   send(0);
 });
+
+// The assistant: the answer streamed in as it is written (server-sent events over fetch), then
+// the page shows the kept conversation. Without this the form posts and the page comes back.
+document.addEventListener("submit", async (e) => {
+  const form = e.target.closest("form[data-chat]");
+  if (!form || !window.fetch || !window.TextDecoder) return;
+  e.preventDefault();
+  const input = form.querySelector("textarea");
+  const list = document.querySelector("[data-testid=messages]");
+  const button = form.querySelector("button[type=submit]");
+  const text = input.value.trim();
+  if (!text) return;
+  const bubble = (who, body) => {
+    const li = document.createElement("li");
+    li.className = "message " + (who === "You" ? "mine" : "theirs");
+    const meta = document.createElement("p");
+    meta.className = "meta";
+    meta.textContent = who;
+    const b = document.createElement("div");
+    b.className = "bubble";
+    b.textContent = body;
+    li.append(meta, b);
+    list.append(li);
+    return b;
+  };
+  bubble("You", text);
+  const answer = bubble("Assistant", "…");
+  button.disabled = true;
+  let shown = "";
+  try {
+    const resp = await fetch("/assistant/stream", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(new FormData(form)),
+    });
+    if (!resp.ok || !resp.body) throw new Error("status " + resp.status);
+    const reader = resp.body.getReader();
+    const dec = new TextDecoder();
+    let buf = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += dec.decode(value, { stream: true });
+      let cut;
+      while ((cut = buf.indexOf("\n\n")) >= 0) {
+        const ev = buf.slice(0, cut);
+        buf = buf.slice(cut + 2);
+        const kind = (ev.match(/^event:\s*(.*)$/m) || [])[1];
+        const data = ev.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("");
+        if (!data) continue;
+        const v = JSON.parse(data);
+        if (kind === "delta") {
+          shown += v.text;
+          answer.textContent = shown;
+        } else if (kind === "done") {
+          location.href = "/assistant?c=" + v.conversationId + "#m-" + v.messageId;
+          return;
+        } else if (kind === "error") {
+          answer.textContent = v.message;
+          answer.parentElement.classList.add("failed");
+        }
+      }
+    }
+  } catch (err) {
+    form.submit();
+    return;
+  }
+  button.disabled = false;
+});

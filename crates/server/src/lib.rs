@@ -4,6 +4,7 @@
 //! A request flows one way: extractor (who, which tenant, which role) → handler (parse into
 //! domain types) → repository inside one transaction → response.
 
+pub mod asking;
 pub mod auth;
 pub mod client_ip;
 pub mod clock;

@@ -11,7 +11,8 @@
 //! 3. the match threshold: the best passage's cosine for Cranfield's queries against 225
 //!    off-topic sentences (ISEAR), and what each threshold keeps and turns away;
 //! 4. scale: the collection copied in SQL to each of `BENCH_KNOWLEDGE_SCALE` chunks (default
-//!    `10000,100000`), then search latency per mode and the process's memory.
+//!    `10000,100000`), then search latency per mode, the assistant's (`POST /oracle`,
+//!    extractive) and the process's memory.
 //!
 //! Run: `scripts/bench.sh knowledge`.
 
@@ -306,6 +307,36 @@ async fn main() {
                 ms(&times, 0.99)
             );
         }
+        // The assistant over the same workspace: extractive answers to Cranfield's queries,
+        // each a new conversation (the plan's limit lifted for the bench).
+        sqlx::query(
+            "UPDATE platform.tenants SET conversations_per_month = NULL WHERE id = $1::uuid",
+        )
+        .bind(&tenant)
+        .execute(tdb.db.owner())
+        .await
+        .unwrap();
+        let mut times = Vec::new();
+        for (q, _) in &judged {
+            let t = Instant::now();
+            let r = http
+                .post(format!("{base}/api/v1/oracle"))
+                .bearer_auth(&token)
+                .json(&json!({ "input": q }))
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success(), "{}", r.status());
+            r.bytes().await.unwrap();
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "  oracle: p50 {:.1} ms, p99 {:.1} ms (extractive, new conversation each, {} questions)",
+            ms(&times, 0.5),
+            ms(&times, 0.99),
+            times.len()
+        );
         if std::env::var("BENCH_EXPLAIN").is_ok() {
             let mut tx = tdb.db.owner().begin().await.unwrap();
             sqlx::query("SELECT set_config('app.tenant_id', $1, true)")

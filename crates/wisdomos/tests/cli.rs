@@ -630,6 +630,12 @@ async fn demo_builds_a_lived_in_year_and_import_reads_files() {
         tenant_count(&tdb, slug, "insights").await >= 5,
         "the demo's insights and at least one detected pattern"
     );
+    // The coaching practice beside it: its documents read in, its assistant configured.
+    assert!(out.contains("Northstar Coaching"), "{out}");
+    let practice = "northstar-coaching";
+    assert_eq!(tenant_count(&tdb, practice, "knowledge_documents").await, 4);
+    assert!(tenant_count(&tdb, practice, "knowledge_chunks").await >= 4);
+    assert_eq!(tenant_count(&tdb, practice, "assistant_profiles").await, 1);
     let (ok, _, err) = run(cmd(&["demo"]), None);
     assert!(!ok && err.contains("already has an account"), "{err}");
 

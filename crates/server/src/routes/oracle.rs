@@ -3,17 +3,15 @@
 //! custom domain, `POST /api/oracle`. JSON answers, or server-sent events with `stream: true`.
 
 use axum::extract::{Path, State};
-use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use futures::Stream;
 use serde::{Deserialize, Serialize};
-use tokio::sync::{mpsc, oneshot};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wisdomos_app::oracle::{self, Ask, Reply, Workspace};
+use wisdomos_app::oracle::{Ask, Reply};
 use wisdomos_db::conversations::Party;
 
+use crate::asking::{self, Target};
 use crate::extract::{ApiKeyCtx, TenantCtx, Write};
 use crate::json::ApiJson;
 use crate::{ApiError, AppState};
@@ -133,28 +131,6 @@ fn response(r: Reply, limit: Option<i64>) -> OracleResponse {
     }
 }
 
-/// What the answer is for: the workspace, its name, time zone and limit.
-struct Target {
-    scope: wisdomos_db::TenantScope,
-    name: String,
-    tz: chrono_tz::Tz,
-    limit: Option<i64>,
-}
-
-async fn target(
-    st: &AppState,
-    tenant: &wisdomos_db::tenants::Tenant,
-    scope: wisdomos_db::TenantScope,
-) -> Result<Target, ApiError> {
-    let plan = wisdomos_db::plans::get(st.db.app(), tenant.id).await?;
-    Ok(Target {
-        scope,
-        name: tenant.name.clone(),
-        tz: tenant.timezone.parse().unwrap_or(chrono_tz::UTC),
-        limit: plan.conversations_per_month,
-    })
-}
-
 /// Runs the oracle, as JSON or as a stream of server-sent events.
 async fn answer(
     st: AppState,
@@ -163,79 +139,13 @@ async fn answer(
     ask: Ask,
     stream: bool,
 ) -> Result<Response, ApiError> {
-    if !stream {
-        let ws = Workspace {
-            db: &st.db,
-            scope: &t.scope,
-            name: &t.name,
-            tz: t.tz,
-            conversations_per_month: t.limit,
-        };
-        let r = oracle::ask(
-            &ws,
-            &party,
-            &ask,
-            &st.config.knowledge,
-            &st.config.assistant,
-            None,
-            st.clock.now(),
-        )
-        .await?;
-        return Ok(Json(response(r, t.limit)).into_response());
+    if stream {
+        return Ok(asking::streamed(st, t, party, ask, |r, limit| {
+            serde_json::to_value(response(r, limit)).unwrap_or_default()
+        }));
     }
-    let (dtx, drx) = mpsc::channel::<String>(64);
-    let (done_tx, done_rx) = oneshot::channel();
-    tokio::spawn(async move {
-        let ws = Workspace {
-            db: &st.db,
-            scope: &t.scope,
-            name: &t.name,
-            tz: t.tz,
-            conversations_per_month: t.limit,
-        };
-        let r = oracle::ask(
-            &ws,
-            &party,
-            &ask,
-            &st.config.knowledge,
-            &st.config.assistant,
-            Some(dtx),
-            st.clock.now(),
-        )
-        .await;
-        let _ = done_tx.send(r.map(|r| response(r, t.limit)).map_err(ApiError::from));
-    });
-    Ok(Sse::new(events(drx, done_rx)).into_response())
-}
-
-type Done = oneshot::Receiver<Result<OracleResponse, ApiError>>;
-
-/// `delta` events while the answer is written, then `done` (or `error`).
-fn events(
-    drx: mpsc::Receiver<String>,
-    done: Done,
-) -> impl Stream<Item = Result<Event, std::convert::Infallible>> {
-    futures::stream::unfold((drx, Some(done)), |(mut drx, done)| async move {
-        if let Some(text) = drx.recv().await {
-            let ev = Event::default()
-                .event("delta")
-                .json_data(serde_json::json!({ "text": text }));
-            return Some((Ok(ev.unwrap_or_default()), (drx, done)));
-        }
-        let done = done?.await.ok()?;
-        let ev = match done {
-            Ok(r) => Event::default().event("done").json_data(r),
-            Err(e) => {
-                let (status, code) = e.status_and_code();
-                Event::default()
-                    .event("error")
-                    .json_data(serde_json::json!({
-                        "code": code, "status": status.as_u16(), "message": e.public_message()
-                    }))
-            }
-        };
-        Some((Ok(ev.unwrap_or_default()), (drx, None)))
-    })
+    let r = asking::once(&st, &t, &party, &ask).await?;
+    Ok(Json(response(r, t.limit)).into_response())
 }
 
 /// Asks the workspace's assistant (MEMBER and above).
@@ -249,7 +159,7 @@ pub async fn ask(
     ctx: TenantCtx<Write>,
     ApiJson(req): ApiJson<OracleRequest>,
 ) -> Result<Response, ApiError> {
-    let t = target(&st, &ctx.tenant, ctx.scope.clone()).await?;
+    let t = Target::of(&st, &ctx.tenant, ctx.scope.clone()).await?;
     let ask = Ask {
         input: req.input,
         conversation_id: req.conversation_id,
@@ -262,7 +172,7 @@ pub async fn ask(
 async fn by_key(st: AppState, key: ApiKeyCtx, req: KeyOracleRequest) -> Result<Response, ApiError> {
     let reference = wisdomos_core::validation::bounded_text("userId", &req.user_id, 1, 200)
         .map_err(ApiError::field)?;
-    let t = target(&st, &key.tenant, key.scope.clone()).await?;
+    let t = Target::of(&st, &key.tenant, key.scope.clone()).await?;
     let ask = Ask {
         input: req.input,
         conversation_id: req.conversation_id,

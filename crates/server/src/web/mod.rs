@@ -8,8 +8,12 @@
 
 pub mod account;
 pub mod areas;
+pub mod assistant;
+pub mod assistant_settings;
+pub mod assistant_usage;
 pub mod auth;
 pub mod autobiography;
+pub mod bars;
 pub mod boundaries;
 pub mod browser_errors;
 pub mod chart;
@@ -130,6 +134,22 @@ pub fn router() -> Router<AppState> {
         .route("/settings/widgets/{id}", post(layout::change_widget))
         .route("/settings/jobs/process", post(settings::process_jobs))
         .route("/knowledge/{id}/delete", post(knowledge::delete))
+        .route("/assistant", get(assistant::page).post(assistant::ask))
+        .route("/assistant/stream", post(assistant::stream))
+        .route(
+            "/assistant/messages/{id}/feedback",
+            post(assistant::feedback),
+        )
+        .route(
+            "/assistant/settings",
+            get(assistant_settings::page).post(assistant_settings::save),
+        )
+        .route("/assistant/keys", post(assistant_settings::create_key))
+        .route(
+            "/assistant/keys/{id}/revoke",
+            post(assistant_settings::revoke_key),
+        )
+        .route("/assistant/usage", get(assistant_usage::page))
         .merge(
             // Several documents of up to 20 MiB each in one form when the page's script is off.
             Router::new()

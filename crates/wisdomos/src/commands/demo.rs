@@ -91,7 +91,7 @@ pub async fn run(args: DemoArgs, db: &Database, data_dir: &std::path::Path) -> a
         first_name: Some("Demo"),
         last_name: Some("User"),
     };
-    let (_, tenant) = provision::register(
+    let (account, tenant) = provision::register(
         db,
         &user,
         &NewTenant {
@@ -115,6 +115,7 @@ pub async fn run(args: DemoArgs, db: &Database, data_dir: &std::path::Path) -> a
         }
         None => shifted_journal(now)?,
     };
+    let ke = knowledge_engine(data_dir).await?;
     let report = import::run(
         import::Workspace {
             db,
@@ -123,7 +124,7 @@ pub async fn run(args: DemoArgs, db: &Database, data_dir: &std::path::Path) -> a
         },
         &bytes,
         &ImportOptions::default(),
-        &knowledge_engine(data_dir).await?,
+        &ke,
         now,
         &|_, _| {},
     )
@@ -369,10 +370,15 @@ pub async fn run(args: DemoArgs, db: &Database, data_dir: &std::path::Path) -> a
         wisdomos_jobs::WorkerConfig::default(),
     );
     worker.run_due(Some(tenant.id)).await?;
+    let practice = super::demo_practice::create(db, account.id, tz.name(), &ke, now).await?;
 
     println!(
         "Demo workspace \"{}\" ({}) is ready: {} events imported, {} rejected.",
         tenant.name, tenant.slug, report.accepted, report.rejected
+    );
+    println!(
+        "A second workspace, \"{}\", is a coaching practice with a knowledge base and its assistant: switch to it in the header and open Assistant.",
+        practice.name
     );
     // `serve`'s address, as it would read it.
     let listen = std::env::var("WISDOMOS_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod demo;
+pub mod demo_practice;
 pub mod import;
 pub mod jobs;
 pub mod migrate;
