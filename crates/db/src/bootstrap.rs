@@ -80,10 +80,13 @@ impl Database {
         seal_audit_log(&admin).await?;
         let app = pool(cfg, APP_ROLE).await?;
         let worker = pool(cfg, WORKER_ROLE).await?;
+        // Half the pool size per workspace: a workspace's requests mostly queue on its own rows
+        // (its usage, its index), and many workspaces busy at once must stay inside
+        // PostgreSQL's max_connections.
         let tenants = Arc::new(TenantPools::new(
             cfg.admin.clone(),
             &cfg.role_password,
-            cfg.max_connections,
+            (cfg.max_connections / 2).max(2),
             cfg.max_connections.saturating_mul(2),
             cfg.acquire_timeout,
         ));

@@ -34,6 +34,8 @@ pub(crate) struct TenantPools {
     budget: u32,
     acquire_timeout: Duration,
     pools: Mutex<HashMap<Uuid, (PgPool, Instant)>>,
+    /// One permit per tenant connection in use, `budget` in all.
+    in_use: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for TenantPools {
@@ -63,6 +65,19 @@ impl TenantPools {
             budget: budget.max(1),
             acquire_timeout,
             pools: Mutex::new(HashMap::new()),
+            in_use: std::sync::Arc::new(tokio::sync::Semaphore::new(budget.max(1) as usize)),
+        }
+    }
+
+    /// A permit to use one tenant connection, waiting at most the acquire timeout for one of
+    /// the budget's to be returned. Errors: [`crate::DbError::Unavailable`] after the wait.
+    pub(crate) async fn admit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, crate::DbError> {
+        match tokio::time::timeout(self.acquire_timeout, self.in_use.clone().acquire_owned()).await
+        {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(crate::DbError::Unavailable(
+                "every tenant connection of the budget is in use".into(),
+            )),
         }
     }
 

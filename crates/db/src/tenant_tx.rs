@@ -35,6 +35,8 @@ impl TenantScope {
 pub struct TenantTx {
     tx: Transaction<'static, Postgres>,
     tenant_id: Uuid,
+    /// Held until the transaction ends: its share of the tenant connection budget.
+    _admitted: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl TenantTx {
@@ -49,6 +51,7 @@ impl TenantTx {
             "BEGIN; SET LOCAL search_path = {schema}; SELECT set_config('app.tenant_id', '{}', true);",
             scope.tenant_id
         );
+        let admitted = db.tenant_pools().admit().await?;
         let pool = db.tenant_pools().pool(scope.tenant_id, schema);
         let tx = match pool.begin_with(sql.clone()).await {
             Err(e) if crate::tenant_pools::login_refused(&e) => {
@@ -60,6 +63,7 @@ impl TenantTx {
         Ok(Self {
             tx,
             tenant_id: scope.tenant_id,
+            _admitted: admitted,
         })
     }
 
