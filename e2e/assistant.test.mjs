@@ -27,7 +27,7 @@ test("the practice's assistant answers from its documents, streamed, with source
   const streamed = page.waitForResponse((r) => r.url().endsWith("/assistant/stream"));
   await page.getByRole("button", { name: "Send" }).click();
   assert.equal((await streamed).status(), 200, "the answer came as a stream");
-  await page.waitForURL(/\/assistant\?c=/);
+  await page.waitForURL(/\/assistant\?c=.*&m=/);
   const answer = page.locator(".message.theirs").last();
   assert.match(await answer.locator(".bubble").innerText(), /twelve weeks/);
   assert.match(await answer.getByTestId("reading").innerText(), /^Read as (fire|water|earth|air|aether)/);
@@ -35,14 +35,13 @@ test("the practice's assistant answers from its documents, streamed, with source
   assert.match(await source.locator("summary").innerText(), /Our programmes/);
   await source.locator("summary").click();
   assert.match(await source.locator(".snippet").innerText(), /programme/i);
-  await answer.getByRole("button", { name: "Helpful" }).click();
-  await page.waitForURL(/\/assistant\?c=/);
-  assert.equal(await page.locator(".message.theirs").last().getByRole("button", { name: "Helpful" }).getAttribute("aria-pressed"), "true");
+  await answer.getByRole("button", { name: "👍 Helpful", exact: true }).click();
+  await page.waitForURL((u) => u.pathname === "/assistant" && !u.search.includes("&m="));
+  assert.equal(await page.locator(".message.theirs").last().getByRole("button", { name: "👍 Helpful", exact: true }).getAttribute("aria-pressed"), "true");
   // A follow-up in the same conversation, and a topic the practice declines.
   await page.getByLabel("Your message").fill("Can you give me medical advice about my sleeping pills?");
   await page.getByRole("button", { name: "Send" }).click();
-  await page.locator(".message.theirs").nth(1).waitFor();
-  await page.waitForURL(/#m-/);
+  await page.waitForURL(/&m=/);
   assert.match(await page.locator(".message.theirs").last().locator(".bubble").innerText(), /can't help with medical advice/);
   await shoot(page, "assistant-desktop");
   await checkAccessible(page, "/assistant (conversation)");

@@ -140,7 +140,8 @@ document.addEventListener("submit", async (e) => {
           shown += v.text;
           answer.textContent = shown;
         } else if (kind === "done") {
-          location.href = "/assistant?c=" + v.conversationId + "#m-" + v.messageId;
+          // A new query each time, so the browser loads the page rather than only scrolling.
+          location.href = "/assistant?c=" + v.conversationId + "&m=" + v.messageId + "#m-" + v.messageId;
           return;
         } else if (kind === "error") {
           answer.textContent = v.message;
