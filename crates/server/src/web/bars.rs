@@ -29,7 +29,9 @@ pub fn per_day(days: &[(NaiveDate, i64)], label: &str) -> Option<String> {
         r#"<svg class="trend bars" viewBox="0 0 {W} {H}" role="img" aria-labelledby="{id}"><title id="{id}">{}</title>"#,
         escape(label)
     );
-    for tick in [0.0, max / 2.0, max] {
+    let mut ticks = vec![0.0, (max / 2.0).round(), max];
+    ticks.dedup();
+    for tick in ticks {
         let y = TOP + plot_h * (1.0 - tick / max);
         let _ = write!(
             svg,
@@ -76,5 +78,17 @@ mod tests {
         assert_eq!(svg.matches("<rect class=\"bar\"").count(), 3);
         assert!(svg.contains("2 Dec: 4"));
         assert!(per_day(&[], "x").is_none());
+        // One conversation in all: the axis reads 0 and 1, once each.
+        let one = per_day(&[(d(1), 0), (d(2), 1)], "x").unwrap();
+        assert_eq!(
+            one.matches(r#"text-anchor="end">1</text>"#).count(),
+            1,
+            "{one}"
+        );
+        assert_eq!(
+            one.matches(r#"text-anchor="end">0</text>"#).count(),
+            1,
+            "{one}"
+        );
     }
 }

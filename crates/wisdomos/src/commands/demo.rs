@@ -370,7 +370,10 @@ pub async fn run(args: DemoArgs, db: &Database, data_dir: &std::path::Path) -> a
         wisdomos_jobs::WorkerConfig::default(),
     );
     worker.run_due(Some(tenant.id)).await?;
-    let practice = super::demo_practice::create(db, account.id, tz.name(), &ke, now).await?;
+    // A moment later, so that signing in without choosing lands in the year, the oldest.
+    let practice =
+        super::demo_practice::create(db, account.id, tz.name(), &ke, now + Duration::seconds(1))
+            .await?;
 
     println!(
         "Demo workspace \"{}\" ({}) is ready: {} events imported, {} rejected.",
