@@ -20,6 +20,7 @@ pub mod import;
 pub mod jobs;
 pub mod life_area;
 pub mod metrics;
+pub mod participant;
 pub mod pattern_description;
 pub mod patterns;
 pub mod patterns_meaning;

@@ -127,6 +127,11 @@ pub const TENANT: &[Migration] = &[
         name: "assistant",
         sql: include_str!("../migrations/tenant/0008_assistant.sql"),
     },
+    Migration {
+        version: 9,
+        name: "operator_console",
+        sql: include_str!("../migrations/tenant/0009_operator_console.sql"),
+    },
 ];
 
 /// The version a migration list brings a schema to.
