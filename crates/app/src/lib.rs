@@ -24,6 +24,7 @@ pub mod knowledge;
 pub mod knowledge_search;
 pub mod members;
 pub mod oracle;
+pub mod participants;
 pub mod password;
 pub mod patterns;
 pub mod platform;

@@ -36,6 +36,8 @@ pub enum Permission {
     ManageKnowledge,
     /// Set the assistant's profile and manage the workspace's API keys.
     ManageAssistant,
+    /// Change the operator console's participants, relationships and interventions.
+    ManageConsole,
 }
 
 impl Role {
@@ -77,7 +79,8 @@ impl Role {
             | Permission::ReadAudit
             | Permission::RunJobs
             | Permission::ManageKnowledge
-            | Permission::ManageAssistant => Role::Admin,
+            | Permission::ManageAssistant
+            | Permission::ManageConsole => Role::Admin,
             Permission::ManageLifecycle => Role::Owner,
         };
         self.rank() >= min.rank()

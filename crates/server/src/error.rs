@@ -245,6 +245,8 @@ fn conflict_message(code: &str) -> &'static str {
         "last_owner" => "a workspace must keep at least one OWNER",
         "no_workspace" => "this account belongs to no workspace; ask to be added to one",
         "domain_taken" => "another workspace already answers on this domain",
+        "participant_email_taken" => "another participant of this organisation has this e-mail",
+        "relationship_exists" => "these participants already have a relationship of this type",
         "too_many_keys" => "this workspace holds the most API keys it may; revoke one first",
         _ => "the request conflicts with the current state",
     }

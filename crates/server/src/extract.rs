@@ -129,11 +129,15 @@ need!(/// Add, change and delete knowledge documents (ADMIN and above).
     ManageKnowledge, Permission::ManageKnowledge, false);
 need!(/// Set the assistant's profile and manage API keys (ADMIN and above).
     ManageAssistant, Permission::ManageAssistant, false);
+need!(/// Change the operator console's participants, relationships and interventions (ADMIN
+    /// and above).
+    ManageConsole, Permission::ManageConsole, false);
 need!(/// See the tenant exists (every role), also while suspended.
     SeeTenant, Permission::ReadData, true);
 
-/// The tenant of a request and the caller's standing in it. The tenant is the `{tenantId}`
-/// path parameter when the route has one, else the access token's `tid`; never the body.
+/// The tenant of a request and the caller's standing in it. The tenant is the `{tenantId}` (or
+/// seed 003's `{orgId}`) path parameter when the route has one, else the access token's `tid`;
+/// never the body.
 pub struct TenantCtx<N: Need> {
     pub user_id: Uuid,
     pub role: Role,
@@ -155,7 +159,7 @@ impl<N: Need> FromRequestParts<AppState> for TenantCtx<N> {
             .ok()
             .and_then(|p| {
                 p.iter()
-                    .find(|(k, _)| *k == "tenantId")
+                    .find(|(k, _)| *k == "tenantId" || *k == "orgId")
                     .map(|(_, v)| v.to_owned())
             });
         let tenant_id = match &from_path {

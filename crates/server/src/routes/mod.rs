@@ -27,6 +27,7 @@ pub mod metrics;
 pub mod openapi_constraints;
 pub mod openapi_rules;
 pub mod oracle;
+pub mod participants;
 pub mod tenants;
 pub mod usage;
 pub mod widgets;
@@ -63,6 +64,7 @@ use crate::{ApiError, AppState};
         (name = "metrics", description = "Versioned metric definitions"),
         (name = "knowledge", description = "The workspace's private knowledge base: documents and search"),
         (name = "assistant", description = "The workspace's assistant: its profile, API keys, conversations and usage"),
+        (name = "console", description = "The operator console (seed 003): participants and relationships of the organisation (the workspace)"),
         (name = "admin", description = "Platform operators: workspaces for clients and their plans (paths under /api)"),
     )
 )]
@@ -170,7 +172,11 @@ pub fn api() -> Api {
         .routes(routes!(api_keys::revoke))
         .routes(routes!(usage::get))
         .routes(routes!(oracle::ask))
-        .routes(routes!(oracle::feedback));
+        .routes(routes!(oracle::feedback))
+        .routes(routes!(participants::create))
+        .routes(routes!(participants::get))
+        .routes(routes!(participants::relate))
+        .routes(routes!(participants::unrelate));
     // Files and documents travel whole in one request.
     let import_routes = OpenApiRouter::new()
         .routes(routes!(import::import_events))

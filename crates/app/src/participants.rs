@@ -1,0 +1,219 @@
+//! The operator console's participants and relationships (issue 14, seed 003): created and
+//! read with an audit row in the same transaction — a read that cannot be audited is not
+//! served, since the whole transaction fails with it.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+use wisdomos_core::participant::{
+    confidence, engagement_state, EngagementInput, LifecycleStage, ParticipantRole,
+    RelationshipType,
+};
+use wisdomos_core::segments::EngagementThresholds;
+use wisdomos_core::validation::bounded_text;
+use wisdomos_core::{account::Email, FieldError, ValidationErrors};
+use wisdomos_db::audit::{record_in_tenant, NewAuditEvent};
+use wisdomos_db::participants::{self, Fields, Participant};
+use wisdomos_db::relationships::{self, Relationship};
+use wisdomos_db::TenantTx;
+
+use crate::AppError;
+
+/// A participant as sent.
+#[derive(Debug, Default, Clone)]
+pub struct NewParticipant {
+    pub email: Option<String>,
+    pub display_name: String,
+    /// Default `member`.
+    pub role: Option<String>,
+    /// Default `manual`; 1–40 characters.
+    pub origin: Option<String>,
+    /// Default `active`.
+    pub lifecycle_stage: Option<String>,
+    pub last_activity_at: Option<DateTime<Utc>>,
+}
+
+/// Creates a participant; `audit` is the caller's `participant.created` event. Errors:
+/// validation (`displayName` 1–120, `email`, `role`, `origin`, `lifecycleStage`,
+/// `lastActivityAt` not in the future); conflict `participant_email_taken`.
+pub async fn create(
+    tx: &mut TenantTx,
+    p: &NewParticipant,
+    mut audit: NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<Participant, AppError> {
+    let mut errs = ValidationErrors::default();
+    let name = errs.check(bounded_text("displayName", &p.display_name, 1, 120));
+    let email = errs.optional(
+        p.email
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| Email::parse("email", e)),
+    );
+    let role = errs.check(ParticipantRole::parse(
+        "role",
+        p.role.as_deref().unwrap_or("member"),
+    ));
+    let origin = errs.check(bounded_text(
+        "origin",
+        p.origin.as_deref().unwrap_or("manual"),
+        1,
+        40,
+    ));
+    let stage = errs.check(LifecycleStage::parse(
+        "lifecycleStage",
+        p.lifecycle_stage.as_deref().unwrap_or("active"),
+    ));
+    if p.last_activity_at.is_some_and(|t| t > now) {
+        errs.0.push(FieldError::new(
+            "lastActivityAt",
+            "too_far_in_future",
+            "lastActivityAt must not be in the future",
+        ));
+    }
+    errs.finish()?;
+    let (Some(name), Some(role), Some(origin), Some(stage)) = (name, role, origin, stage) else {
+        return Err(AppError::Internal(
+            "validation passed without values".into(),
+        ));
+    };
+    let state = engagement_state(
+        EngagementInput {
+            created_at: now,
+            last_activity_at: p.last_activity_at,
+            previous: None,
+            relationships: 0,
+            archived: false,
+        },
+        now,
+        EngagementThresholds::default(),
+    );
+    let state = serde_json::to_value(state)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "new".into());
+    let created = participants::create(
+        tx,
+        &Fields {
+            email: email.as_ref().map(|e| e.as_str()),
+            display_name: &name,
+            role: role.as_str(),
+            origin: &origin,
+            lifecycle_stage: stage.as_str(),
+            last_activity_at: p.last_activity_at,
+            is_system: role == ParticipantRole::System,
+            engagement_state: &state,
+        },
+        now,
+    )
+    .await?;
+    audit.target_type = Some("participant");
+    audit.target_id = Some(created.id.to_string());
+    audit.metadata = serde_json::json!({ "role": role.as_str(), "lifecycleStage": stage.as_str() });
+    record_in_tenant(tx, &audit, now).await?;
+    Ok(created)
+}
+
+/// A participant with their relationships, as the console shows them.
+#[derive(Debug, Clone)]
+pub struct ParticipantView {
+    pub participant: Participant,
+    pub relationships: Vec<Relationship>,
+}
+
+/// Participant `id` with their relationships; the view is audited with `audit`
+/// (`participant.viewed`) in the same transaction. Errors: not found.
+pub async fn view(
+    tx: &mut TenantTx,
+    id: Uuid,
+    mut audit: NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<ParticipantView, AppError> {
+    let participant = participants::get(tx, id).await?;
+    let relationships = relationships::of(tx, id).await?;
+    audit.target_type = Some("participant");
+    audit.target_id = Some(id.to_string());
+    record_in_tenant(tx, &audit, now).await?;
+    Ok(ParticipantView {
+        participant,
+        relationships,
+    })
+}
+
+/// A relationship as sent.
+#[derive(Debug, Clone)]
+pub struct NewRelationship {
+    pub from: Uuid,
+    pub to: Uuid,
+    pub kind: String,
+    /// 0–1, default 1.
+    pub confidence: Option<f64>,
+    /// Default `manual`.
+    pub source: Option<String>,
+}
+
+/// Creates a relationship; `audit` is the caller's `relationship.created` event. Errors:
+/// validation (`type`, `confidenceScore` 0–1, `toParticipantId` equal to the from: `self_loop`,
+/// `source`); `unknown_participant` naming the id that is not this organisation's; conflict
+/// `relationship_exists`.
+pub async fn relate(
+    tx: &mut TenantTx,
+    r: &NewRelationship,
+    mut audit: NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<Relationship, AppError> {
+    let mut errs = ValidationErrors::default();
+    let kind = errs.check(RelationshipType::parse("type", &r.kind));
+    let conf = errs.check(confidence("confidenceScore", r.confidence.unwrap_or(1.0)));
+    let source = errs.check(bounded_text(
+        "source",
+        r.source.as_deref().unwrap_or("manual"),
+        1,
+        40,
+    ));
+    if r.from == r.to {
+        errs.0.push(FieldError::new(
+            "toParticipantId",
+            "self_loop",
+            "a participant cannot be related to themself",
+        ));
+    }
+    errs.finish()?;
+    let (Some(kind), Some(conf), Some(source)) = (kind, conf, source) else {
+        return Err(AppError::Internal(
+            "validation passed without values".into(),
+        ));
+    };
+    for (field, id) in [("fromParticipantId", r.from), ("toParticipantId", r.to)] {
+        if wisdomos_db::found(participants::get(tx, id).await)?.is_none() {
+            return Err(FieldError::new(
+                field,
+                "unknown_participant",
+                format!("{field} names no participant of this organisation"),
+            )
+            .into());
+        }
+    }
+    let created =
+        relationships::create(tx, r.from, r.to, kind.as_str(), &source, conf, now).await?;
+    audit.target_type = Some("relationship");
+    audit.target_id = Some(created.id.to_string());
+    audit.metadata = serde_json::json!({ "type": kind.as_str(), "from": r.from, "to": r.to });
+    record_in_tenant(tx, &audit, now).await?;
+    Ok(created)
+}
+
+/// Deletes relationship `id`; `audit` is the caller's `relationship.deleted` event. Errors:
+/// not found.
+pub async fn unrelate(
+    tx: &mut TenantTx,
+    id: Uuid,
+    mut audit: NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<Relationship, AppError> {
+    let gone = relationships::delete(tx, id).await?;
+    audit.target_type = Some("relationship");
+    audit.target_id = Some(id.to_string());
+    audit.metadata = serde_json::json!({ "type": gone.kind, "from": gone.from_participant_id, "to": gone.to_participant_id });
+    record_in_tenant(tx, &audit, now).await?;
+    Ok(gone)
+}

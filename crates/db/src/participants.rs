@@ -1,0 +1,125 @@
+//! An organisation's participants (seed 003 `participants`), through its [`TenantTx`].
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::{DbError, TenantTx};
+
+/// A stored participant.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Participant {
+    pub id: Uuid,
+    pub email: Option<String>,
+    pub display_name: String,
+    pub role: String,
+    pub origin: String,
+    pub lifecycle_stage: String,
+    pub last_activity_at: Option<DateTime<Utc>>,
+    pub is_system: bool,
+    pub user_id: Option<Uuid>,
+    pub engagement_state: String,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str =
+    "id, email, display_name, role, origin, lifecycle_stage, last_activity_at, is_system, \
+     user_id, engagement_state, archived_at, created_at, updated_at";
+
+/// The fields of a participant as written.
+#[derive(Debug, Clone)]
+pub struct Fields<'a> {
+    pub email: Option<&'a str>,
+    pub display_name: &'a str,
+    pub role: &'a str,
+    pub origin: &'a str,
+    pub lifecycle_stage: &'a str,
+    pub last_activity_at: Option<DateTime<Utc>>,
+    pub is_system: bool,
+    pub engagement_state: &'a str,
+}
+
+/// Inserts a participant. Errors: [`DbError::Conflict`]`("participant_email_taken")` when another
+/// participant of the organisation has the e-mail.
+pub async fn create(
+    tx: &mut TenantTx,
+    f: &Fields<'_>,
+    now: DateTime<Utc>,
+) -> Result<Participant, DbError> {
+    sqlx::query_as(&format!(
+        "INSERT INTO participants (id, email, display_name, role, origin, lifecycle_stage, last_activity_at,
+             is_system, engagement_state, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {COLUMNS}"
+    ))
+    .bind(Uuid::new_v4())
+    .bind(f.email)
+    .bind(f.display_name)
+    .bind(f.role)
+    .bind(f.origin)
+    .bind(f.lifecycle_stage)
+    .bind(f.last_activity_at)
+    .bind(f.is_system)
+    .bind(f.engagement_state)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await
+    .map_err(email_conflict)
+}
+
+fn email_conflict(e: sqlx::Error) -> DbError {
+    if e.as_database_error().and_then(|d| d.constraint()) == Some("participants_email_key") {
+        DbError::Conflict("participant_email_taken")
+    } else {
+        e.into()
+    }
+}
+
+/// One participant. Errors: [`DbError::NotFound`].
+pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Participant, DbError> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM participants WHERE id = $1"))
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?,
+    )
+}
+
+/// Every participant, archived ones included, by name.
+pub async fn all(tx: &mut TenantTx) -> Result<Vec<Participant>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM participants ORDER BY display_name, id"
+    ))
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// Saves every field of `p` (as changed by the caller). Errors: [`DbError::NotFound`];
+/// `participant_email_taken`.
+pub async fn save(
+    tx: &mut TenantTx,
+    p: &Participant,
+    now: DateTime<Utc>,
+) -> Result<Participant, DbError> {
+    sqlx::query_as(&format!(
+        "UPDATE participants SET email = $2, display_name = $3, role = $4, origin = $5, lifecycle_stage = $6,
+             last_activity_at = $7, engagement_state = $8, archived_at = $9, updated_at = $10
+         WHERE id = $1 RETURNING {COLUMNS}"
+    ))
+    .bind(p.id)
+    .bind(&p.email)
+    .bind(&p.display_name)
+    .bind(&p.role)
+    .bind(&p.origin)
+    .bind(&p.lifecycle_stage)
+    .bind(p.last_activity_at)
+    .bind(&p.engagement_state)
+    .bind(p.archived_at)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::RowNotFound => DbError::NotFound,
+        other => email_conflict(other),
+    })
+}

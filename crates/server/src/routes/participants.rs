@@ -1,0 +1,210 @@
+//! Seed 003's operator console under `/orgs/{orgId}/`: participants and relationships. The org is
+//! the workspace; `orgId` is checked against the caller's memberships like every tenant id (a
+//! non-member gets 404). Every read is audited in its own transaction; writes need ADMIN.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use wisdomos_app::participants::{self as app, NewParticipant, NewRelationship};
+use wisdomos_db::participants::Participant;
+use wisdomos_db::relationships::Relationship;
+use wisdomos_db::TenantTx;
+
+use crate::extract::{parse_id, ManageConsole, Read, TenantCtx};
+use crate::json::ApiJson;
+use crate::{ApiError, AppState};
+
+/// A participant (seed 003's fields, and whether they are a system participant).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantDto {
+    pub id: Uuid,
+    pub email: Option<String>,
+    pub display_name: String,
+    pub role: String,
+    pub origin: String,
+    pub lifecycle_stage: String,
+    pub last_activity_at: Option<DateTime<Utc>>,
+    pub is_system: bool,
+    /// new, active, reactivated, cooling, dormant, isolated or archived (docs/console.md).
+    pub engagement_state: String,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Participant> for ParticipantDto {
+    fn from(p: Participant) -> Self {
+        ParticipantDto {
+            id: p.id,
+            email: p.email,
+            display_name: p.display_name,
+            role: p.role,
+            origin: p.origin,
+            lifecycle_stage: p.lifecycle_stage,
+            last_activity_at: p.last_activity_at,
+            is_system: p.is_system,
+            engagement_state: p.engagement_state,
+            archived_at: p.archived_at,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A relationship between two participants.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationshipDto {
+    pub id: Uuid,
+    pub from_participant_id: Uuid,
+    pub to_participant_id: Uuid,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub source: String,
+    /// 0–1.
+    pub confidence_score: f32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Relationship> for RelationshipDto {
+    fn from(r: Relationship) -> Self {
+        RelationshipDto {
+            id: r.id,
+            from_participant_id: r.from_participant_id,
+            to_participant_id: r.to_participant_id,
+            kind: r.kind,
+            source: r.source,
+            confidence_score: r.confidence_score,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// Body of `POST /orgs/{orgId}/participants`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateParticipant {
+    pub email: Option<String>,
+    /// 1–120 characters.
+    pub display_name: String,
+    /// member (default), coach, facilitator, staff or system.
+    pub role: Option<String>,
+    /// Where they came from, 1–40 characters; default `manual`.
+    pub origin: Option<String>,
+    /// invited, onboarding, active (default), paused or alumni.
+    pub lifecycle_stage: Option<String>,
+    pub last_activity_at: Option<DateTime<Utc>>,
+}
+
+/// A participant with their relationships.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantDetail {
+    #[serde(flatten)]
+    pub participant: ParticipantDto,
+    pub relationships: Vec<RelationshipDto>,
+}
+
+/// Adds a participant (ADMIN and above).
+#[utoipa::path(post, path = "/orgs/{orgId}/participants", tag = "console", security(("bearer" = [])), params(("orgId" = Uuid, Path)),
+    request_body = CreateParticipant,
+    responses((status = 201, body = ParticipantDto), (status = 409, description = "participant_email_taken"), (status = 422, description = "validation_failed")))]
+pub async fn create(
+    State(st): State<AppState>,
+    ctx: TenantCtx<ManageConsole>,
+    ApiJson(req): ApiJson<CreateParticipant>,
+) -> Result<(StatusCode, Json<ParticipantDto>), ApiError> {
+    let p = NewParticipant {
+        email: req.email,
+        display_name: req.display_name,
+        role: req.role,
+        origin: req.origin,
+        lifecycle_stage: req.lifecycle_stage,
+        last_activity_at: req.last_activity_at,
+    };
+    let ev = ctx.audit_event("participant.created", serde_json::Value::Null);
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let created = app::create(&mut tx, &p, ev, st.clock.now()).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// One participant with their relationships; the view is audited (`participant.viewed`).
+#[utoipa::path(get, path = "/orgs/{orgId}/participants/{participantId}", tag = "console", security(("bearer" = [])),
+    params(("orgId" = Uuid, Path), ("participantId" = Uuid, Path)),
+    responses((status = 200, body = ParticipantDetail), (status = 404, description = "not_found")))]
+pub async fn get(
+    State(st): State<AppState>,
+    ctx: TenantCtx<Read>,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Json<ParticipantDetail>, ApiError> {
+    let id = parse_id(&id)?;
+    let ev = ctx.audit_event("participant.viewed", serde_json::Value::Null);
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let v = app::view(&mut tx, id, ev, st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Json(ParticipantDetail {
+        participant: v.participant.into(),
+        relationships: v.relationships.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Body of `POST /orgs/{orgId}/relationships`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateRelationship {
+    pub from_participant_id: Uuid,
+    pub to_participant_id: Uuid,
+    /// peer, mentor, coach, collaborator, introduced or family.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// 0–1, default 1.
+    pub confidence_score: Option<f64>,
+    /// Where the relationship was learnt, 1–40 characters; default `manual`.
+    pub source: Option<String>,
+}
+
+/// Relates two participants (ADMIN and above).
+#[utoipa::path(post, path = "/orgs/{orgId}/relationships", tag = "console", security(("bearer" = [])), params(("orgId" = Uuid, Path)),
+    request_body = CreateRelationship,
+    responses((status = 201, body = RelationshipDto), (status = 409, description = "relationship_exists"), (status = 422, description = "validation_failed")))]
+pub async fn relate(
+    State(st): State<AppState>,
+    ctx: TenantCtx<ManageConsole>,
+    ApiJson(req): ApiJson<CreateRelationship>,
+) -> Result<(StatusCode, Json<RelationshipDto>), ApiError> {
+    let r = NewRelationship {
+        from: req.from_participant_id,
+        to: req.to_participant_id,
+        kind: req.kind,
+        confidence: req.confidence_score,
+        source: req.source,
+    };
+    let ev = ctx.audit_event("relationship.created", serde_json::Value::Null);
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let created = app::relate(&mut tx, &r, ev, st.clock.now()).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// Deletes a relationship (ADMIN and above).
+#[utoipa::path(delete, path = "/orgs/{orgId}/relationships/{relationshipId}", tag = "console", security(("bearer" = [])),
+    params(("orgId" = Uuid, Path), ("relationshipId" = Uuid, Path)),
+    responses((status = 204, description = "Deleted"), (status = 404, description = "not_found")))]
+pub async fn unrelate(
+    State(st): State<AppState>,
+    ctx: TenantCtx<ManageConsole>,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let id = parse_id(&id)?;
+    let ev = ctx.audit_event("relationship.deleted", serde_json::Value::Null);
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    app::unrelate(&mut tx, id, ev, st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
