@@ -29,6 +29,7 @@ pub mod password;
 pub mod patterns;
 pub mod platform;
 pub mod reading;
+pub mod segments;
 pub mod usage;
 pub mod widgets;
 pub mod workspace;

@@ -18,6 +18,19 @@ use wisdomos_db::TenantTx;
 
 use crate::AppError;
 
+/// Queues the recomputation of the segments in the caller's transaction, since the graph
+/// changed, unless one is already waiting (it will see this change too). A change made while a
+/// recomputation runs queues the next one.
+async fn graph_changed(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<(), AppError> {
+    use crate::segments::SEGMENTS_JOB;
+    if wisdomos_db::jobs::has_pending(tx, SEGMENTS_JOB).await? {
+        return Ok(());
+    }
+    let job = wisdomos_db::jobs::NewJob::new(SEGMENTS_JOB, serde_json::json!({}), now);
+    wisdomos_db::jobs::enqueue(tx, &job, now).await?;
+    Ok(())
+}
+
 /// A participant as sent.
 #[derive(Debug, Default, Clone)]
 pub struct NewParticipant {
@@ -110,6 +123,7 @@ pub async fn create(
     audit.target_id = Some(created.id.to_string());
     audit.metadata = serde_json::json!({ "role": role.as_str(), "lifecycleStage": stage.as_str() });
     record_in_tenant(tx, &audit, now).await?;
+    graph_changed(tx, now).await?;
     Ok(created)
 }
 
@@ -199,6 +213,7 @@ pub async fn relate(
     audit.target_id = Some(created.id.to_string());
     audit.metadata = serde_json::json!({ "type": kind.as_str(), "from": r.from, "to": r.to });
     record_in_tenant(tx, &audit, now).await?;
+    graph_changed(tx, now).await?;
     Ok(created)
 }
 
@@ -215,5 +230,6 @@ pub async fn unrelate(
     audit.target_id = Some(id.to_string());
     audit.metadata = serde_json::json!({ "type": gone.kind, "from": gone.from_participant_id, "to": gone.to_participant_id });
     record_in_tenant(tx, &audit, now).await?;
+    graph_changed(tx, now).await?;
     Ok(gone)
 }

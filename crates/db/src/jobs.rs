@@ -89,6 +89,17 @@ pub async fn enqueue(
         .await?)
 }
 
+/// Whether the transaction's tenant has a job of `job_type` waiting to start (row-level
+/// security shows it only its own).
+pub async fn has_pending(tx: &mut TenantTx, job_type: &str) -> Result<bool, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM platform.jobs WHERE job_type = $1 AND status = 'pending')",
+    )
+    .bind(job_type)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
 /// Enqueues a job for any tenant (or [`PLATFORM`]) outside a tenant transaction: schedulers,
 /// operators and benchmarks. Returns `None` when the dedup key was already used.
 pub async fn enqueue_for(

@@ -37,6 +37,7 @@ pub mod provision;
 pub mod relationships;
 pub mod scheduler;
 pub mod scram;
+pub mod segments;
 pub mod sessions;
 pub mod snapshots;
 pub(crate) mod tenant_pools;

@@ -70,6 +70,7 @@ impl Registry {
         r.register("noop", noop);
         r.register("scores.refresh", scores_refresh);
         r.register("snapshots.record", snapshots_record);
+        r.register(wisdomos_app::segments::SEGMENTS_JOB, segments_recompute);
         r.register("insights.detect", move |db, job| {
             insights_detect(db, job, engine.clone())
         });
@@ -154,6 +155,16 @@ async fn insights_detect(db: Database, job: Job, engine: Engine) -> HandlerResul
         "events": run.events, "patterns": run.patterns, "created": run.created,
         "updated": run.updated, "method": run.method
     }))
+}
+
+/// Recomputes the job's tenant's segments (operator console). Idempotent.
+async fn segments_recompute(db: Database, job: Job) -> HandlerResult {
+    let (_, mut tx) = tenant_tx(&db, &job).await?;
+    let segments = wisdomos_app::segments::recompute(&mut tx, chrono::Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(serde_json::json!({ "segments": segments.len() }))
 }
 
 /// Embeds the passages of the job's tenant that have none (`wisdomos_app::knowledge::embed_missing`).

@@ -21,6 +21,17 @@ async fn participant(app: &TestApp, a: &Account, name: &str) -> Value {
     p
 }
 
+async fn relate(app: &TestApp, a: &Account, from: &str, to: &str, confidence: f64) {
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/orgs/{}/relationships", a.tenant_id),
+            Some(&a.access),
+            json!({"fromParticipantId": from, "toParticipantId": to, "type": "peer", "confidenceScore": confidence}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+}
+
 async fn audited(app: &TestApp, event_type: &str) -> i64 {
     app.count(&format!(
         "SELECT count(*) FROM platform.audit_events WHERE event_type = '{event_type}'"
@@ -171,4 +182,93 @@ async fn another_organisation_is_not_found_and_members_only_read() {
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn segments_recover_communities_keep_their_ids_and_follow_graph_changes() {
+    let app = TestApp::spawn().await;
+    let a = app.register("op@example.org").await;
+    let org = format!("/api/v1/orgs/{}", a.tenant_id);
+    let mut ids = Vec::new();
+    for name in ["A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4"] {
+        ids.push(
+            participant(&app, &a, name).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    for group in [0, 4] {
+        for x in group..group + 4 {
+            for y in x + 1..group + 4 {
+                relate(&app, &a, &ids[x], &ids[y], 0.9).await;
+            }
+        }
+    }
+    relate(&app, &a, &ids[3], &ids[4], 0.2).await;
+    let (s, v) = app.get(&format!("{org}/segments"), &a.access).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let communities: Vec<&Value> = v["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "community")
+        .collect();
+    assert_eq!(communities.len(), 2, "{v}");
+    let members = |s: &Value| {
+        let mut m: Vec<String> = s["participantIds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect();
+        m.sort();
+        m
+    };
+    let mut first: Vec<String> = ids[..4].to_vec();
+    first.sort();
+    assert!(communities.iter().any(|s| members(s) == first), "{v}");
+    // Everyone was active on 1 January: dormant by now; all are members.
+    assert!(v["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["kind"] == "engagement" && s["name"] == "dormant" && s["size"] == 8));
+    assert!(v["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["kind"] == "role" && s["name"] == "member" && s["size"] == 8));
+    assert_eq!(audited(&app, "segments.viewed").await, 1);
+
+    // A newcomer joins group A: after the job runs, A's community keeps its id and name.
+    let a_seg = communities.iter().find(|s| members(s) == first).unwrap();
+    let (a_id, a_name) = (a_seg["id"].clone(), a_seg["name"].clone());
+    ids.push(
+        participant(&app, &a, "A5").await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    );
+    relate(&app, &a, &ids[8], &ids[0], 0.9).await;
+    relate(&app, &a, &ids[8], &ids[1], 0.9).await;
+    let queued = app
+        .count("SELECT count(*) FROM platform.jobs WHERE job_type = 'console.segments' AND status = 'pending'")
+        .await;
+    assert_eq!(queued, 1, "the graph changes queued one recomputation");
+    let (s, _) = app
+        .post("/api/v1/jobs/process", Some(&a.access), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, v) = app.get(&format!("{org}/segments"), &a.access).await;
+    let kept = v["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == a_id)
+        .expect("A's segment kept its id");
+    assert_eq!(
+        (kept["name"].clone(), kept["size"].as_i64()),
+        (a_name, Some(5))
+    );
 }

@@ -28,6 +28,7 @@ pub mod openapi_constraints;
 pub mod openapi_rules;
 pub mod oracle;
 pub mod participants;
+pub mod segments;
 pub mod tenants;
 pub mod usage;
 pub mod widgets;
@@ -176,7 +177,8 @@ pub fn api() -> Api {
         .routes(routes!(participants::create))
         .routes(routes!(participants::get))
         .routes(routes!(participants::relate))
-        .routes(routes!(participants::unrelate));
+        .routes(routes!(participants::unrelate))
+        .routes(routes!(segments::list));
     // Files and documents travel whole in one request.
     let import_routes = OpenApiRouter::new()
         .routes(routes!(import::import_events))
