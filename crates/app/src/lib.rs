@@ -18,6 +18,7 @@ pub mod event_fields;
 pub mod events;
 pub mod export;
 pub mod generation;
+pub mod graph;
 pub mod import;
 pub mod insights;
 pub mod knowledge;

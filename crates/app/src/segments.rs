@@ -129,6 +129,15 @@ pub async fn recompute(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<Vec<Segm
     Ok(out)
 }
 
+/// The stored segments, computed now if there are none yet.
+pub async fn current(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<Vec<Segment>, AppError> {
+    let stored = segments::all(tx).await?;
+    if stored.is_empty() {
+        return recompute(tx, now).await;
+    }
+    Ok(stored)
+}
+
 /// The stored segments (computed now if there are none yet); the view is audited with `audit`
 /// (`segments.viewed`).
 pub async fn view(
@@ -136,10 +145,7 @@ pub async fn view(
     mut audit: NewAuditEvent,
     now: DateTime<Utc>,
 ) -> Result<Vec<Segment>, AppError> {
-    let mut stored = segments::all(tx).await?;
-    if stored.is_empty() {
-        stored = recompute(tx, now).await?;
-    }
+    let stored = current(tx, now).await?;
     audit.target_type = Some("segments");
     audit.target_id = None;
     audit.metadata = serde_json::json!({ "segments": stored.len() });

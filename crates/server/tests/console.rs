@@ -272,3 +272,99 @@ async fn segments_recover_communities_keep_their_ids_and_follow_graph_changes() 
         (a_name, Some(5))
     );
 }
+
+#[tokio::test]
+async fn the_graph_pages_filters_and_is_audited() {
+    let app = TestApp::spawn().await;
+    let a = app.register("op@example.org").await;
+    let b = app.register("other@example.org").await;
+    let org = format!("/api/v1/orgs/{}", a.tenant_id);
+    let mut ids = Vec::new();
+    for name in ["P1", "P2", "P3", "P4", "P5"] {
+        ids.push(
+            participant(&app, &a, name).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    for (x, y) in [(0, 1), (1, 2), (2, 0), (3, 4)] {
+        relate(&app, &a, &ids[x], &ids[y], 0.9).await;
+    }
+    participant(&app, &b, "Stranger").await;
+    let (s, g) = app.get(&format!("{org}/graph"), &a.access).await;
+    assert_eq!(s, StatusCode::OK, "{g}");
+    assert_eq!(
+        (
+            g["nodes"].as_array().unwrap().len(),
+            g["edges"].as_array().unwrap().len()
+        ),
+        (5, 4)
+    );
+    assert_eq!(g["total"], 5);
+    assert!(g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["displayName"] != "Stranger"));
+    let p1 = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == ids[0].as_str())
+        .unwrap();
+    assert_eq!(p1["degree"], 2);
+    assert!(p1["segmentId"].is_string(), "P1 is in a community: {p1}");
+
+    // Pages of two: the edges are those inside each page; the pages cover every node once.
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let path = match &after {
+            Some(a) => format!("{org}/graph?limit=2&after={a}"),
+            None => format!("{org}/graph?limit=2"),
+        };
+        let (_, page) = app.get(&path, &a.access).await;
+        let nodes: Vec<String> = page["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect();
+        for e in page["edges"].as_array().unwrap() {
+            assert!(nodes.contains(&e["fromParticipantId"].as_str().unwrap().to_owned()));
+            assert!(nodes.contains(&e["toParticipantId"].as_str().unwrap().to_owned()));
+        }
+        seen.extend(nodes);
+        match page["next"].as_str() {
+            Some(n) => after = Some(n.to_owned()),
+            None => break,
+        }
+    }
+    seen.sort();
+    let mut all = ids.clone();
+    all.sort();
+    assert_eq!(seen, all);
+
+    // Filters, bad filters, another org, and an audit row per view.
+    let (_, g) = app
+        .get(&format!("{org}/graph?relationshipType=mentor"), &a.access)
+        .await;
+    assert_eq!(g["edges"], json!([]));
+    let (s, v) = app
+        .get(
+            &format!("{org}/graph?lifecycleStage=gold&limit=0"),
+            &a.access,
+        )
+        .await;
+    assert_eq!(
+        (s, fields(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["lifecycleStage", "limit"]
+        )
+    );
+    let (s, _) = app.get(&format!("{org}/graph"), &b.access).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(audited(&app, "graph.viewed").await, 5);
+}

@@ -14,6 +14,7 @@ pub mod docs;
 pub mod dto;
 pub mod events;
 pub mod export;
+pub mod graph;
 pub mod health;
 pub mod import;
 pub mod insights;
@@ -178,7 +179,8 @@ pub fn api() -> Api {
         .routes(routes!(participants::get))
         .routes(routes!(participants::relate))
         .routes(routes!(participants::unrelate))
-        .routes(routes!(segments::list));
+        .routes(routes!(segments::list))
+        .routes(routes!(graph::get));
     // Files and documents travel whole in one request.
     let import_routes = OpenApiRouter::new()
         .routes(routes!(import::import_events))
