@@ -233,3 +233,106 @@ pub async fn unrelate(
     graph_changed(tx, now).await?;
     Ok(gone)
 }
+
+/// Changes to a participant; absent fields stay. `email: Some(None)` removes the e-mail.
+#[derive(Debug, Default, Clone)]
+pub struct ParticipantChanges {
+    pub email: Option<Option<String>>,
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    pub origin: Option<String>,
+    pub lifecycle_stage: Option<String>,
+    pub last_activity_at: Option<DateTime<Utc>>,
+}
+
+/// Applies `c` to participant `id` and derives its engagement state again (the engine reads
+/// its relationships and previous state); `audit` is the caller's `participant.updated` event
+/// (metadata: the names of the fields changed). Errors: not found; validation as for
+/// [`create`]; conflict `participant_email_taken`.
+pub async fn update(
+    tx: &mut TenantTx,
+    id: Uuid,
+    c: &ParticipantChanges,
+    mut audit: NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<Participant, AppError> {
+    let mut p = participants::get(tx, id).await?;
+    let mut errs = ValidationErrors::default();
+    let mut changed: Vec<&str> = Vec::new();
+    if let Some(n) = &c.display_name {
+        if let Some(n) = errs.check(bounded_text("displayName", n, 1, 120)) {
+            p.display_name = n;
+            changed.push("displayName");
+        }
+    }
+    if let Some(e) = &c.email {
+        let parsed = e
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| Email::parse("email", e));
+        if let Some(e) = errs.optional(parsed) {
+            p.email = Some(e.as_str().to_owned());
+        } else if e.as_deref().is_none_or(|e| e.trim().is_empty()) {
+            p.email = None;
+        }
+        changed.push("email");
+    }
+    if let Some(r) = &c.role {
+        if let Some(r) = errs.check(ParticipantRole::parse("role", r)) {
+            p.role = r.as_str().to_owned();
+            changed.push("role");
+        }
+    }
+    if let Some(o) = &c.origin {
+        if let Some(o) = errs.check(bounded_text("origin", o, 1, 40)) {
+            p.origin = o;
+            changed.push("origin");
+        }
+    }
+    if let Some(s) = &c.lifecycle_stage {
+        if let Some(s) = errs.check(LifecycleStage::parse("lifecycleStage", s)) {
+            p.lifecycle_stage = s.as_str().to_owned();
+            changed.push("lifecycleStage");
+        }
+    }
+    if let Some(t) = c.last_activity_at {
+        if t > now {
+            errs.0.push(FieldError::new(
+                "lastActivityAt",
+                "too_far_in_future",
+                "lastActivityAt must not be in the future",
+            ));
+        } else {
+            p.last_activity_at = Some(t);
+            changed.push("lastActivityAt");
+        }
+    }
+    errs.finish()?;
+    let previous =
+        serde_json::from_value(serde_json::Value::String(p.engagement_state.clone())).ok();
+    let links = relationships::of(tx, id).await?.len();
+    let state = engagement_state(
+        EngagementInput {
+            created_at: p.created_at,
+            last_activity_at: p.last_activity_at,
+            previous,
+            relationships: links,
+            archived: p.archived_at.is_some(),
+        },
+        now,
+        EngagementThresholds::default(),
+    );
+    if let Some(s) = serde_json::to_value(state)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+    {
+        p.engagement_state = s;
+    }
+    let saved = participants::save(tx, &p, now).await?;
+    audit.target_type = Some("participant");
+    audit.target_id = Some(id.to_string());
+    audit.metadata = serde_json::json!({ "changed": changed });
+    record_in_tenant(tx, &audit, now).await?;
+    graph_changed(tx, now).await?;
+    Ok(saved)
+}

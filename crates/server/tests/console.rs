@@ -368,3 +368,83 @@ async fn the_graph_pages_filters_and_is_audited() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(audited(&app, "graph.viewed").await, 5);
 }
+
+#[tokio::test]
+async fn an_update_changes_fields_and_derives_the_engagement_state_again() {
+    let app = TestApp::spawn().await;
+    let a = app.register("op@example.org").await;
+    let b = app.register("other@example.org").await;
+    let ada = participant(&app, &a, "Ada").await;
+    let bo = participant(&app, &a, "Bo").await;
+    assert_eq!(
+        ada["engagementState"], "dormant",
+        "last active on 1 January"
+    );
+    let path = format!(
+        "/api/v1/orgs/{}/participants/{}",
+        a.tenant_id,
+        ada["id"].as_str().unwrap()
+    );
+    // An hour before the server's (fixed) clock.
+    let now = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    // Active again without any relationship: isolated.
+    let (s, p) = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&a.access),
+            Some(json!({"lastActivityAt": now})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["engagementState"], "isolated");
+    relate(
+        &app,
+        &a,
+        ada["id"].as_str().unwrap(),
+        bo["id"].as_str().unwrap(),
+        0.7,
+    )
+    .await;
+    let (_, p) = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&a.access),
+            Some(json!({"lastActivityAt": now, "lifecycleStage": "paused", "email": null})),
+        )
+        .await;
+    assert_eq!(
+        (
+            p["engagementState"].as_str(),
+            p["lifecycleStage"].as_str(),
+            p["email"].clone()
+        ),
+        (Some("active"), Some("paused"), Value::Null)
+    );
+    let (s, v) = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&a.access),
+            Some(json!({"role": "upline", "displayName": ""})),
+        )
+        .await;
+    assert_eq!(
+        (s, fields(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["displayName", "role"]
+        )
+    );
+    let (s, _) = app
+        .call(
+            Method::PATCH,
+            &path.replace(&a.tenant_id, &b.tenant_id),
+            Some(&b.access),
+            Some(json!({"displayName": "X"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(audited(&app, "participant.updated").await, 2);
+}

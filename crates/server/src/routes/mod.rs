@@ -176,7 +176,7 @@ pub fn api() -> Api {
         .routes(routes!(oracle::ask))
         .routes(routes!(oracle::feedback))
         .routes(routes!(participants::create))
-        .routes(routes!(participants::get))
+        .routes(routes!(participants::get, participants::update))
         .routes(routes!(participants::relate))
         .routes(routes!(participants::unrelate))
         .routes(routes!(segments::list))

@@ -208,3 +208,46 @@ pub async fn unrelate(
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Body of `PATCH /orgs/{orgId}/participants/{participantId}`; absent fields stay.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateParticipant {
+    /// `null` removes the e-mail.
+    #[serde(default, deserialize_with = "crate::json::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    pub origin: Option<String>,
+    pub lifecycle_stage: Option<String>,
+    /// Recorded activity; the engagement state follows.
+    pub last_activity_at: Option<DateTime<Utc>>,
+}
+
+/// Changes a participant (ADMIN and above); the engagement state is derived again.
+#[utoipa::path(patch, path = "/orgs/{orgId}/participants/{participantId}", tag = "console", security(("bearer" = [])),
+    params(("orgId" = Uuid, Path), ("participantId" = Uuid, Path)), request_body = UpdateParticipant,
+    responses((status = 200, body = ParticipantDto), (status = 404, description = "not_found"),
+        (status = 409, description = "participant_email_taken"), (status = 422, description = "validation_failed")))]
+pub async fn update(
+    State(st): State<AppState>,
+    ctx: TenantCtx<ManageConsole>,
+    Path((_, id)): Path<(String, String)>,
+    ApiJson(req): ApiJson<UpdateParticipant>,
+) -> Result<Json<ParticipantDto>, ApiError> {
+    let id = parse_id(&id)?;
+    let c = app::ParticipantChanges {
+        email: req.email,
+        display_name: req.display_name,
+        role: req.role,
+        origin: req.origin,
+        lifecycle_stage: req.lifecycle_stage,
+        last_activity_at: req.last_activity_at,
+    };
+    let ev = ctx.audit_event("participant.updated", serde_json::Value::Null);
+    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let p = app::update(&mut tx, id, &c, ev, st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Json(p.into()))
+}
