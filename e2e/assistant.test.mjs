@@ -35,9 +35,9 @@ test("the practice's assistant answers from its documents, streamed, with source
   assert.match(await source.locator("summary").innerText(), /Our programmes/);
   await source.locator("summary").click();
   assert.match(await source.locator(".snippet").innerText(), /programme/i);
-  await answer.getByRole("button", { name: "👍 Helpful", exact: true }).click();
+  await answer.getByRole("button", { name: "Helpful", exact: true }).click();
   await page.waitForURL((u) => u.pathname === "/assistant" && !u.search.includes("&m="));
-  assert.equal(await page.locator(".message.theirs").last().getByRole("button", { name: "👍 Helpful", exact: true }).getAttribute("aria-pressed"), "true");
+  assert.equal(await page.locator(".message.theirs").last().getByRole("button", { name: "Helpful", exact: true }).getAttribute("aria-pressed"), "true");
   // A follow-up in the same conversation, and a topic the practice declines.
   await page.getByLabel("Your message").fill("Can you give me medical advice about my sleeping pills?");
   await page.getByRole("button", { name: "Send" }).click();

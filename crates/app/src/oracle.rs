@@ -269,11 +269,11 @@ pub async fn ask(
     .await?;
     let tokens = i64::from(prompt_tokens) + i64::from(completion_tokens);
     assistant_usage::add(&mut tx, month, 2, tokens).await?;
-    tx.commit().await?;
     let message_id = stored
         .last()
         .map(|m| m.id)
         .ok_or_else(|| AppError::Internal("no message stored".into()))?;
+    tx.commit().await?;
     Ok(Reply {
         response: text,
         element,

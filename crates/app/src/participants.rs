@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use wisdomos_core::participant::{
-    confidence, engagement_state, EngagementInput, LifecycleStage, ParticipantRole,
-    RelationshipType,
+    confidence, engagement_state, EngagementInput, EngagementState, LifecycleStage,
+    ParticipantRole, RelationshipType,
 };
 use wisdomos_core::segments::EngagementThresholds;
 use wisdomos_core::validation::bounded_text;
@@ -100,10 +100,6 @@ pub async fn create(
         now,
         EngagementThresholds::default(),
     );
-    let state = serde_json::to_value(state)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "new".into());
     let created = participants::create(
         tx,
         &Fields {
@@ -114,7 +110,7 @@ pub async fn create(
             lifecycle_stage: stage.as_str(),
             last_activity_at: p.last_activity_at,
             is_system: role == ParticipantRole::System,
-            engagement_state: &state,
+            engagement_state: state.as_str(),
         },
         now,
     )
@@ -308,8 +304,7 @@ pub async fn update(
         }
     }
     errs.finish()?;
-    let previous =
-        serde_json::from_value(serde_json::Value::String(p.engagement_state.clone())).ok();
+    let previous = EngagementState::parse(&p.engagement_state);
     let links = relationships::of(tx, id).await?.len();
     let state = engagement_state(
         EngagementInput {
@@ -322,12 +317,7 @@ pub async fn update(
         now,
         EngagementThresholds::default(),
     );
-    if let Some(s) = serde_json::to_value(state)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-    {
-        p.engagement_state = s;
-    }
+    p.engagement_state = state.as_str().to_owned();
     let saved = participants::save(tx, &p, now).await?;
     audit.target_type = Some("participant");
     audit.target_id = Some(id.to_string());

@@ -107,6 +107,37 @@ pub enum EngagementState {
     Archived,
 }
 
+impl EngagementState {
+    /// Every state.
+    pub const ALL: [EngagementState; 7] = [
+        EngagementState::New,
+        EngagementState::Active,
+        EngagementState::Reactivated,
+        EngagementState::Cooling,
+        EngagementState::Dormant,
+        EngagementState::Isolated,
+        EngagementState::Archived,
+    ];
+
+    /// The stored name, e.g. `"cooling"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EngagementState::New => "new",
+            EngagementState::Active => "active",
+            EngagementState::Reactivated => "reactivated",
+            EngagementState::Cooling => "cooling",
+            EngagementState::Dormant => "dormant",
+            EngagementState::Isolated => "isolated",
+            EngagementState::Archived => "archived",
+        }
+    }
+
+    /// Parses a stored name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+}
+
 /// What the engine reads.
 #[derive(Debug, Clone, Copy)]
 pub struct EngagementInput {
@@ -207,6 +238,10 @@ mod tests {
         let mut archived = input(100, Some(1), Some(Active), 3);
         archived.archived = true;
         assert_eq!(state(archived), Archived);
+        for e in EngagementState::ALL {
+            assert_eq!(EngagementState::parse(e.as_str()), Some(e));
+            assert_eq!(serde_json::to_value(e).unwrap(), e.as_str());
+        }
     }
 
     #[test]

@@ -36,8 +36,14 @@ impl Target {
     }
 }
 
-/// Answers `ask` for `party` whole.
-pub async fn once(st: &AppState, t: &Target, party: &Party, ask: &Ask) -> Result<Reply, ApiError> {
+/// Runs the oracle for `party`, sending the answer's pieces to `deltas` when given.
+async fn run(
+    st: &AppState,
+    t: &Target,
+    party: &Party,
+    ask: &Ask,
+    deltas: Option<mpsc::Sender<String>>,
+) -> Result<Reply, ApiError> {
     let ws = Workspace {
         db: &st.db,
         scope: &t.scope,
@@ -51,11 +57,16 @@ pub async fn once(st: &AppState, t: &Target, party: &Party, ask: &Ask) -> Result
         ask,
         &st.config.knowledge,
         &st.config.assistant,
-        None,
+        deltas,
         st.clock.now(),
     )
     .await?;
     Ok(r)
+}
+
+/// Answers `ask` for `party` whole.
+pub async fn once(st: &AppState, t: &Target, party: &Party, ask: &Ask) -> Result<Reply, ApiError> {
+    run(st, t, party, ask, None).await
 }
 
 /// Answers `ask` for `party` as server-sent events; `done` carries `view(reply, limit)`.
@@ -66,24 +77,8 @@ where
     let (dtx, drx) = mpsc::channel::<String>(64);
     let (done_tx, done_rx) = oneshot::channel();
     tokio::spawn(async move {
-        let ws = Workspace {
-            db: &st.db,
-            scope: &t.scope,
-            name: &t.name,
-            tz: t.tz,
-            conversations_per_month: t.limit,
-        };
-        let r = oracle::ask(
-            &ws,
-            &party,
-            &ask,
-            &st.config.knowledge,
-            &st.config.assistant,
-            Some(dtx),
-            st.clock.now(),
-        )
-        .await;
-        let _ = done_tx.send(r.map(|r| view(r, t.limit)).map_err(ApiError::from));
+        let r = run(&st, &t, &party, &ask, Some(dtx)).await;
+        let _ = done_tx.send(r.map(|r| view(r, t.limit)));
     });
     Sse::new(events(drx, done_rx)).into_response()
 }

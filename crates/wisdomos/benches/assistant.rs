@@ -22,7 +22,6 @@ use wisdomos_core::classify_semantic::best_two_mean;
 use wisdomos_core::element::Element;
 use wisdomos_core::element_detect::{descriptions, detect};
 use wisdomos_db::testing::TestDatabase;
-use wisdomos_jobs::{Registry, Worker, WorkerConfig};
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
@@ -110,23 +109,7 @@ async fn main() {
     let tdb = TestDatabase::create().await;
     let ke = wisdomos_app::knowledge::KnowledgeEngine::new(engine.clone(), 1 << 30);
     let base = common::serve_with(&tdb.db, |c| c.knowledge = ke).await;
-    let worker = Worker::new(
-        tdb.db.clone(),
-        Registry::standard_with(engine),
-        WorkerConfig {
-            concurrency: 4,
-            idle_poll: Duration::from_millis(20),
-            ..Default::default()
-        },
-    );
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    let working = tokio::spawn(async move {
-        worker
-            .run(async move {
-                let _ = stop_rx.wait_for(|s| *s).await;
-            })
-            .await;
-    });
+    let (stop_tx, working) = common::start_worker(&tdb.db, engine);
     let http = reqwest::Client::new();
     let mut tokens = Vec::new();
     for w in 0..workspaces {

@@ -24,7 +24,6 @@ use std::time::{Duration, Instant};
 use common::{env_u64, ms};
 use serde_json::{json, Value};
 use wisdomos_db::testing::TestDatabase;
-use wisdomos_jobs::{Registry, Worker, WorkerConfig};
 
 fn data_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cranfield")
@@ -108,23 +107,7 @@ async fn main() {
     let tdb = TestDatabase::create().await;
     let ke = wisdomos_app::knowledge::KnowledgeEngine::new(engine.clone(), 2 << 30);
     let base = common::serve_with(&tdb.db, |c| c.knowledge = ke).await;
-    let worker = Worker::new(
-        tdb.db.clone(),
-        Registry::standard_with(engine),
-        WorkerConfig {
-            concurrency: 4,
-            idle_poll: Duration::from_millis(20),
-            ..Default::default()
-        },
-    );
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    let working = tokio::spawn(async move {
-        worker
-            .run(async move {
-                let _ = stop_rx.wait_for(|s| *s).await;
-            })
-            .await;
-    });
+    let (stop_tx, working) = common::start_worker(&tdb.db, engine);
     let http = reqwest::Client::new();
     let reg: Value = http
         .post(format!("{base}/api/v1/auth/register"))

@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 use wisdomos_app::oracle::Ask;
@@ -218,18 +218,18 @@ fn refusal(e: ApiError) -> Result<String, WebError> {
 /// `POST /assistant`: asks, then shows the conversation with the answer.
 pub async fn ask(
     State(st): State<AppState>,
-    headers: HeaderMap,
     web: Web<Write>,
     CsrfForm(f): CsrfForm<AskForm>,
 ) -> Result<Response, WebError> {
     let t = Target::of(&st, &web.ctx.tenant, web.ctx.scope.clone()).await?;
     let party = Party::Member(web.ctx.user_id);
     match asking::once(&st, &t, &party, &ask_of(&f)).await {
-        Ok(r) => Ok(flash::redirect(
-            &headers,
-            &format!("/assistant?c={}#m-{}", r.conversation_id, r.message_id),
-            "",
-        )),
+        // The answer itself is the confirmation: no flash message.
+        Ok(r) => Ok(axum::response::Redirect::to(&format!(
+            "/assistant?c={}#m-{}",
+            r.conversation_id, r.message_id
+        ))
+        .into_response()),
         Err(e) => {
             let error = refusal(e)?;
             show(&st, web.to::<Read>()?, &f.conversation, f.input, error).await

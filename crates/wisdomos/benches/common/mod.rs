@@ -59,3 +59,32 @@ pub fn rss_mb() -> (f64, f64) {
     };
     (field("VmRSS:"), field("VmHWM:"))
 }
+
+/// A worker of the standard jobs with `engine` (4 at once, polling every 20 ms) running until
+/// the returned sender is set to `true`; await the handle after that.
+pub fn start_worker(
+    db: &Database,
+    engine: wisdomos_engine::Engine,
+) -> (
+    tokio::sync::watch::Sender<bool>,
+    tokio::task::JoinHandle<()>,
+) {
+    let worker = wisdomos_jobs::Worker::new(
+        db.clone(),
+        wisdomos_jobs::Registry::standard_with(engine),
+        wisdomos_jobs::WorkerConfig {
+            concurrency: 4,
+            idle_poll: Duration::from_millis(20),
+            ..Default::default()
+        },
+    );
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let working = tokio::spawn(async move {
+        worker
+            .run(async move {
+                let _ = stop_rx.wait_for(|s| *s).await;
+            })
+            .await;
+    });
+    (stop_tx, working)
+}
