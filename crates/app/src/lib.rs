@@ -21,6 +21,7 @@ pub mod generation;
 pub mod graph;
 pub mod import;
 pub mod insights;
+pub mod interventions;
 pub mod knowledge;
 pub mod knowledge_search;
 pub mod members;
@@ -30,6 +31,8 @@ pub mod password;
 pub mod patterns;
 pub mod platform;
 pub mod reading;
+pub mod recommendations;
+pub mod relationships;
 pub mod segments;
 pub mod usage;
 pub mod widgets;
@@ -51,6 +54,14 @@ pub enum AppError {
     /// this code.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// 409 with its own code, a message naming what conflicts, and details (e.g.
+    /// `intervention_conflict` with the fields changed since).
+    #[error("{message}")]
+    ConflictWith {
+        code: &'static str,
+        message: String,
+        details: serde_json::Value,
+    },
     /// From the database: not found, conflicts, refusals, unavailability.
     #[error(transparent)]
     Db(#[from] DbError),

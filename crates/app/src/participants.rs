@@ -5,10 +5,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use wisdomos_core::participant::{
-    confidence, engagement_state, EngagementInput, EngagementState, LifecycleStage,
-    ParticipantRole, RelationshipType,
+    engagement_state, EngagementInput, EngagementState, LifecycleStage, ParticipantRole,
 };
-use wisdomos_core::segments::EngagementThresholds;
 use wisdomos_core::validation::bounded_text;
 use wisdomos_core::{account::Email, FieldError, ValidationErrors};
 use wisdomos_db::audit::{record_in_tenant, NewAuditEvent};
@@ -21,7 +19,7 @@ use crate::AppError;
 /// Queues the recomputation of the segments in the caller's transaction, since the graph
 /// changed, unless one is already waiting (it will see this change too). A change made while a
 /// recomputation runs queues the next one.
-async fn graph_changed(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<(), AppError> {
+pub(crate) async fn graph_changed(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<(), AppError> {
     use crate::segments::SEGMENTS_JOB;
     if wisdomos_db::jobs::has_pending(tx, SEGMENTS_JOB).await? {
         return Ok(());
@@ -98,7 +96,7 @@ pub async fn create(
             archived: false,
         },
         now,
-        EngagementThresholds::default(),
+        crate::segments::thresholds(tx).await?,
     );
     let created = participants::create(
         tx,
@@ -123,12 +121,18 @@ pub async fn create(
     Ok(created)
 }
 
-/// A participant with their relationships, as the console shows them.
+/// A participant with their relationships, recommendations and interventions (the latest
+/// [`VIEW_LIMIT`] of each), as the console shows them.
 #[derive(Debug, Clone)]
 pub struct ParticipantView {
     pub participant: Participant,
     pub relationships: Vec<Relationship>,
+    pub recommendations: Vec<wisdomos_db::recommendations::Recommendation>,
+    pub interventions: Vec<wisdomos_db::interventions::Intervention>,
 }
+
+/// Most recommendations and interventions shown with a participant.
+pub const VIEW_LIMIT: i64 = 50;
 
 /// Participant `id` with their relationships; the view is audited with `audit`
 /// (`participant.viewed`) in the same transaction. Errors: not found.
@@ -140,94 +144,61 @@ pub async fn view(
 ) -> Result<ParticipantView, AppError> {
     let participant = participants::get(tx, id).await?;
     let relationships = relationships::of(tx, id).await?;
+    let recommendations = wisdomos_db::recommendations::list(
+        tx,
+        &wisdomos_db::recommendations::Filter {
+            target_type: Some("participant".into()),
+            target_id: Some(id),
+            ..Default::default()
+        },
+        None,
+        VIEW_LIMIT,
+    )
+    .await?
+    .items;
+    let interventions = wisdomos_db::interventions::list(
+        tx,
+        wisdomos_db::interventions::Filter {
+            target: Some(id),
+            reversed: None,
+        },
+        None,
+        VIEW_LIMIT,
+    )
+    .await?
+    .items;
     audit.target_type = Some("participant");
     audit.target_id = Some(id.to_string());
     record_in_tenant(tx, &audit, now).await?;
     Ok(ParticipantView {
         participant,
         relationships,
+        recommendations,
+        interventions,
     })
 }
 
-/// A relationship as sent.
-#[derive(Debug, Clone)]
-pub struct NewRelationship {
-    pub from: Uuid,
-    pub to: Uuid,
-    pub kind: String,
-    /// 0–1, default 1.
-    pub confidence: Option<f64>,
-    /// Default `manual`.
-    pub source: Option<String>,
-}
-
-/// Creates a relationship; `audit` is the caller's `relationship.created` event. Errors:
-/// validation (`type`, `confidenceScore` 0–1, `toParticipantId` equal to the from: `self_loop`,
-/// `source`); `unknown_participant` naming the id that is not this organisation's; conflict
-/// `relationship_exists`.
-pub async fn relate(
+/// Derives `p`'s engagement state again from its activity, relationships, archival and the
+/// state stored before (the engine in `wisdomos_core::participant`).
+pub(crate) async fn derive_state(
     tx: &mut TenantTx,
-    r: &NewRelationship,
-    mut audit: NewAuditEvent,
+    p: &mut Participant,
     now: DateTime<Utc>,
-) -> Result<Relationship, AppError> {
-    let mut errs = ValidationErrors::default();
-    let kind = errs.check(RelationshipType::parse("type", &r.kind));
-    let conf = errs.check(confidence("confidenceScore", r.confidence.unwrap_or(1.0)));
-    let source = errs.check(bounded_text(
-        "source",
-        r.source.as_deref().unwrap_or("manual"),
-        1,
-        40,
-    ));
-    if r.from == r.to {
-        errs.0.push(FieldError::new(
-            "toParticipantId",
-            "self_loop",
-            "a participant cannot be related to themself",
-        ));
-    }
-    errs.finish()?;
-    let (Some(kind), Some(conf), Some(source)) = (kind, conf, source) else {
-        return Err(AppError::Internal(
-            "validation passed without values".into(),
-        ));
-    };
-    for (field, id) in [("fromParticipantId", r.from), ("toParticipantId", r.to)] {
-        if wisdomos_db::found(participants::get(tx, id).await)?.is_none() {
-            return Err(FieldError::new(
-                field,
-                "unknown_participant",
-                format!("{field} names no participant of this organisation"),
-            )
-            .into());
-        }
-    }
-    let created =
-        relationships::create(tx, r.from, r.to, kind.as_str(), &source, conf, now).await?;
-    audit.target_type = Some("relationship");
-    audit.target_id = Some(created.id.to_string());
-    audit.metadata = serde_json::json!({ "type": kind.as_str(), "from": r.from, "to": r.to });
-    record_in_tenant(tx, &audit, now).await?;
-    graph_changed(tx, now).await?;
-    Ok(created)
-}
-
-/// Deletes relationship `id`; `audit` is the caller's `relationship.deleted` event. Errors:
-/// not found.
-pub async fn unrelate(
-    tx: &mut TenantTx,
-    id: Uuid,
-    mut audit: NewAuditEvent,
-    now: DateTime<Utc>,
-) -> Result<Relationship, AppError> {
-    let gone = relationships::delete(tx, id).await?;
-    audit.target_type = Some("relationship");
-    audit.target_id = Some(id.to_string());
-    audit.metadata = serde_json::json!({ "type": gone.kind, "from": gone.from_participant_id, "to": gone.to_participant_id });
-    record_in_tenant(tx, &audit, now).await?;
-    graph_changed(tx, now).await?;
-    Ok(gone)
+) -> Result<(), AppError> {
+    let links = relationships::of(tx, p.id).await?.len();
+    let state = engagement_state(
+        EngagementInput {
+            created_at: p.created_at,
+            last_activity_at: p.last_activity_at,
+            previous: EngagementState::parse(&p.engagement_state),
+            relationships: links,
+            archived: p.archived_at.is_some(),
+        },
+        now,
+        crate::segments::thresholds(tx).await?,
+    );
+    p.engagement_state = state.as_str().to_owned();
+    Ok(())
 }
 
 /// Changes to a participant; absent fields stay. `email: Some(None)` removes the e-mail.
@@ -304,20 +275,7 @@ pub async fn update(
         }
     }
     errs.finish()?;
-    let previous = EngagementState::parse(&p.engagement_state);
-    let links = relationships::of(tx, id).await?.len();
-    let state = engagement_state(
-        EngagementInput {
-            created_at: p.created_at,
-            last_activity_at: p.last_activity_at,
-            previous,
-            relationships: links,
-            archived: p.archived_at.is_some(),
-        },
-        now,
-        EngagementThresholds::default(),
-    );
-    p.engagement_state = state.as_str().to_owned();
+    derive_state(tx, &mut p, now).await?;
     let saved = participants::save(tx, &p, now).await?;
     audit.target_type = Some("participant");
     audit.target_id = Some(id.to_string());

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use wisdomos_core::community::{louvain, Graph};
+use wisdomos_core::participant::{engagement_state, EngagementInput, EngagementState};
 use wisdomos_core::segments::{carry_ids, engagement, EngagementThresholds};
 use wisdomos_db::audit::{record_in_tenant, NewAuditEvent};
 use wisdomos_db::segments::{self, Segment};
@@ -39,6 +40,7 @@ pub async fn recompute(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<Vec<Segm
             graph.add_edge(a, b, f64::from(r.confidence_score).max(0.01));
         }
     }
+    derive_states(tx, &people, &graph, now).await?;
     let partition = louvain(&graph);
     let mut groups: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
     for (i, c) in partition.membership.iter().enumerate() {
@@ -94,11 +96,7 @@ pub async fn recompute(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<Vec<Segm
         });
     }
 
-    let (cooling, dormant) = segments::thresholds(tx).await?;
-    let t = EngagementThresholds {
-        cooling_after_days: cooling,
-        dormant_after_days: dormant,
-    };
+    let t = thresholds(tx).await?;
     let mut by_name: BTreeMap<(&str, String), BTreeSet<usize>> = BTreeMap::new();
     for (i, p) in people.iter().enumerate() {
         let e = engagement(p.last_activity_at, now, t);
@@ -126,7 +124,50 @@ pub async fn recompute(tx: &mut TenantTx, now: DateTime<Utc>) -> Result<Vec<Segm
         });
     }
     segments::replace(tx, &out, now).await?;
+    if !people.is_empty() {
+        crate::recommendations::queue(tx, now).await?;
+    }
     Ok(out)
+}
+
+/// Derives every participant's engagement state again (time moves them from active to cooling
+/// to dormant without any write) and stores those that changed.
+async fn derive_states(
+    tx: &mut TenantTx,
+    people: &[participants::Participant],
+    graph: &Graph,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let t = thresholds(tx).await?;
+    let changed: Vec<(Uuid, String)> = people
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let state = engagement_state(
+                EngagementInput {
+                    created_at: p.created_at,
+                    last_activity_at: p.last_activity_at,
+                    previous: EngagementState::parse(&p.engagement_state),
+                    relationships: graph.neighbours(i).filter(|&(j, _)| j != i).count(),
+                    archived: false,
+                },
+                now,
+                t,
+            );
+            (state.as_str() != p.engagement_state).then(|| (p.id, state.as_str().to_owned()))
+        })
+        .collect();
+    participants::set_states(tx, &changed, now).await?;
+    Ok(())
+}
+
+/// The workspace's engagement thresholds (the defaults until set).
+pub async fn thresholds(tx: &mut TenantTx) -> Result<EngagementThresholds, AppError> {
+    let (cooling, dormant) = segments::thresholds(tx).await?;
+    Ok(EngagementThresholds {
+        cooling_after_days: cooling,
+        dormant_after_days: dormant,
+    })
 }
 
 /// The stored segments, computed now if there are none yet.

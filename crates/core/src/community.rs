@@ -53,6 +53,14 @@ impl Graph {
         }
     }
 
+    /// The neighbours of `i` with the edge weights, in node order (`i` itself for a self-loop).
+    pub fn neighbours(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.adj
+            .get(i)
+            .into_iter()
+            .flat_map(|m| m.iter().map(|(&j, &w)| (j, w)))
+    }
+
     fn degree(&self, i: usize) -> f64 {
         self.adj[i].values().sum()
     }

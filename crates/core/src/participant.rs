@@ -14,7 +14,7 @@ use crate::FieldError;
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident, $what:literal, [$($variant:ident => $text:literal),+ $(,)?]) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -29,16 +29,17 @@ macro_rules! vocabulary {
 
             /// Parses a name (case and surrounding space aside). Errors: `invalid_choice`
             /// naming `field` and the allowed values.
-            pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
+            pub fn parse(field: &str, s: &str) -> Result<Self, $crate::FieldError> {
                 let s = s.trim().to_lowercase();
                 Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
                     let allowed: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    FieldError::new(field, "invalid_choice", format!(concat!("{} must be one of ", $what, ": {}"), field, allowed.join(", ")))
+                    $crate::FieldError::new(field, "invalid_choice", format!(concat!("{} must be one of ", $what, ": {}"), field, allowed.join(", ")))
                 })
             }
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// Where a participant is in their journey with the organisation.

@@ -3,7 +3,8 @@
 //! - daily snapshot at 23:59 local time; the same occurrence is also the weekly one on Sundays
 //!   and the monthly one on the last day of a month;
 //! - a score refresh every 6 hours (00, 06, 12, 18 UTC), so decay shows without new events;
-//! - nightly pattern detection at 02:00 UTC.
+//! - nightly pattern detection at 02:00 UTC;
+//! - the operator console's segments (then recommendations) at 03:00 UTC.
 //!
 //! Each occurrence has a stable key, used as the job's dedup key: whichever server enqueues it
 //! first wins, and a catch-up after downtime enqueues each missed occurrence once.
@@ -51,6 +52,8 @@ pub enum Occurrence {
     ScoreRefresh { at: DateTime<Utc> },
     /// Pattern detection due at `at`.
     Patterns { at: DateTime<Utc> },
+    /// The operator console's nightly segment recomputation (then recommendations), due at `at`.
+    Console { at: DateTime<Utc> },
 }
 
 impl Occurrence {
@@ -59,7 +62,8 @@ impl Occurrence {
         match self {
             Occurrence::Snapshot { at, .. }
             | Occurrence::ScoreRefresh { at }
-            | Occurrence::Patterns { at } => *at,
+            | Occurrence::Patterns { at }
+            | Occurrence::Console { at } => *at,
         }
     }
 
@@ -71,6 +75,7 @@ impl Occurrence {
                 format!("scores.refresh:{}", at.format("%Y-%m-%dT%H"))
             }
             Occurrence::Patterns { at } => format!("insights.detect:{}", at.format("%Y-%m-%d")),
+            Occurrence::Console { at } => format!("console.segments:{}", at.format("%Y-%m-%d")),
         }
     }
 }
@@ -138,6 +143,9 @@ pub fn occurrences(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Occurr
             }
             if hour.hour() == 2 {
                 out.push(Occurrence::Patterns { at: hour });
+            }
+            if hour.hour() == 3 {
+                out.push(Occurrence::Console { at: hour });
             }
         }
         hour += Duration::hours(1);
@@ -274,7 +282,11 @@ mod tests {
         let keys: Vec<String> = occ.iter().map(Occurrence::key).collect();
         assert_eq!(
             keys,
-            vec!["insights.detect:2026-06-10", "scores.refresh:2026-06-10T06"]
+            vec![
+                "insights.detect:2026-06-10",
+                "console.segments:2026-06-10",
+                "scores.refresh:2026-06-10T06"
+            ]
         );
         assert!(occurrences(
             "UTC".parse().unwrap(),

@@ -132,6 +132,11 @@ pub const TENANT: &[Migration] = &[
         name: "operator_console",
         sql: include_str!("../migrations/tenant/0009_operator_console.sql"),
     },
+    Migration {
+        version: 10,
+        name: "recommendation_actions",
+        sql: include_str!("../migrations/tenant/0010_recommendation_actions.sql"),
+    },
 ];
 
 /// The version a migration list brings a schema to.

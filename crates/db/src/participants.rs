@@ -85,6 +85,39 @@ pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Participant, DbError> {
     )
 }
 
+/// Participants `ids` (those that exist), locked until the transaction ends, in id order (a
+/// fixed order, so two transactions locking overlapping sets cannot deadlock).
+pub async fn lock(tx: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<Participant>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM participants WHERE id = ANY($1) ORDER BY id FOR UPDATE"
+    ))
+    .bind(ids)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// Stores engagement states `(id, state)` in one statement.
+pub async fn set_states(
+    tx: &mut TenantTx,
+    states: &[(Uuid, String)],
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    if states.is_empty() {
+        return Ok(());
+    }
+    let (ids, names): (Vec<Uuid>, Vec<String>) = states.iter().cloned().unzip();
+    sqlx::query(
+        "UPDATE participants p SET engagement_state = s.state, updated_at = $3
+         FROM unnest($1::uuid[], $2::text[]) AS s(id, state) WHERE p.id = s.id",
+    )
+    .bind(&ids)
+    .bind(&names)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
 /// Every participant, archived ones included, by name.
 pub async fn all(tx: &mut TenantTx) -> Result<Vec<Participant>, DbError> {
     Ok(sqlx::query_as(&format!(

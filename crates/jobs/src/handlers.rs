@@ -71,6 +71,10 @@ impl Registry {
         r.register("scores.refresh", scores_refresh);
         r.register("snapshots.record", snapshots_record);
         r.register(wisdomos_app::segments::SEGMENTS_JOB, segments_recompute);
+        r.register(
+            wisdomos_app::recommendations::RECOMMENDATIONS_JOB,
+            recommendations_generate,
+        );
         r.register("insights.detect", move |db, job| {
             insights_detect(db, job, engine.clone())
         });
@@ -165,6 +169,16 @@ async fn segments_recompute(db: Database, job: Job) -> HandlerResult {
         .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(serde_json::json!({ "segments": segments.len() }))
+}
+
+/// Regenerates the job's tenant's recommendations (operator console). Idempotent.
+async fn recommendations_generate(db: Database, job: Job) -> HandlerResult {
+    let (_, mut tx) = tenant_tx(&db, &job).await?;
+    let g = wisdomos_app::recommendations::generate(&mut tx, chrono::Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(serde_json::json!({ "created": g.created, "kept": g.kept, "expired": g.expired }))
 }
 
 /// Embeds the passages of the job's tenant that have none (`wisdomos_app::knowledge::embed_missing`).

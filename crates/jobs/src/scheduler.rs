@@ -51,6 +51,11 @@ impl Scheduler {
                         NewJob::new("scores.refresh", json!({}), *at)
                     }
                     Occurrence::Patterns { at } => NewJob::new("insights.detect", json!({}), *at),
+                    Occurrence::Console { at } => NewJob::new(
+                        wisdomos_app::segments::SEGMENTS_JOB,
+                        json!({ "nightly": true }),
+                        *at,
+                    ),
                 };
                 let job = NewJob {
                     dedup_key: Some(occ.key()),

@@ -335,9 +335,20 @@ async fn two_schedulers_fire_each_occurrence_once_and_catch_up_after_downtime() 
         (2..=4).contains(&detections),
         "nightly at 02:00 UTC for 3 days: {detections}"
     );
+    let console: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.jobs WHERE tenant_id = $1 AND job_type = 'console.segments'",
+    )
+    .bind(a.id)
+    .fetch_one(t.db.worker())
+    .await
+    .unwrap();
+    assert!(
+        (2..=4).contains(&console),
+        "nightly at 03:00 UTC for 3 days: {console}"
+    );
     assert_eq!(
         total as i64,
-        3 + refreshes + detections,
+        3 + refreshes + detections + console,
         "each occurrence enqueued once by the two schedulers together"
     );
     // A later pass up to the same instant adds nothing; running the caught-up jobs writes

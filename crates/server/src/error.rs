@@ -65,6 +65,13 @@ pub enum ApiError {
     /// 409 with the conflict's code (`email_taken`, `slug_taken`, `already_member`, `last_owner`, …).
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// 409 with its own code, message and details (e.g. `intervention_conflict`).
+    #[error("{message}")]
+    ConflictWith {
+        code: &'static str,
+        message: String,
+        details: serde_json::Value,
+    },
     /// 429 `account_locked` with `Retry-After` seconds.
     #[error("too many failed sign-ins; try again later")]
     Locked { retry_after_secs: i64 },
@@ -117,6 +124,7 @@ impl ApiError {
             ApiError::TenantSuspended => (StatusCode::FORBIDDEN, "tenant_suspended"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(code) => (StatusCode::CONFLICT, code),
+            ApiError::ConflictWith { code, .. } => (StatusCode::CONFLICT, code),
             ApiError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, "account_locked"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::UsageLimit { .. } => (StatusCode::TOO_MANY_REQUESTS, "usage_limit_exceeded"),
@@ -174,6 +182,15 @@ impl From<AppError> for ApiError {
             )),
             AppError::Db(e) => e.into(),
             AppError::Conflict(code) => ApiError::Conflict(code),
+            AppError::ConflictWith {
+                code,
+                message,
+                details,
+            } => ApiError::ConflictWith {
+                code,
+                message,
+                details,
+            },
             AppError::Unprocessable {
                 code,
                 message,
@@ -216,7 +233,9 @@ impl IntoResponse for ApiError {
             | ApiError::UsageLimit { retry_after_secs } => {
                 json!({ "retryAfterSeconds": retry_after_secs })
             }
-            ApiError::Unprocessable { details, .. } => details.clone(),
+            ApiError::Unprocessable { details, .. } | ApiError::ConflictWith { details, .. } => {
+                details.clone()
+            }
             _ => serde_json::Value::Null,
         };
         let message = self.public_message();

@@ -21,24 +21,6 @@ async fn participant(app: &TestApp, a: &Account, name: &str) -> Value {
     p
 }
 
-async fn relate(app: &TestApp, a: &Account, from: &str, to: &str, confidence: f64) {
-    let (s, v) = app
-        .post(
-            &format!("/api/v1/orgs/{}/relationships", a.tenant_id),
-            Some(&a.access),
-            json!({"fromParticipantId": from, "toParticipantId": to, "type": "peer", "confidenceScore": confidence}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-}
-
-async fn audited(app: &TestApp, event_type: &str) -> i64 {
-    app.count(&format!(
-        "SELECT count(*) FROM platform.audit_events WHERE event_type = '{event_type}'"
-    ))
-    .await
-}
-
 #[tokio::test]
 async fn participants_and_relationships_are_validated_audited_and_viewed() {
     let app = TestApp::spawn().await;
@@ -98,7 +80,7 @@ async fn participants_and_relationships_are_validated_audited_and_viewed() {
     assert_eq!(fields(&v), vec!["confidenceScore", "toParticipantId"]);
 
     // The participant with their relationships; the view is audited.
-    let before = audited(&app, "participant.viewed").await;
+    let before = app.audited("participant.viewed").await;
     let (s, d) = app
         .get(
             &format!("{org}/participants/{}", ada["id"].as_str().unwrap()),
@@ -107,9 +89,9 @@ async fn participants_and_relationships_are_validated_audited_and_viewed() {
         .await;
     assert_eq!(s, StatusCode::OK, "{d}");
     assert_eq!(d["relationships"][0]["type"], "mentor");
-    assert_eq!(audited(&app, "participant.viewed").await, before + 1);
-    assert_eq!(audited(&app, "participant.created").await, 2);
-    assert_eq!(audited(&app, "relationship.created").await, 1);
+    assert_eq!(app.audited("participant.viewed").await, before + 1);
+    assert_eq!(app.audited("participant.created").await, 2);
+    assert_eq!(app.audited("relationship.created").await, 1);
 
     let (s, _) = app
         .call(
@@ -120,7 +102,7 @@ async fn participants_and_relationships_are_validated_audited_and_viewed() {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    assert_eq!(audited(&app, "relationship.deleted").await, 1);
+    assert_eq!(app.audited("relationship.deleted").await, 1);
 }
 
 #[tokio::test]
@@ -201,11 +183,11 @@ async fn segments_recover_communities_keep_their_ids_and_follow_graph_changes() 
     for group in [0, 4] {
         for x in group..group + 4 {
             for y in x + 1..group + 4 {
-                relate(&app, &a, &ids[x], &ids[y], 0.9).await;
+                app.relate(&a, &ids[x], &ids[y], 0.9).await;
             }
         }
     }
-    relate(&app, &a, &ids[3], &ids[4], 0.2).await;
+    app.relate(&a, &ids[3], &ids[4], 0.2).await;
     let (s, v) = app.get(&format!("{org}/segments"), &a.access).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let communities: Vec<&Value> = v["segments"]
@@ -239,7 +221,7 @@ async fn segments_recover_communities_keep_their_ids_and_follow_graph_changes() 
         .unwrap()
         .iter()
         .any(|s| s["kind"] == "role" && s["name"] == "member" && s["size"] == 8));
-    assert_eq!(audited(&app, "segments.viewed").await, 1);
+    assert_eq!(app.audited("segments.viewed").await, 1);
 
     // A newcomer joins group A: after the job runs, A's community keeps its id and name.
     let a_seg = communities.iter().find(|s| members(s) == first).unwrap();
@@ -250,8 +232,8 @@ async fn segments_recover_communities_keep_their_ids_and_follow_graph_changes() 
             .unwrap()
             .to_owned(),
     );
-    relate(&app, &a, &ids[8], &ids[0], 0.9).await;
-    relate(&app, &a, &ids[8], &ids[1], 0.9).await;
+    app.relate(&a, &ids[8], &ids[0], 0.9).await;
+    app.relate(&a, &ids[8], &ids[1], 0.9).await;
     let queued = app
         .count("SELECT count(*) FROM platform.jobs WHERE job_type = 'console.segments' AND status = 'pending'")
         .await;
@@ -289,7 +271,7 @@ async fn the_graph_pages_filters_and_is_audited() {
         );
     }
     for (x, y) in [(0, 1), (1, 2), (2, 0), (3, 4)] {
-        relate(&app, &a, &ids[x], &ids[y], 0.9).await;
+        app.relate(&a, &ids[x], &ids[y], 0.9).await;
     }
     participant(&app, &b, "Stranger").await;
     let (s, g) = app.get(&format!("{org}/graph"), &a.access).await;
@@ -366,7 +348,7 @@ async fn the_graph_pages_filters_and_is_audited() {
     );
     let (s, _) = app.get(&format!("{org}/graph"), &b.access).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    assert_eq!(audited(&app, "graph.viewed").await, 5);
+    assert_eq!(app.audited("graph.viewed").await, 5);
 }
 
 #[tokio::test]
@@ -398,8 +380,7 @@ async fn an_update_changes_fields_and_derives_the_engagement_state_again() {
         .await;
     assert_eq!(s, StatusCode::OK, "{p}");
     assert_eq!(p["engagementState"], "isolated");
-    relate(
-        &app,
+    app.relate(
         &a,
         ada["id"].as_str().unwrap(),
         bo["id"].as_str().unwrap(),
@@ -446,5 +427,5 @@ async fn an_update_changes_fields_and_derives_the_engagement_state_again() {
         )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    assert_eq!(audited(&app, "participant.updated").await, 2);
+    assert_eq!(app.audited("participant.updated").await, 2);
 }

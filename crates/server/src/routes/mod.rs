@@ -18,6 +18,7 @@ pub mod graph;
 pub mod health;
 pub mod import;
 pub mod insights;
+pub mod interventions;
 pub mod jobs;
 pub mod knowledge;
 pub mod knowledge_search;
@@ -29,6 +30,7 @@ pub mod openapi_constraints;
 pub mod openapi_rules;
 pub mod oracle;
 pub mod participants;
+pub mod recommendations;
 pub mod segments;
 pub mod tenants;
 pub mod usage;
@@ -180,7 +182,14 @@ pub fn api() -> Api {
         .routes(routes!(participants::relate))
         .routes(routes!(participants::unrelate))
         .routes(routes!(segments::list))
-        .routes(routes!(graph::get));
+        .routes(routes!(graph::get))
+        .routes(routes!(interventions::create, interventions::list))
+        .routes(routes!(interventions::reverse))
+        .routes(routes!(interventions::archive))
+        .routes(routes!(recommendations::list))
+        .routes(routes!(recommendations::accept))
+        .routes(routes!(recommendations::dismiss))
+        .routes(routes!(recommendations::apply));
     // Files and documents travel whole in one request.
     let import_routes = OpenApiRouter::new()
         .routes(routes!(import::import_events))

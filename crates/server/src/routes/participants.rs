@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wisdomos_app::participants::{self as app, NewParticipant, NewRelationship};
+use wisdomos_app::participants::{self as app, NewParticipant};
+use wisdomos_app::relationships::{self as rel_app, NewRelationship};
 use wisdomos_db::participants::Participant;
 use wisdomos_db::relationships::Relationship;
 use wisdomos_db::TenantTx;
@@ -101,13 +102,16 @@ pub struct CreateParticipant {
     pub last_activity_at: Option<DateTime<Utc>>,
 }
 
-/// A participant with their relationships.
+/// A participant with their relationships, recommendations and interventions (the latest 50
+/// of each).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantDetail {
     #[serde(flatten)]
     pub participant: ParticipantDto,
     pub relationships: Vec<RelationshipDto>,
+    pub recommendations: Vec<crate::routes::recommendations::RecommendationDto>,
+    pub interventions: Vec<crate::routes::interventions::InterventionDto>,
 }
 
 /// Adds a participant (ADMIN and above).
@@ -151,6 +155,8 @@ pub async fn get(
     Ok(Json(ParticipantDetail {
         participant: v.participant.into(),
         relationships: v.relationships.into_iter().map(Into::into).collect(),
+        recommendations: v.recommendations.into_iter().map(Into::into).collect(),
+        interventions: v.interventions.into_iter().map(Into::into).collect(),
     }))
 }
 
@@ -187,7 +193,7 @@ pub async fn relate(
     };
     let ev = ctx.audit_event("relationship.created", serde_json::Value::Null);
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let created = app::relate(&mut tx, &r, ev, st.clock.now()).await?;
+    let created = rel_app::relate(&mut tx, &r, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
@@ -204,7 +210,7 @@ pub async fn unrelate(
     let id = parse_id(&id)?;
     let ev = ctx.audit_event("relationship.deleted", serde_json::Value::Null);
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    app::unrelate(&mut tx, id, ev, st.clock.now()).await?;
+    rel_app::unrelate(&mut tx, id, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

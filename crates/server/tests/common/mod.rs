@@ -252,6 +252,27 @@ impl TestApp {
             .await
             .unwrap()
     }
+
+    /// Audit rows of `event_type`, every tenant.
+    pub async fn audited(&self, event_type: &str) -> i64 {
+        self.count(&format!(
+            "SELECT count(*) FROM platform.audit_events WHERE event_type = '{event_type}'"
+        ))
+        .await
+    }
+
+    /// Relates two participants of `a`'s organisation as peers (201 asserted).
+    pub async fn relate(&self, a: &Account, from: &str, to: &str, confidence: f64) -> Value {
+        let (s, v) = self
+            .post(
+                &format!("/api/v1/orgs/{}/relationships", a.tenant_id),
+                Some(&a.access),
+                json!({"fromParticipantId": from, "toParticipantId": to, "type": "peer", "confidenceScore": confidence}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v
+    }
 }
 
 pub fn account(email: &str, v: &Value) -> Account {

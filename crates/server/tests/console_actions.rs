@@ -1,0 +1,502 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The operator console's interventions and recommendations through the API: reversal restores
+//! exactly and refuses a conflicting one; the job regenerates recommendations without
+//! duplicates, expires those no longer true, and applying one makes its intervention.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{code, fields, Account, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+async fn participant(
+    app: &TestApp,
+    a: &Account,
+    name: &str,
+    active_days_ago: Option<i64>,
+) -> String {
+    let mut body = json!({"displayName": name});
+    if let Some(d) = active_days_ago {
+        body["lastActivityAt"] = json!(Utc::now() - Duration::days(d) - Duration::hours(1));
+    }
+    let (s, p) = app
+        .post(
+            &format!("/api/v1/orgs/{}/participants", a.tenant_id),
+            Some(&a.access),
+            body,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    p["id"].as_str().unwrap().to_owned()
+}
+
+async fn get_participant(app: &TestApp, a: &Account, id: &str) -> Value {
+    let (s, v) = app
+        .get(
+            &format!("/api/v1/orgs/{}/participants/{id}", a.tenant_id),
+            &a.access,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v
+}
+
+#[tokio::test]
+async fn interventions_apply_reverse_once_and_refuse_a_conflicting_reversal() {
+    let app = TestApp::spawn().await;
+    let a = app.register("op@example.org").await;
+    let org = format!("/api/v1/orgs/{}", a.tenant_id);
+    let ada = participant(&app, &a, "Ada", Some(1)).await;
+    let bo = participant(&app, &a, "Bo", Some(1)).await;
+
+    // Bad requests name their field; nothing is written.
+    for (body, field) in [
+        (json!({"type": "delete", "reason": "x"}), "type"),
+        (
+            json!({"type": "archive", "participantIds": [ada], "reason": ""}),
+            "reason",
+        ),
+        (
+            json!({"type": "lifecycle_change", "participantIds": [ada], "reason": "x"}),
+            "lifecycleStage",
+        ),
+        (
+            json!({"type": "lifecycle_change", "participantIds": [ada], "lifecycleStage": "gold", "reason": "x"}),
+            "lifecycleStage",
+        ),
+        (
+            json!({"type": "role_change", "participantIds": [], "role": "coach", "reason": "x"}),
+            "participantIds",
+        ),
+        (
+            json!({"type": "archive", "participantIds": [uuid::Uuid::new_v4()], "reason": "x"}),
+            "participantIds",
+        ),
+        (
+            json!({"type": "relationship_remove", "reason": "x"}),
+            "relationshipId",
+        ),
+    ] {
+        let (s, v) = app
+            .post(&format!("{org}/interventions"), Some(&a.access), body)
+            .await;
+        assert_eq!(
+            (s, fields(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![field]),
+            "{v}"
+        );
+    }
+    assert_eq!(app.audited("intervention.created").await, 0);
+
+    // Pause both; Bo is moved on to alumni by hand; reversing would overwrite that: 409.
+    let (s, iv) = app
+        .post(
+            &format!("{org}/interventions"),
+            Some(&a.access),
+            json!({"type": "lifecycle_change", "participantIds": [ada, bo], "lifecycleStage": "paused", "reason": "Programme break"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{iv}");
+    assert_eq!(iv["scope"], "participant");
+    assert_eq!(iv["previousState"][&ada]["lifecycleStage"], "active");
+    assert_eq!(iv["newState"][&bo]["lifecycleStage"], "paused");
+    assert_eq!(iv["operatorRole"], "OWNER");
+    let id = iv["id"].as_str().unwrap();
+    let (s, _) = app
+        .call(
+            Method::PATCH,
+            &format!("{org}/participants/{bo}"),
+            Some(&a.access),
+            Some(json!({"lifecycleStage": "alumni"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = app
+        .post(
+            &format!("{org}/interventions/{id}/reverse"),
+            Some(&a.access),
+            json!({"reason": "Back early"}),
+        )
+        .await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::CONFLICT, "intervention_conflict"),
+        "{v}"
+    );
+    let c = &v["error"]["details"]["conflicts"][0];
+    assert_eq!(
+        (c["targetId"].as_str(), c["found"].as_str()),
+        (Some(bo.as_str()), Some("alumni"))
+    );
+    assert_eq!(
+        get_participant(&app, &a, &ada).await["lifecycleStage"],
+        "paused",
+        "nothing was reversed"
+    );
+
+    // Bo back to paused: the reversal goes through, once.
+    app.call(
+        Method::PATCH,
+        &format!("{org}/participants/{bo}"),
+        Some(&a.access),
+        Some(json!({"lifecycleStage": "paused"})),
+    )
+    .await;
+    let (s, v) = app
+        .post(
+            &format!("{org}/interventions/{id}/reverse"),
+            Some(&a.access),
+            json!({"reason": "Back early"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["reversalReason"], "Back early");
+    assert_eq!(v["reversedByUserId"], json!(a.user_id));
+    for p in [&ada, &bo] {
+        assert_eq!(
+            get_participant(&app, &a, p).await["lifecycleStage"],
+            "active"
+        );
+    }
+    let (s, v) = app
+        .post(
+            &format!("{org}/interventions/{id}/reverse"),
+            Some(&a.access),
+            json!({"reason": "again"}),
+        )
+        .await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::CONFLICT, "intervention_already_reversed")
+    );
+
+    // Archive and restore.
+    let (s, iv) = app
+        .post(
+            &format!("{org}/participants/{ada}/archive"),
+            Some(&a.access),
+            json!({"reason": "Left"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{iv}");
+    let p = get_participant(&app, &a, &ada).await;
+    assert_eq!(
+        (p["engagementState"].as_str(), p["archivedAt"].is_null()),
+        (Some("archived"), false)
+    );
+    assert!(
+        p["interventions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["type"] == "archive"),
+        "the participant page lists it"
+    );
+    let (s, _) = app
+        .post(
+            &format!("{org}/interventions/{}/reverse", iv["id"].as_str().unwrap()),
+            Some(&a.access),
+            json!({"reason": "Came back"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let p = get_participant(&app, &a, &ada).await;
+    assert!(p["archivedAt"].is_null());
+    assert_ne!(p["engagementState"], "archived");
+
+    // A relationship removed comes back with its id; one added goes away.
+    let r = app.relate(&a, &ada, &bo, 0.7).await;
+    let (s, iv) = app
+        .post(
+            &format!("{org}/interventions"),
+            Some(&a.access),
+            json!({"type": "relationship_remove", "relationshipId": r["id"], "reason": "Ended"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{iv}");
+    assert!(get_participant(&app, &a, &ada).await["relationships"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let (s, _) = app
+        .post(
+            &format!("{org}/interventions/{}/reverse", iv["id"].as_str().unwrap()),
+            Some(&a.access),
+            json!({"reason": "Mistake"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let rels = get_participant(&app, &a, &ada).await["relationships"].clone();
+    assert_eq!(
+        (rels[0]["id"].clone(), rels[0]["confidenceScore"].as_f64()),
+        (r["id"].clone(), Some(0.7))
+    );
+    let (s, iv) = app
+        .post(
+            &format!("{org}/interventions"),
+            Some(&a.access),
+            json!({"type": "relationship_add", "relationship": {"fromParticipantId": bo, "toParticipantId": ada, "type": "mentor"}, "reason": "Pairing"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{iv}");
+    assert_eq!(
+        get_participant(&app, &a, &ada).await["relationships"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    app.post(
+        &format!("{org}/interventions/{}/reverse", iv["id"].as_str().unwrap()),
+        Some(&a.access),
+        json!({"reason": "No"}),
+    )
+    .await;
+    assert_eq!(
+        get_participant(&app, &a, &ada).await["relationships"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // The log, filtered; every write and view audited.
+    let (s, log) = app
+        .get(
+            &format!("{org}/interventions?targetId={ada}&reversed=true"),
+            &a.access,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(log["items"].as_array().unwrap().len(), 2, "{log}");
+    assert_eq!(app.audited("intervention.created").await, 4);
+    assert_eq!(app.audited("intervention.reversed").await, 4);
+    assert_eq!(app.audited("interventions.viewed").await, 1);
+
+    // Another organisation's intervention is not found, in theirs or in its own org.
+    let b = app.register("b@example.org").await;
+    for org_id in [&a.tenant_id, &b.tenant_id] {
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/orgs/{org_id}/interventions/{id}/reverse"),
+                Some(&b.access),
+                json!({"reason": "x"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+}
+
+async fn run_jobs(app: &TestApp, a: &Account) {
+    for _ in 0..3 {
+        let (s, v) = app
+            .post("/api/v1/jobs/process", Some(&a.access), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+}
+
+async fn recommendations(app: &TestApp, a: &Account, query: &str) -> Vec<Value> {
+    let (s, v) = app
+        .get(
+            &format!(
+                "/api/v1/orgs/{}/recommendations?limit=100{query}",
+                a.tenant_id
+            ),
+            &a.access,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v["items"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn recommendations_are_generated_once_expire_and_apply_as_interventions() {
+    let app = TestApp::spawn().await;
+    let a = app.register("op@example.org").await;
+    let org = format!("/api/v1/orgs/{}", a.tenant_id);
+    // Two triangles joined only through X; D dormant, tied to A1; N new and alone.
+    let mut ids = std::collections::BTreeMap::new();
+    for name in ["A1", "A2", "A3", "X", "B1", "B2", "B3"] {
+        ids.insert(name, participant(&app, &a, name, Some(1)).await);
+    }
+    ids.insert("D", participant(&app, &a, "D", Some(90)).await);
+    ids.insert("N", participant(&app, &a, "N", None).await);
+    for (x, y) in [
+        ("A1", "A2"),
+        ("A2", "A3"),
+        ("A1", "A3"),
+        ("A3", "X"),
+        ("X", "B1"),
+        ("B1", "B2"),
+        ("B2", "B3"),
+        ("B1", "B3"),
+    ] {
+        app.relate(&a, &ids[x], &ids[y], 1.0).await;
+    }
+    app.relate(&a, &ids["D"], &ids["A1"], 0.9).await;
+    run_jobs(&app, &a).await;
+
+    let pending = recommendations(&app, &a, "&status=pending").await;
+    let find = |recs: &[Value], rule: &str, who: &str| {
+        recs.iter()
+            .find(|r| r["rule"] == rule && r["targetId"] == ids[who].as_str())
+            .cloned()
+    };
+    let reconnect = find(&pending, "reconnect", "D").expect("D reconnected");
+    assert!(
+        reconnect["reason"].as_str().unwrap().contains("A1"),
+        "{reconnect}"
+    );
+    assert_eq!(
+        reconnect["proposedIntervention"]["relationship"]["type"],
+        "mentor"
+    );
+    let intro = find(&pending, "introduce", "N").expect("N introduced");
+    let bridge = find(&pending, "bridge", "X").expect("X is a bridge");
+    assert!(bridge["confidence"].as_f64().unwrap() > 0.5);
+    let total = pending.len();
+
+    // Regenerated (a graph change queues it): nothing twice.
+    let extra = participant(&app, &a, "Extra", Some(1)).await;
+    app.relate(&a, &extra, &ids["B2"], 0.5).await;
+    run_jobs(&app, &a).await;
+    let again = recommendations(&app, &a, "&status=pending").await;
+    let mut keys: Vec<(String, String)> = again
+        .iter()
+        .map(|r| {
+            (
+                r["rule"].as_str().unwrap().to_owned(),
+                r["targetId"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    keys.sort();
+    let n = keys.len();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "no duplicates: {again:?}");
+    assert!(
+        find(&again, "reconnect", "D").unwrap()["id"] == reconnect["id"],
+        "the same row is kept"
+    );
+    assert!(n >= total - 1);
+
+    // Dismissed: not proposed again. Accepted, then applied: the mentor pairing exists.
+    let rid = |r: &Value| r["id"].as_str().unwrap().to_owned();
+    let (s, v) = app
+        .post(
+            &format!("{org}/recommendations/{}/dismiss", rid(&intro)),
+            Some(&a.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["recommendation"]["status"].as_str()),
+        (StatusCode::OK, Some("dismissed"))
+    );
+    let (s, v) = app
+        .post(
+            &format!("{org}/recommendations/{}/accept", rid(&reconnect)),
+            Some(&a.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["recommendation"]["status"].as_str()),
+        (StatusCode::OK, Some("accepted")),
+        "{v}"
+    );
+    let (s, v) = app
+        .post(
+            &format!("{org}/recommendations/{}/accept", rid(&reconnect)),
+            Some(&a.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::CONFLICT, "recommendation_not_open")
+    );
+    let (s, v) = app
+        .post(
+            &format!("{org}/recommendations/{}/apply", rid(&reconnect)),
+            Some(&a.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["recommendation"]["status"], "applied");
+    let iv = &v["intervention"];
+    assert_eq!(
+        (
+            iv["type"].as_str(),
+            iv["targetIds"].as_array().map(Vec::len)
+        ),
+        (Some("relationship_add"), Some(1))
+    );
+    let d = get_participant(&app, &a, &ids["D"]).await;
+    assert!(
+        d["relationships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["type"] == "mentor" && r["fromParticipantId"] == ids["A1"].as_str()),
+        "{d}"
+    );
+    assert_eq!(d["recommendations"][0]["status"], "applied");
+
+    // Closing the gap between the triangles: X is no bridge any more, its recommendation expires.
+    app.relate(&a, &ids["A2"], &ids["B2"], 1.0).await;
+    run_jobs(&app, &a).await;
+    let all = recommendations(&app, &a, "").await;
+    assert_eq!(find(&all, "bridge", "X").unwrap()["status"], "expired");
+    assert_eq!(
+        find(&all, "introduce", "N").unwrap()["status"],
+        "dismissed",
+        "not brought back"
+    );
+    assert_eq!(
+        all.iter()
+            .filter(|r| r["rule"] == "introduce" && r["targetId"] == ids["N"].as_str())
+            .count(),
+        1
+    );
+
+    // Filters are checked; the views and decisions are audited.
+    let (s, v) = app
+        .get(&format!("{org}/recommendations?status=maybe"), &a.access)
+        .await;
+    assert_eq!(
+        (s, fields(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["status"])
+    );
+    assert_eq!(app.audited("recommendations.viewed").await, 3);
+    assert_eq!(app.audited("recommendation.applied").await, 1);
+    assert_eq!(app.audited("recommendation.dismissed").await, 1);
+
+    // Another organisation cannot see or decide them.
+    let b = app.register("b@example.org").await;
+    let (s, _) = app
+        .post(
+            &format!(
+                "/api/v1/orgs/{}/recommendations/{}/dismiss",
+                b.tenant_id,
+                rid(&bridge)
+            ),
+            Some(&b.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v) = app
+        .get(
+            &format!("/api/v1/orgs/{}/recommendations", b.tenant_id),
+            &b.access,
+        )
+        .await;
+    assert_eq!(
+        (s, v["items"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(0))
+    );
+}
