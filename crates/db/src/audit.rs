@@ -32,6 +32,10 @@ pub struct AuditEvent {
     pub target_id: Option<String>,
     pub metadata: serde_json::Value,
     pub created_at: DateTime<Utc>,
+    /// Its number in the tenant's hash chain (platform migration 0013).
+    pub seq: i64,
+    /// Its SHA-256 chain hash, hex.
+    pub hash: String,
 }
 
 /// Appends an event on its own (actions with no transaction of their own, such as a failed sign-in).
@@ -85,27 +89,78 @@ pub async fn record_in_tenant(
     record(tx.conn(), &ev, now).await
 }
 
-/// The tenant's events, newest first, after the keyset `(created_at, id)` of the previous
-/// page's last row. Read through the tenant transaction: row-level security lets a tenant role
-/// see only its own tenant's rows.
+/// Which of a tenant's audit events to list (all when empty).
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub actor_user_id: Option<Uuid>,
+    /// An exact event type, or a prefix ending in `*` (`participant.*`).
+    pub event_type: Option<String>,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    /// `created_at >= from`.
+    pub from: Option<DateTime<Utc>>,
+    /// `created_at < to`.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// The tenant's events matching `f`, newest first, after the keyset `(created_at, id)` of the
+/// previous page's last row. Read through the tenant transaction: row-level security lets a
+/// tenant role see only its own tenant's rows.
 pub async fn list(
     tx: &mut TenantTx,
+    f: &Filter,
     before: Option<crate::Keyset>,
     limit: i64,
 ) -> Result<Page<AuditEvent>, DbError> {
     let (at, id) = before.map_or((None, None), |(a, i)| (Some(a), Some(i)));
     let tenant_id = tx.tenant_id();
+    let (exact, prefix) = match f.event_type.as_deref() {
+        Some(t) => match t.strip_suffix('*') {
+            Some(p) => (
+                None,
+                Some(format!("{}%", p.replace('%', "\\%").replace('_', "\\_"))),
+            ),
+            None => (Some(t.to_owned()), None),
+        },
+        None => (None, None),
+    };
     let rows = sqlx::query_as(
-        "SELECT id, tenant_id, actor_user_id, actor_role, event_type, target_type, target_id, metadata, created_at
+        "SELECT id, tenant_id, actor_user_id, actor_role, event_type, target_type, target_id, metadata, created_at,
+                seq, encode(hash, 'hex') AS hash
          FROM platform.audit_events
          WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+           AND ($5::uuid IS NULL OR actor_user_id = $5) AND ($6::text IS NULL OR event_type = $6)
+           AND ($7::text IS NULL OR event_type LIKE $7) AND ($8::text IS NULL OR target_type = $8)
+           AND ($9::text IS NULL OR target_id = $9) AND ($10::timestamptz IS NULL OR created_at >= $10)
+           AND ($11::timestamptz IS NULL OR created_at < $11)
          ORDER BY created_at DESC, id DESC LIMIT $4",
     )
     .bind(tenant_id)
     .bind(at)
     .bind(id)
     .bind(limit + 1)
+    .bind(f.actor_user_id)
+    .bind(exact)
+    .bind(prefix)
+    .bind(f.target_type.as_deref())
+    .bind(f.target_id.as_deref())
+    .bind(f.from)
+    .bind(f.to)
     .fetch_all(tx.conn())
     .await?;
     Ok(Page::from_overfetch(rows, limit))
+}
+
+/// One of the tenant's events. Errors: [`DbError::NotFound`] (also for another tenant's).
+pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<AuditEvent, DbError> {
+    let tenant_id = tx.tenant_id();
+    Ok(sqlx::query_as(
+        "SELECT id, tenant_id, actor_user_id, actor_role, event_type, target_type, target_id, metadata, created_at,
+                seq, encode(hash, 'hex') AS hash
+         FROM platform.audit_events WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_one(tx.conn())
+    .await?)
 }

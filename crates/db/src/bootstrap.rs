@@ -76,6 +76,7 @@ impl Database {
             }
         }
         let owner = pool(cfg, OWNER_ROLE).await?;
+        unseal_audit_log(&admin).await?;
         migrate::migrate_platform(&owner).await?;
         seal_audit_log(&admin).await?;
         let app = pool(cfg, APP_ROLE).await?;
@@ -205,6 +206,27 @@ async fn pool(cfg: &DbConfig, role: &str) -> Result<PgPool, DbError> {
         .acquire_timeout(cfg.acquire_timeout)
         .connect_with(opts.log_statements(tracing::log::LevelFilter::Trace))
         .await?)
+}
+
+/// Gives the audit log back to the owner for the platform migrations (one may alter it, as
+/// 0013 did to chain it) when a superuser admin sealed it; [`seal_audit_log`] takes it back
+/// right after. Runs before the server serves anything.
+async fn unseal_audit_log(admin: &PgConnectOptions) -> Result<(), DbError> {
+    let mut conn = PgConnection::connect_with(admin).await?;
+    crate::run_script(
+        &mut conn,
+        &format!(
+            "DO $$ BEGIN
+               IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+                  AND to_regclass('platform.audit_events') IS NOT NULL THEN
+                 EXECUTE 'ALTER TABLE platform.audit_events OWNER TO {OWNER_ROLE}';
+               END IF;
+             END $$;"
+        ),
+    )
+    .await?;
+    conn.close().await?;
+    Ok(())
 }
 
 /// Hands the audit log and the platform schema to the admin role when it is a superuser, so

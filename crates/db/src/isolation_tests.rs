@@ -411,7 +411,9 @@ async fn a_tenant_sees_only_its_own_audit_rows() {
         .fetch_one(tx.conn())
         .await
         .unwrap();
-    let page = audit::list(&mut tx, None, 100).await.unwrap();
+    let page = audit::list(&mut tx, &Default::default(), None, 100)
+        .await
+        .unwrap();
     assert_eq!(all as usize, page.items.len());
     assert!(page.items.iter().all(|e| e.tenant_id == Some(a_id)));
 }

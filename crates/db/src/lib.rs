@@ -12,6 +12,7 @@ pub mod assessments;
 pub mod assistant_profiles;
 pub mod assistant_usage;
 pub mod audit;
+pub mod audit_chain;
 pub mod autobiography;
 pub mod bootstrap;
 pub mod boundaries;

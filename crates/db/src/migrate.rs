@@ -83,6 +83,11 @@ pub const PLATFORM: &[Migration] = &[
         name: "plans_and_api_keys",
         sql: include_str!("../migrations/platform/0012_plans_and_api_keys.sql"),
     },
+    Migration {
+        version: 13,
+        name: "audit_chain",
+        sql: include_str!("../migrations/platform/0013_audit_chain.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.

@@ -53,6 +53,9 @@ pub enum Command {
     /// Grant or revoke platform operator rights (`/api/admin/*`).
     #[command(subcommand)]
     Admin(commands::admin::AdminCommand),
+    /// Verify the hash-chained audit log.
+    #[command(subcommand)]
+    Audit(commands::audit::AuditCommand),
     /// Print the OpenAPI 3.1 document of the REST API.
     Openapi,
     /// Fetch the semantic model or say what is there.

@@ -118,6 +118,7 @@ fn every_command_has_help() {
         vec!["jobs", "list", "--help"],
         vec!["jobs", "retry", "--help"],
         vec!["jobs", "cancel", "--help"],
+        vec!["audit", "verify", "--help"],
     ] {
         let out = Command::new(BIN).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -133,7 +134,7 @@ fn top_level_help_lists_every_command() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
     for cmd in [
-        "serve", "migrate", "tenant", "demo", "jobs", "import", "user", "openapi",
+        "serve", "migrate", "tenant", "demo", "jobs", "import", "user", "openapi", "audit",
     ] {
         assert!(
             help.lines().any(|l| l.trim_start().starts_with(cmd)),
@@ -452,6 +453,7 @@ async fn operator_commands_against_database_url() {
     let (ok, out, err) = run(cmd(&["migrate", "--jobs", "2"]), None);
     assert!(ok, "{err}");
     assert!(out.contains("0 behind"), "{out}");
+    audit_verify_catches_edits_and_deletions(&cmd, &url).await;
     let (ok, _, err) = run(
         cmd(&["tenant", "delete", "practice-one", "--confirm", "wrong"]),
         None,
@@ -470,6 +472,68 @@ async fn operator_commands_against_database_url() {
     assert!(ok, "{err}");
     let (_, out, _) = run(cmd(&["tenant", "list"]), None);
     assert!(out.contains("DELETED"), "{out}");
+}
+
+/// `wisdomos audit verify` on a sound log, then after a superuser edits, deletes and cuts rows
+/// off a tenant's chain (each found and named); the edit undone, the log is sound again.
+async fn audit_verify_catches_edits_and_deletions(cmd: &dyn Fn(&[&str]) -> Command, url: &str) {
+    let (ok, out, err) = run(cmd(&["audit", "verify"]), None);
+    assert!(ok && out.contains("; 0 broken"), "{out}{err}");
+    let su = sqlx::PgPool::connect(url).await.unwrap();
+    let tenant: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM platform.tenants WHERE slug = 'practice-one'")
+            .fetch_one(&su)
+            .await
+            .unwrap();
+    let rows: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM platform.audit_events WHERE tenant_id = $1")
+            .bind(tenant)
+            .fetch_one(&su)
+            .await
+            .unwrap();
+    assert!(rows >= 3, "tenant.created and two status changes: {rows}");
+    let original: Value = sqlx::query_scalar(
+        "SELECT metadata FROM platform.audit_events WHERE tenant_id = $1 AND seq = 2",
+    )
+    .bind(tenant)
+    .fetch_one(&su)
+    .await
+    .unwrap();
+    let set = |m: Value| {
+        sqlx::query(
+            "UPDATE platform.audit_events SET metadata = $2 WHERE tenant_id = $1 AND seq = 2",
+        )
+        .bind(tenant)
+        .bind(m)
+    };
+    set(json!({"via": "someone else"}))
+        .execute(&su)
+        .await
+        .unwrap();
+    let (ok, out, _) = run(cmd(&["audit", "verify", "--tenant", "practice-one"]), None);
+    assert!(!ok && out.contains("edited rows (seq): [2]"), "{out}");
+    set(original).execute(&su).await.unwrap();
+    let (ok, out, err) = run(cmd(&["audit", "verify", "--tenant", "practice-one"]), None);
+    assert!(ok && out.contains("head: seq"), "{out}{err}");
+    sqlx::query("DELETE FROM platform.audit_events WHERE tenant_id = $1 AND seq = 1")
+        .bind(tenant)
+        .execute(&su)
+        .await
+        .unwrap();
+    let (ok, out, _) = run(cmd(&["audit", "verify"]), None);
+    assert!(
+        !ok && out.contains("broken links before rows (seq): [2]") && out.contains("1 broken"),
+        "{out}"
+    );
+    sqlx::query("DELETE FROM platform.audit_events WHERE tenant_id = $1 AND seq = $2")
+        .bind(tenant)
+        .bind(rows)
+        .execute(&su)
+        .await
+        .unwrap();
+    let (ok, out, _) = run(cmd(&["audit", "verify", "--tenant", "practice-one"]), None);
+    assert!(!ok && out.contains("rows cut off the end"), "{out}");
+    su.close().await;
 }
 
 #[test]

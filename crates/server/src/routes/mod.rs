@@ -120,6 +120,8 @@ pub fn api() -> Api {
         .routes(routes!(members::list, members::add))
         .routes(routes!(members::change_role, members::remove))
         .routes(routes!(audit::list))
+        .routes(routes!(audit::org_list))
+        .routes(routes!(audit::org_get))
         .routes(routes!(life_areas::list, life_areas::create))
         .routes(routes!(life_areas::get, life_areas::update))
         .routes(routes!(life_areas::refresh_one))

@@ -77,7 +77,7 @@ async fn show(
     let ws = wisdomos_db::widgets::effective(&mut tx, web.ctx.user_id).await?;
     let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
     let audit_rows = if web.ctx.allows::<ReadAudit>() {
-        wisdomos_db::audit::list(&mut tx, None, 30)
+        wisdomos_db::audit::list(&mut tx, &Default::default(), None, 30)
             .await?
             .items
             .into_iter()

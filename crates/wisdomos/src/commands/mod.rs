@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod admin;
+pub mod audit;
 pub mod demo;
 pub mod demo_practice;
 pub mod import;
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tenant(c) => tenant::run(c, &opened.db).await,
         Command::User(c) => user::run(c, &opened.db).await,
         Command::Admin(c) => admin::run(c, &opened.db).await,
+        Command::Audit(c) => audit::run(c, &opened.db).await,
         Command::Openapi | Command::Models(_) => Ok(()),
     };
     let stopped = opened.shutdown().await;
