@@ -21,9 +21,12 @@ export WISDOMOS_AUTH_RATE_BURST=1000 WISDOMOS_SPARE_SCHEMAS=2 RUST_LOG=warn
 # shellcheck source=scripts/serve-throwaway.sh
 source scripts/serve-throwaway.sh
 "$bin" demo >"$data_dir/demo.txt"
+"$bin" demo --org >"$data_dir/demo-org.txt"
 export WISDOMOS_BASE="$base"
 export WISDOMOS_DEMO_PASSWORD
 WISDOMOS_DEMO_PASSWORD=$(awk '/password:/ {print $2}' "$data_dir/demo.txt")
+export WISDOMOS_OPERATOR_PASSWORD
+WISDOMOS_OPERATOR_PASSWORD=$(awk '/password:/ {print $2}' "$data_dir/demo-org.txt")
 export WISDOMOS_SCREENSHOTS="$PWD/target/screenshots"
 mkdir -p "$WISDOMOS_SCREENSHOTS"
 status=0

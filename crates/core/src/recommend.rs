@@ -93,6 +93,12 @@ fn active(s: EngagementState) -> bool {
     matches!(s, EngagementState::Active | EngagementState::Reactivated)
 }
 
+/// System participants (seed 003: automated members such as a welcome guide) are never the
+/// subject of a recommendation nor the person one proposes.
+fn person(p: &Person) -> bool {
+    p.role != "system"
+}
+
 /// Every recommendation the graph supports now. `graph` holds the relationships weighted by
 /// confidence (node = index into `people`); `edges` the directed typed edges that exist, sorted,
 /// so that none is proposed twice.
@@ -134,12 +140,12 @@ fn reconnect(
 ) -> Vec<Recommendation> {
     let mut out = Vec::new();
     for (i, p) in people.iter().enumerate() {
-        if p.state != EngagementState::Dormant {
+        if p.state != EngagementState::Dormant || !person(p) {
             continue;
         }
         let best = g
             .neighbours(i)
-            .filter(|&(j, _)| j != i && active(people[j].state))
+            .filter(|&(j, _)| j != i && active(people[j].state) && person(&people[j]))
             .filter(|&(j, _)| !has_edge(j, i, RelationshipType::Mentor))
             .fold(None::<(usize, f64)>, |b, (j, w)| match b {
                 Some((_, bw)) if bw >= w => b,
@@ -174,7 +180,7 @@ fn introduce(people: &[Person], degree: &dyn Fn(usize) -> usize) -> Vec<Recommen
     let mut best_role: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for (i, p) in people.iter().enumerate() {
         let d = degree(i);
-        if !active(p.state) || d == 0 {
+        if !active(p.state) || d == 0 || !person(p) {
             continue;
         }
         if best_any.is_none_or(|(_, bd)| d > bd) {
@@ -187,7 +193,10 @@ fn introduce(people: &[Person], degree: &dyn Fn(usize) -> usize) -> Vec<Recommen
     }
     let mut out = Vec::new();
     for (i, p) in people.iter().enumerate() {
-        if degree(i) > 0 || !matches!(p.state, EngagementState::New | EngagementState::Isolated) {
+        if degree(i) > 0
+            || !person(p)
+            || !matches!(p.state, EngagementState::New | EngagementState::Isolated)
+        {
             continue;
         }
         let same = best_role.get(p.role.as_str()).copied();
@@ -231,7 +240,11 @@ fn bridges(
         let [(big, a), (second, b), ..] = cut.pieces[..] else {
             continue;
         };
-        if second < MIN_PIECE || has_edge(a, b, RelationshipType::Introduced) {
+        if second < MIN_PIECE
+            || has_edge(a, b, RelationshipType::Introduced)
+            || !person(&people[a])
+            || !person(&people[b])
+        {
             continue;
         }
         let split = (2.0 * second as f64 / (cut.component - 1) as f64).min(1.0);
@@ -268,10 +281,11 @@ fn cooling(people: &[Person], communities: &[Community]) -> Vec<Recommendation> 
             .iter()
             .copied()
             .filter(|&i| {
-                matches!(
-                    people[i].state,
-                    EngagementState::Cooling | EngagementState::Dormant
-                )
+                person(&people[i])
+                    && matches!(
+                        people[i].state,
+                        EngagementState::Cooling | EngagementState::Dormant
+                    )
             })
             .collect();
         let share = cold.len() as f64 / c.members.len() as f64;

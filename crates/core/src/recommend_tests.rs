@@ -202,3 +202,41 @@ fn each_rule_keeps_its_most_confident_few() {
     assert_eq!(rec.len(), MAX_PER_RULE);
     assert!(rec.iter().all(|r| r.confidence > 0.74));
 }
+
+#[test]
+fn system_participants_are_neither_subject_nor_partner() {
+    let people = [
+        person(0, "system", New),
+        person(1, "system", Active),
+        person(2, "member", Active),
+        person(3, "member", Isolated),
+        person(4, "member", Dormant),
+    ];
+    let recs = run(&people, &[(1, 4, 1.0), (1, 2, 0.2), (2, 4, 0.3)], &[]);
+    assert!(
+        recs.iter().all(|r| r.target != Target::Participant(0)),
+        "{recs:?}"
+    );
+    let intro = recs
+        .iter()
+        .find(|r| r.target == Target::Participant(3))
+        .unwrap();
+    assert_eq!(
+        intro.action,
+        Action::Relate {
+            from: 2,
+            to: 3,
+            kind: RelationshipType::Introduced
+        }
+    );
+    let back = recs.iter().find(|r| r.rule == "reconnect").unwrap();
+    assert_eq!(
+        back.action,
+        Action::Relate {
+            from: 2,
+            to: 4,
+            kind: RelationshipType::Mentor
+        },
+        "not through the system tie"
+    );
+}

@@ -118,6 +118,16 @@ pub async fn set_states(
     Ok(())
 }
 
+/// The display names of participants `ids` (those that exist).
+pub async fn names(tx: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, DbError> {
+    Ok(
+        sqlx::query_as("SELECT id, display_name FROM participants WHERE id = ANY($1)")
+            .bind(ids)
+            .fetch_all(tx.conn())
+            .await?,
+    )
+}
+
 /// Every participant, archived ones included, by name.
 pub async fn all(tx: &mut TenantTx) -> Result<Vec<Participant>, DbError> {
     Ok(sqlx::query_as(&format!(

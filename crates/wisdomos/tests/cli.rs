@@ -947,3 +947,65 @@ async fn a_lone_serve_schedules_and_catches_up_recurring_jobs() {
         .await
         .unwrap();
 }
+
+/// `wisdomos demo --org`: an operator and an organisation whose console is lived in — at least
+/// 12 participants with 2 system ones, relationships, segments, pending recommendations, an
+/// applied one and interventions, all in a sound audit chain.
+#[tokio::test]
+async fn demo_org_fills_the_console() {
+    let tdb = TestDatabase::create().await;
+    let dir = data_dir();
+    let mut c = wisdomos(dir.path());
+    c.env("DATABASE_URL", tdb.url())
+        .env(
+            "WISDOMOS_DB_ROLE_PASSWORD",
+            wisdomos_db::testing::TEST_ROLE_PASSWORD,
+        )
+        .args(["demo", "--org"]);
+    let (ok, out, err) = run(c, None);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("operator@wisdomos.local") && out.contains("password:"),
+        "{out}"
+    );
+    let slug = "riverside-collective";
+    let su = sqlx::PgPool::connect(&tdb.url()).await.unwrap();
+    let schema: String =
+        sqlx::query_scalar("SELECT schema_name FROM platform.tenants WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&su)
+            .await
+            .unwrap();
+    let count = |sql: &str| {
+        let q = sql.replace("{s}", &schema);
+        let su = su.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(&q)
+                .fetch_one(&su)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(count("SELECT count(*) FROM {s}.participants").await >= 12);
+    assert_eq!(
+        count("SELECT count(*) FROM {s}.participants WHERE is_system").await,
+        2
+    );
+    assert!(count("SELECT count(*) FROM {s}.relationships").await >= 30);
+    assert!(count("SELECT count(*) FROM {s}.segments WHERE kind = 'community'").await >= 3);
+    assert!(count("SELECT count(*) FROM {s}.recommendations WHERE status = 'pending'").await >= 3);
+    assert_eq!(
+        count("SELECT count(*) FROM {s}.recommendations WHERE status = 'applied'").await,
+        1
+    );
+    assert_eq!(count("SELECT count(*) FROM {s}.interventions").await, 2);
+    let mut v = wisdomos(dir.path());
+    v.env("DATABASE_URL", tdb.url())
+        .env(
+            "WISDOMOS_DB_ROLE_PASSWORD",
+            wisdomos_db::testing::TEST_ROLE_PASSWORD,
+        )
+        .args(["audit", "verify", "--tenant", slug]);
+    let (ok, out, err) = run(v, None);
+    assert!(ok && out.contains("; 0 broken"), "{out}{err}");
+}

@@ -18,6 +18,9 @@ pub mod boundaries;
 pub mod browser_errors;
 pub mod chart;
 pub mod commitments;
+pub mod console;
+pub mod console_log;
+pub mod console_participant;
 pub mod error;
 pub mod events;
 pub mod flash;
@@ -165,6 +168,7 @@ pub fn router() -> Router<AppState> {
                     crate::importing::IMPORT_BODY_LIMIT * 2,
                 )),
         )
+        .merge(console::routes())
         .merge(assets())
 }
 
@@ -195,7 +199,7 @@ fn page_headers<S: Clone + Send + Sync + 'static>(r: Router<S>) -> Router<S> {
     ))
 }
 
-fn asset(body: &'static str, content_type: &'static str) -> impl IntoResponse + Clone {
+pub(crate) fn asset(body: &'static str, content_type: &'static str) -> impl IntoResponse + Clone {
     (
         [
             (header::CONTENT_TYPE, content_type),

@@ -21,9 +21,14 @@ const JOURNAL: &str = include_str!("../../demo/journal.json");
 /// Options of `demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// E-mail of the demo account.
-    #[arg(long, default_value = "demo@wisdomos.local")]
-    pub email: String,
+    /// E-mail of the demo account (default demo@wisdomos.local, or operator@wisdomos.local
+    /// with --org).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Instead of a personal year, an operator account whose organisation (participants,
+    /// relationships, segments, recommendations, interventions) fills the operator console.
+    #[arg(long)]
+    pub org: bool,
     /// Import this file (any supported format) instead of the shipped year.
     #[arg(long)]
     pub events: Option<std::path::PathBuf>,
@@ -71,26 +76,30 @@ pub async fn knowledge_engine(
 
 /// Creates the account, workspace and year, then prints how to sign in.
 pub async fn run(args: DemoArgs, db: &Database, data_dir: &std::path::Path) -> anyhow::Result<()> {
-    let email = wisdomos_core::account::Email::parse("--email", &args.email)?;
+    let default = if args.org {
+        "operator@wisdomos.local"
+    } else {
+        "demo@wisdomos.local"
+    };
+    let email =
+        wisdomos_core::account::Email::parse("--email", args.email.as_deref().unwrap_or(default))?;
     let tz = wisdomos_core::tenant::timezone("--timezone", &args.timezone)?;
     let now = Utc::now();
-    let password = format!(
-        "{}-{}",
-        &Uuid::new_v4().simple().to_string()[..10],
-        &Uuid::new_v4().simple().to_string()[..10]
-    );
-    let hash = PasswordHasher::new(1)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .hash(&password)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (password, hash) = new_password().await?;
     let user = NewUser {
         email: email.as_str(),
         password_hash: &hash,
-        first_name: Some("Demo"),
-        last_name: Some("User"),
+        first_name: Some(if args.org { "Olive" } else { "Demo" }),
+        last_name: Some(if args.org { "Operator" } else { "User" }),
     };
+    if args.org {
+        let (name, slug) = super::demo_org::create(db, &user, tz.name(), now)
+            .await
+            .map_err(|e| taken(e, &email))?;
+        println!("Demo organisation \"{name}\" ({slug}) is ready: open Console to see its graph, segments, recommendations and interventions.");
+        sign_in_lines(&email, &password);
+        return Ok(());
+    }
     let (account, tenant) = provision::register(
         db,
         &user,
@@ -102,12 +111,7 @@ pub async fn run(args: DemoArgs, db: &Database, data_dir: &std::path::Path) -> a
         now,
     )
     .await
-    .map_err(|e| match e {
-        wisdomos_db::DbError::Conflict("email_taken") => {
-            anyhow::anyhow!("{email} already has an account; choose another with --email")
-        }
-        other => other.into(),
-    })?;
+    .map_err(|e| taken(e.into(), &email))?;
     let scope = tenants::operator_scope(&tenant);
     let bytes = match &args.events {
         Some(path) => {
@@ -383,6 +387,38 @@ pub async fn run(args: DemoArgs, db: &Database, data_dir: &std::path::Path) -> a
         "A second workspace, \"{}\", is a coaching practice with a knowledge base and its assistant: switch to it in the header and open Assistant.",
         practice.name
     );
+    sign_in_lines(&email, &password);
+    Ok(())
+}
+
+/// A fresh demo password and its argon2id hash.
+async fn new_password() -> anyhow::Result<(String, String)> {
+    let password = format!(
+        "{}-{}",
+        &Uuid::new_v4().simple().to_string()[..10],
+        &Uuid::new_v4().simple().to_string()[..10]
+    );
+    let hash = PasswordHasher::new(1)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .hash(&password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((password, hash))
+}
+
+/// An e-mail already registered, said plainly.
+fn taken(e: anyhow::Error, email: &wisdomos_core::account::Email) -> anyhow::Error {
+    match e.downcast_ref::<wisdomos_db::DbError>() {
+        Some(wisdomos_db::DbError::Conflict("email_taken")) => {
+            anyhow::anyhow!("{email} already has an account; choose another with --email")
+        }
+        _ => e,
+    }
+}
+
+/// How to sign in, on the web and from the API.
+fn sign_in_lines(email: &wisdomos_core::account::Email, password: &str) {
     // `serve`'s address, as it would read it.
     let listen = std::env::var("WISDOMOS_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
     println!(
@@ -394,5 +430,4 @@ pub async fn run(args: DemoArgs, db: &Database, data_dir: &std::path::Path) -> a
         "From the API: curl -s {listen}/api/v1/auth/login -H 'content-type: application/json' \\"
     );
     println!("  -d '{{\"email\":\"{email}\",\"password\":\"{password}\"}}'");
-    Ok(())
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod audit;
 pub mod demo;
+pub mod demo_org;
 pub mod demo_practice;
 pub mod import;
 pub mod jobs;
