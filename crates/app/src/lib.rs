@@ -13,6 +13,7 @@ pub mod autobiography;
 pub mod boundaries;
 pub mod classify;
 pub mod commitments;
+pub mod console_import;
 pub mod dashboard;
 pub mod event_fields;
 pub mod events;

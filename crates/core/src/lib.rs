@@ -12,6 +12,7 @@ pub mod chunk;
 pub mod classify;
 pub mod classify_semantic;
 pub mod community;
+pub mod console_import;
 pub mod cut_vertex;
 pub mod element;
 pub mod element_detect;

@@ -67,6 +67,50 @@ pub async fn create(
     .map_err(email_conflict)
 }
 
+/// Inserts many participants in one statement (an import); `fields` as for [`create`]. Returns
+/// their ids in order. Errors: `participant_email_taken` when an e-mail is already used.
+pub async fn create_many(
+    tx: &mut TenantTx,
+    fields: &[Fields<'_>],
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, DbError> {
+    let ids: Vec<Uuid> = fields.iter().map(|_| Uuid::new_v4()).collect();
+    let col = |f: fn(&Fields<'_>) -> Option<String>| fields.iter().map(f).collect::<Vec<_>>();
+    sqlx::query(
+        "INSERT INTO participants (id, email, display_name, role, origin, lifecycle_stage, last_activity_at,
+             is_system, engagement_state, created_at, updated_at)
+         SELECT * , $10, $10 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+             $7::timestamptz[], $8::boolean[], $9::text[])",
+    )
+    .bind(&ids)
+    .bind(col(|f| f.email.map(str::to_owned)))
+    .bind(col(|f| Some(f.display_name.to_owned())))
+    .bind(col(|f| Some(f.role.to_owned())))
+    .bind(col(|f| Some(f.origin.to_owned())))
+    .bind(col(|f| Some(f.lifecycle_stage.to_owned())))
+    .bind(fields.iter().map(|f| f.last_activity_at).collect::<Vec<_>>())
+    .bind(fields.iter().map(|f| f.is_system).collect::<Vec<_>>())
+    .bind(col(|f| Some(f.engagement_state.to_owned())))
+    .bind(now)
+    .execute(tx.conn())
+    .await
+    .map_err(email_conflict)?;
+    Ok(ids)
+}
+
+/// Ids of the participants with e-mails `emails` (lower-cased), as `(email, id)`.
+pub async fn ids_by_email(
+    tx: &mut TenantTx,
+    emails: &[String],
+) -> Result<Vec<(String, Uuid)>, DbError> {
+    Ok(
+        sqlx::query_as("SELECT lower(email), id FROM participants WHERE lower(email) = ANY($1)")
+            .bind(emails)
+            .fetch_all(tx.conn())
+            .await?,
+    )
+}
+
 fn email_conflict(e: sqlx::Error) -> DbError {
     if e.as_database_error().and_then(|d| d.constraint()) == Some("participants_email_key") {
         DbError::Conflict("participant_email_taken")

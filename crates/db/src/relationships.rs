@@ -76,6 +76,41 @@ pub async fn insert(tx: &mut TenantTx, r: &Relationship) -> Result<Relationship,
     })
 }
 
+/// Inserts many relationships `(from, to, type, confidence)` with `source` in one statement,
+/// leaving out any the organisation already has (same from, to and type); returns how many
+/// were written. Errors: [`DbError::NotFound`] when a participant is unknown.
+pub async fn create_many(
+    tx: &mut TenantTx,
+    edges: &[(Uuid, Uuid, &str, f64)],
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    let ids: Vec<Uuid> = edges.iter().map(|_| Uuid::new_v4()).collect();
+    let from: Vec<Uuid> = edges.iter().map(|e| e.0).collect();
+    let to: Vec<Uuid> = edges.iter().map(|e| e.1).collect();
+    let kind: Vec<&str> = edges.iter().map(|e| e.2).collect();
+    let conf: Vec<f32> = edges.iter().map(|e| e.3 as f32).collect();
+    let done = sqlx::query(
+        "INSERT INTO relationships (id, from_participant_id, to_participant_id, type, source, confidence_score, created_at)
+         SELECT i, f, t, k, $5, c, $6 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $7::real[]) AS e(i, f, t, k, c)
+         ON CONFLICT ON CONSTRAINT relationships_edge_key DO NOTHING",
+    )
+    .bind(&ids)
+    .bind(&from)
+    .bind(&to)
+    .bind(&kind)
+    .bind(source)
+    .bind(now)
+    .bind(&conf)
+    .execute(tx.conn())
+    .await
+    .map_err(|e| match e.as_database_error().and_then(|d| d.code()).as_deref() {
+        Some("23503") => DbError::NotFound,
+        _ => e.into(),
+    })?;
+    Ok(done.rows_affected())
+}
+
 /// Relationship `id`, locked until the transaction ends; `None` when there is none.
 pub async fn lock(tx: &mut TenantTx, id: Uuid) -> Result<Option<Relationship>, DbError> {
     Ok(sqlx::query_as(&format!(

@@ -585,3 +585,135 @@ async fn the_audit_trail_filters_shows_the_chain_and_stays_in_its_organisation()
         .iter()
         .all(|e| e["tenantId"] == b.tenant_id.as_str()));
 }
+
+async fn import_csv(app: &TestApp, a: &Account, what: &str, csv: &str) -> (StatusCode, Value) {
+    let resp = app
+        .client
+        .post(format!(
+            "{}/api/v1/orgs/{}/{what}/import",
+            app.base, a.tenant_id
+        ))
+        .bearer_auth(&a.access)
+        .header("content-type", "text/csv")
+        .body(csv.to_owned())
+        .send()
+        .await
+        .unwrap();
+    (resp.status(), resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn csv_imports_write_every_row_or_none_and_name_each_rejection() {
+    let app = TestApp::spawn().await;
+    let a = app.register("op@example.org").await;
+    let imported = format!(
+        "SELECT count(*) FROM platform.audit_events WHERE tenant_id = '{}' AND event_type = 'participants.imported'",
+        a.tenant_id
+    );
+    // One bad row among good ones: nothing is written, each bad row named.
+    let (s, v) = import_csv(
+        &app,
+        &a,
+        "participants",
+        "displayName,email,role,lastActivityAt\nAda,ada@example.org,coach,2026-01-02\nBo,bo@example.org,upline,\n,nameless@example.org,,\nCy,ADA@example.org,,\n",
+    )
+    .await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "import_rows_rejected"),
+        "{v}"
+    );
+    let d = &v["error"]["details"];
+    assert_eq!(
+        (d["total"].as_u64(), d["rejected"].as_u64()),
+        (Some(4), Some(3))
+    );
+    let named: Vec<(u64, &str)> = d["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["row"].as_u64().unwrap(), r["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(named, vec![(3, "role"), (4, "displayName"), (5, "email")]);
+    let (_, g) = app
+        .get(&format!("/api/v1/orgs/{}/graph", a.tenant_id), &a.access)
+        .await;
+    assert_eq!(g["total"], 0, "nothing was written");
+    assert_eq!(app.count(&imported).await, 0);
+
+    // All good: written, audited once.
+    let (s, v) = import_csv(
+        &app,
+        &a,
+        "participants",
+        "name,email,role,stage\nAda,ada@example.org,coach,\nBo,bo@example.org,,onboarding\nCy,cy@example.org,,\nDi,,system,\n",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["total"].as_u64(), v["created"].as_u64()),
+        (Some(4), Some(4))
+    );
+    assert_eq!(app.count(&imported).await, 1);
+    // Again: the e-mails are taken now, so the whole file is refused.
+    let (s, v) = import_csv(
+        &app,
+        &a,
+        "participants",
+        "name,email\nAda Again,ada@example.org\n",
+    )
+    .await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "import_rows_rejected")
+    );
+
+    // Edges by e-mail or id; an unknown end refuses the file; repeats are duplicates.
+    let (_, g) = app
+        .get(&format!("/api/v1/orgs/{}/graph", a.tenant_id), &a.access)
+        .await;
+    let di = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["displayName"] == "Di")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (s, v) = import_csv(
+        &app,
+        &a,
+        "relationships",
+        "from,to,type\nada@example.org,bo@example.org,mentor\nada@example.org,zed@example.org,\n",
+    )
+    .await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "import_rows_rejected"),
+        "{v}"
+    );
+    assert_eq!(v["error"]["details"]["rejections"][0]["field"], "to");
+    let edges = format!("source,target,weight,type\nada@example.org,bo@example.org,0.9,mentor\nbo@example.org,cy@example.org,0.5,\n{di},ada@example.org,,\nada@example.org,bo@example.org,0.9,mentor\n");
+    let (s, v) = import_csv(&app, &a, "relationships", &edges).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["created"].as_u64(), v["duplicates"].as_u64()),
+        (Some(3), Some(1))
+    );
+    let (s, v) = import_csv(&app, &a, "relationships", &edges).await;
+    assert_eq!(
+        (s, v["created"].as_u64(), v["duplicates"].as_u64()),
+        (StatusCode::OK, Some(0), Some(4))
+    );
+    let (_, g) = app
+        .get(&format!("/api/v1/orgs/{}/graph", a.tenant_id), &a.access)
+        .await;
+    assert_eq!(g["edges"].as_array().unwrap().len(), 3);
+    let (s, v) = import_csv(&app, &a, "relationships", "\u{0}\u{1}").await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_file"),
+        "{v}"
+    );
+}

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod autobiography;
 pub mod boundaries;
 pub mod commitments;
+pub mod console_import;
 pub mod dashboard;
 pub mod docs;
 pub mod dto;
@@ -195,6 +196,8 @@ pub fn api() -> Api {
     // Files and documents travel whole in one request.
     let import_routes = OpenApiRouter::new()
         .routes(routes!(import::import_events))
+        .routes(routes!(console_import::participants))
+        .routes(routes!(console_import::relationships))
         .routes(routes!(knowledge::list, knowledge::add))
         .layer(DefaultBodyLimit::max(import::IMPORT_BODY_LIMIT));
     let rest = rest.merge(import_routes);
