@@ -55,12 +55,12 @@ fn key(h: &str) -> String {
         .replace(['_', ' ', '-'], "")
 }
 
+/// A data row: normalised column name → value (empty cells left out).
+type Row = HashMap<String, String>;
+
 /// The rows of `bytes` as maps of normalised column name → value, with their line numbers;
 /// the header must name one of each group of `needed` columns.
-fn rows(
-    bytes: &[u8],
-    needed: &[&[&str]],
-) -> Result<Vec<(usize, HashMap<String, String>)>, FileError> {
+fn rows(bytes: &[u8], needed: &[&[&str]]) -> Result<Vec<(usize, Row)>, FileError> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| FileError("the file is not UTF-8 text".into()))?;
     let mut r = csv::ReaderBuilder::new()
