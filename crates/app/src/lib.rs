@@ -35,6 +35,7 @@ pub mod reading;
 pub mod recommendations;
 pub mod relationships;
 pub mod segments;
+pub mod shares;
 pub mod usage;
 pub mod widgets;
 pub mod workspace;

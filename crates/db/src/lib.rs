@@ -42,6 +42,7 @@ pub mod scheduler;
 pub mod scram;
 pub mod segments;
 pub mod sessions;
+pub mod shares;
 pub mod snapshots;
 pub(crate) mod tenant_pools;
 pub mod tenant_tx;

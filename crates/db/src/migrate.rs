@@ -88,6 +88,11 @@ pub const PLATFORM: &[Migration] = &[
         name: "audit_chain",
         sql: include_str!("../migrations/platform/0013_audit_chain.sql"),
     },
+    Migration {
+        version: 14,
+        name: "shares",
+        sql: include_str!("../migrations/platform/0014_shares.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.

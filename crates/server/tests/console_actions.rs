@@ -717,3 +717,147 @@ async fn csv_imports_write_every_row_or_none_and_name_each_rejection() {
         "{v}"
     );
 }
+
+#[tokio::test]
+async fn a_shared_summary_shows_while_live_is_audited_on_both_sides_and_goes_at_once_when_revoked()
+{
+    let app = TestApp::spawn().await;
+    let op = app.register("coach@example.org").await;
+    let client = app.register("client@example.org").await;
+    let other = app.register("other@example.org").await;
+    let org = format!("/api/v1/orgs/{}", op.tenant_id);
+    // The client's own workspace: an event with private text, a recurring pattern.
+    let (s, _) = app.post("/api/v1/events", Some(&client.access), json!({ "lifeAreaId": "work", "type": "SETBACK", "category": "PROFESSIONAL", "tone": "NEGATIVE", "title": "Private: told my boss I quit", "emotionalCharge": -3 })).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = app.post("/api/v1/insights", Some(&client.access), json!({ "type": "PATTERN_RECOGNIZED", "title": "Overwork before deadlines", "isRecurring": true })).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, p) = app
+        .post(
+            &format!("{org}/participants"),
+            Some(&op.access),
+            json!({"displayName": "Client", "email": "Client@Example.org"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let pid = p["id"].as_str().unwrap();
+
+    // Nothing of the client's workspace before they consent.
+    let detail = || async { get_participant(&app, &op, pid).await };
+    assert!(detail().await["share"].is_null());
+    let (s, inv) = app
+        .post(
+            &format!("{org}/participants/{pid}/share-invitation"),
+            Some(&op.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, inv["status"].as_str()),
+        (StatusCode::CREATED, Some("invited")),
+        "{inv}"
+    );
+    let (s, v) = app
+        .post(
+            &format!("{org}/participants/{pid}/share-invitation"),
+            Some(&op.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "share_exists"));
+    let d = detail().await;
+    assert_eq!(
+        (d["share"]["status"].as_str(), d["summary"].is_null()),
+        (Some("invited"), true)
+    );
+
+    // Only the invited person sees and grants it, from a workspace they administer.
+    let id = inv["id"].as_str().unwrap();
+    let (_, mine) = app.get("/api/v1/me/shares", &other.access).await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 0);
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/me/shares/{id}/grant"),
+            Some(&other.access),
+            json!({"tenantId": other.tenant_id}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, mine) = app.get("/api/v1/me/shares", &client.access).await;
+    assert_eq!(
+        mine["items"][0]["organisationName"], "Space of coach@example.org",
+        "{mine}"
+    );
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/me/shares/{id}/grant"),
+            Some(&client.access),
+            json!({"tenantId": op.tenant_id}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "not a workspace of theirs");
+    let (s, g) = app
+        .post(
+            &format!("/api/v1/me/shares/{id}/grant"),
+            Some(&client.access),
+            json!({"tenantId": client.tenant_id}),
+        )
+        .await;
+    assert_eq!(
+        (s, g["status"].as_str()),
+        (StatusCode::OK, Some("live")),
+        "{g}"
+    );
+
+    // Live: the summary, without any event's text; the read audited in both workspaces.
+    let d = detail().await;
+    let summary = &d["summary"];
+    assert_eq!(summary["areas"].as_array().unwrap().len(), 30, "{d}");
+    assert_eq!(summary["patterns"], json!(["Overwork before deadlines"]));
+    assert!(
+        !d.to_string().contains("told my boss"),
+        "no event text leaks"
+    );
+    let seen = |tenant: &str, ev: &str| {
+        format!("SELECT count(*) FROM platform.audit_events WHERE tenant_id = '{tenant}' AND event_type = '{ev}'")
+    };
+    assert_eq!(
+        app.count(&seen(&op.tenant_id, "participant.summary_viewed"))
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count(&seen(&client.tenant_id, "share.summary_viewed"))
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count(&seen(&client.tenant_id, "share.granted")).await,
+        1
+    );
+    assert_eq!(app.count(&seen(&op.tenant_id, "share.granted")).await, 1);
+
+    // Revoked: gone at the next read.
+    let (s, r) = app
+        .post(
+            &format!("/api/v1/me/shares/{id}/revoke"),
+            Some(&client.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, r["status"].as_str()), (StatusCode::OK, Some("revoked")));
+    let d = detail().await;
+    assert!(d["share"].is_null() && d["summary"].is_null(), "{d}");
+    assert_eq!(
+        app.count(&seen(&client.tenant_id, "share.summary_viewed"))
+            .await,
+        1
+    );
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/me/shares/{id}/revoke"),
+            Some(&client.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}

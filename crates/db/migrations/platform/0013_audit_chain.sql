@@ -79,16 +79,17 @@ DECLARE
     last_seq bigint;
     last_hash bytea;
 BEGIN
-    UPDATE audit_chain_heads SET seq = seq + 1 WHERE chain = k RETURNING seq, hash INTO last_seq, last_hash;
+    SELECT seq, hash INTO last_seq, last_hash FROM audit_chain_heads WHERE chain = k FOR UPDATE;
     IF NOT FOUND THEN
-        INSERT INTO audit_chain_heads AS h (chain, seq, hash) VALUES (k, 1, '\x')
-            ON CONFLICT (chain) DO UPDATE SET seq = h.seq + 1
-            RETURNING seq, hash INTO last_seq, last_hash;
+        INSERT INTO audit_chain_heads (chain, seq, hash) VALUES (k, 0, '\x') ON CONFLICT (chain) DO NOTHING;
+        SELECT seq, hash INTO last_seq, last_hash FROM audit_chain_heads WHERE chain = k FOR UPDATE;
     END IF;
-    NEW.seq := last_seq;
+    NEW.seq := last_seq + 1;
     NEW.prev_hash := last_hash;
     NEW.hash := sha256(last_hash || audit_row_content(NEW));
-    UPDATE audit_chain_heads SET hash = NEW.hash WHERE chain = k;
+    -- One write of the head per row: a transaction appending many rows leaves one row version
+    -- per append behind it, so keep it to one.
+    UPDATE audit_chain_heads SET seq = NEW.seq, hash = NEW.hash WHERE chain = k;
     RETURN NEW;
 END $$;
 CREATE TRIGGER audit_chain BEFORE INSERT ON audit_events

@@ -33,6 +33,7 @@ pub mod oracle;
 pub mod participants;
 pub mod recommendations;
 pub mod segments;
+pub mod shares;
 pub mod tenants;
 pub mod usage;
 pub mod widgets;
@@ -192,7 +193,11 @@ pub fn api() -> Api {
         .routes(routes!(recommendations::list))
         .routes(routes!(recommendations::accept))
         .routes(routes!(recommendations::dismiss))
-        .routes(routes!(recommendations::apply));
+        .routes(routes!(recommendations::apply))
+        .routes(routes!(shares::invite))
+        .routes(routes!(shares::mine))
+        .routes(routes!(shares::grant))
+        .routes(routes!(shares::revoke));
     // Files and documents travel whole in one request.
     let import_routes = OpenApiRouter::new()
         .routes(routes!(import::import_events))

@@ -112,6 +112,60 @@ pub struct ParticipantDetail {
     pub relationships: Vec<RelationshipDto>,
     pub recommendations: Vec<crate::routes::recommendations::RecommendationDto>,
     pub interventions: Vec<crate::routes::interventions::InterventionDto>,
+    /// Their open share of their own workspace, if they were invited.
+    pub share: Option<crate::routes::shares::ShareDto>,
+    /// While the share is live: their Phoenix Fulfillment summary (never an event's text).
+    pub summary: Option<SummaryDto>,
+}
+
+/// A shared Phoenix Fulfillment summary.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryDto {
+    pub areas: Vec<AreaSummaryDto>,
+    /// Overall score (0–100) at the first and last snapshot of the last 90 days.
+    pub trend: Option<[f64; 2]>,
+    /// Titles of recurring patterns, newest first.
+    pub patterns: Vec<String>,
+}
+
+/// One life area of a summary.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AreaSummaryDto {
+    pub name: String,
+    pub cluster: String,
+    /// 0–100.
+    pub score: f64,
+    pub status: String,
+}
+
+/// The share and summary parts of a participant's detail.
+pub fn share_parts(
+    state: Option<wisdomos_app::shares::ShareState>,
+) -> (Option<crate::routes::shares::ShareDto>, Option<SummaryDto>) {
+    use wisdomos_app::shares::ShareState;
+    match state {
+        None => (None, None),
+        Some(ShareState::Invited(s)) => (Some(crate::routes::shares::share_dto(s, None)), None),
+        Some(ShareState::Live(s, sum)) => (
+            Some(crate::routes::shares::share_dto(s, None)),
+            Some(SummaryDto {
+                areas: sum
+                    .areas
+                    .into_iter()
+                    .map(|a| AreaSummaryDto {
+                        name: a.name,
+                        cluster: a.cluster,
+                        score: a.score,
+                        status: a.status,
+                    })
+                    .collect(),
+                trend: sum.trend.map(|(a, b)| [a, b]),
+                patterns: sum.patterns,
+            }),
+        ),
+    }
 }
 
 /// Adds a participant (ADMIN and above).
@@ -150,13 +204,17 @@ pub async fn get(
     let id = parse_id(&id)?;
     let ev = ctx.audit_event("participant.viewed", serde_json::Value::Null);
     let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
-    let v = app::view(&mut tx, id, ev, st.clock.now()).await?;
+    let v = app::view(&mut tx, id, ev.clone(), st.clock.now()).await?;
+    let shared = wisdomos_app::shares::state(&st.db, &mut tx, id, &ev, st.clock.now()).await?;
     tx.commit().await?;
+    let (share, summary) = share_parts(shared);
     Ok(Json(ParticipantDetail {
         participant: v.participant.into(),
         relationships: v.relationships.into_iter().map(Into::into).collect(),
         recommendations: v.recommendations.into_iter().map(Into::into).collect(),
         interventions: v.interventions.into_iter().map(Into::into).collect(),
+        share,
+        summary,
     }))
 }
 
