@@ -65,17 +65,21 @@ test("an operator sees the graph by segment, applies a recommendation, reverses 
   assert.match(await page.getByTestId("interventions").locator("li").first().getByTestId("reversed").innerText(), /Tried it on the demo/);
   await shoot(page, "console-interventions-desktop");
 
-  // A participant's page, then the audit trail holding every one of those views and changes.
+  // The client who shares their own workspace: their summary on their page.
   await page.goto(`${BASE}/console`);
-  await page.getByTestId("participants").getByRole("link").first().click();
+  await page.getByTestId("participants").getByRole("link", { name: "Priya", exact: true }).click();
   await page.waitForURL(/\/console\/participants\//);
+  assert.match(await page.getByTestId("share-live").innerText(), /shares their Phoenix Fulfillment summary/);
+  assert.equal(await page.getByTestId("summary").locator("tbody tr").count(), 30);
+  assert.match(await page.locator("main").innerText(), /Recurring: overwork before deadlines/);
   await checkAccessible(page, "/console/participants/{id}");
   await shoot(page, "console-participant-desktop");
   await page.goto(`${BASE}/console/audit`);
   await checkAccessible(page, "/console/audit");
   const trail = await page.getByTestId("audit").innerText();
   for (const ev of ["graph.viewed", "segments.viewed", "recommendations.viewed", "recommendation.applied",
-    "intervention.created", "intervention.reversed", "interventions.viewed", "participant.viewed"]) {
+    "intervention.created", "intervention.reversed", "interventions.viewed", "participant.viewed",
+    "participant.summary_viewed"]) {
     assert.match(trail, new RegExp(ev.replace(".", "\\.")), `${ev} in the trail`);
   }
   await shoot(page, "console-audit-desktop");

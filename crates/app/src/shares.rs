@@ -198,7 +198,7 @@ pub async fn decide(
             target_id: Some(share.id.to_string()),
             metadata: json!({ "participant": share.participant_id, "organisation": share.org_tenant_id }),
         };
-        record(&mut *tx, &ev, now).await?;
+        record(&mut tx, &ev, now).await?;
     }
     tx.commit().await.map_err(wisdomos_db::DbError::from)?;
     Ok(share)

@@ -999,6 +999,11 @@ async fn demo_org_fills_the_console() {
         1
     );
     assert_eq!(count("SELECT count(*) FROM {s}.interventions").await, 2);
+    assert_eq!(
+        count("SELECT count(*) FROM platform.shares WHERE granted_at IS NOT NULL AND revoked_at IS NULL").await,
+        1,
+        "a client shares their own workspace"
+    );
     let mut v = wisdomos(dir.path());
     v.env("DATABASE_URL", tdb.url())
         .env(

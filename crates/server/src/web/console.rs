@@ -43,6 +43,10 @@ pub fn routes() -> Router<AppState> {
             "/console/participants/{id}/intervene",
             post(console_participant::intervene),
         )
+        .route(
+            "/console/participants/{id}/share-invitation",
+            post(console_participant::invite),
+        )
         .route("/console/interventions", get(console_log::interventions))
         .route(
             "/console/interventions/{id}/reverse",

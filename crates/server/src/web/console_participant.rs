@@ -51,6 +51,9 @@ struct ParticipantPage {
     interventions: Vec<InterventionRow>,
     stages: Vec<view::Choice>,
     roles: Vec<view::Choice>,
+    /// `invited`, `live` or empty.
+    share: &'static str,
+    summary: Option<wisdomos_app::shares::Summary>,
 }
 
 /// `GET /console/participants/{id}` (audited `participant.viewed`).
@@ -65,7 +68,13 @@ pub async fn page(
     let ev = web
         .ctx
         .audit_event("participant.viewed", serde_json::Value::Null);
-    let v = wisdomos_app::participants::view(&mut tx, id, ev, st.clock.now()).await?;
+    let v = wisdomos_app::participants::view(&mut tx, id, ev.clone(), st.clock.now()).await?;
+    let shared = wisdomos_app::shares::state(&st.db, &mut tx, id, &ev, st.clock.now()).await?;
+    let (share, summary) = match shared {
+        None => ("", None),
+        Some(wisdomos_app::shares::ShareState::Invited(_)) => ("invited", None),
+        Some(wisdomos_app::shares::ShareState::Live(_, s)) => ("live", Some(s)),
+    };
     let others: Vec<Uuid> = v
         .relationships
         .iter()
@@ -128,6 +137,8 @@ pub async fn page(
             .collect(),
         stages: view::choices(&stage_names, &p.lifecycle_stage),
         roles: view::choices(&role_names, &p.role),
+        share,
+        summary,
         name: p.display_name,
         nav: Some(web.nav),
     })
@@ -173,6 +184,33 @@ pub async fn intervene(
         Ok(iv) => {
             tx.commit().await?;
             let msg = format!("Done: {} (reversible below).", view::words(&iv.kind));
+            Ok(flash::redirect(&headers, &back, &msg))
+        }
+        Err(e) => refused(&headers, &back, e),
+    }
+}
+
+/// `POST /console/participants/{id}/share-invitation`: invites them, by e-mail, to share.
+pub async fn invite(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    web: Web<ManageConsole>,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<super::session::NoFields>,
+) -> Result<Response, WebError> {
+    let id = view::parse_id(&id)?;
+    let back = format!("/console/participants/{id}");
+    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let ev = web
+        .ctx
+        .audit_event("share.invited", serde_json::Value::Null);
+    match wisdomos_app::shares::invite(&mut tx, id, ev, st.clock.now()).await {
+        Ok(s) => {
+            tx.commit().await?;
+            let msg = format!(
+                "Invited {} to share their summary; they answer under Settings › Sharing.",
+                s.email
+            );
             Ok(flash::redirect(&headers, &back, &msg))
         }
         Err(e) => refused(&headers, &back, e),

@@ -35,6 +35,7 @@ pub mod onboarding;
 pub mod quick;
 pub mod session;
 pub mod settings;
+pub mod sharing;
 pub mod timeline;
 pub mod view;
 pub mod violations;
@@ -125,6 +126,8 @@ pub fn router() -> Router<AppState> {
             post(autobiography::delete),
         )
         .route("/settings", get(settings::page))
+        .route("/settings/sharing", get(sharing::page))
+        .route("/settings/sharing/{id}/{what}", post(sharing::decide))
         .route("/account", get(account::page))
         .route("/account/export", get(account::export))
         .route("/account/password", post(account::change_password))

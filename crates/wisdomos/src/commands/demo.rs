@@ -38,7 +38,7 @@ pub struct DemoArgs {
 }
 
 /// Shifts every `occurredAt` of our JSON so the latest lands six hours before `now`.
-fn shifted_journal(now: DateTime<Utc>) -> anyhow::Result<Vec<u8>> {
+pub(super) fn shifted_journal(now: DateTime<Utc>) -> anyhow::Result<Vec<u8>> {
     let mut doc: serde_json::Value = serde_json::from_str(JOURNAL)?;
     let events = doc["events"]
         .as_array_mut()
@@ -93,10 +93,13 @@ pub async fn run(args: DemoArgs, db: &Database, data_dir: &std::path::Path) -> a
         last_name: Some(if args.org { "Operator" } else { "User" }),
     };
     if args.org {
-        let (name, slug) = super::demo_org::create(db, &user, tz.name(), now)
+        let (name, slug, operator) = super::demo_org::create(db, &user, tz.name(), now)
             .await
             .map_err(|e| taken(e, &email))?;
+        let ke = knowledge_engine(data_dir).await?;
+        let client = super::demo_org::client(db, &slug, operator, &hash, tz, &ke, now).await?;
         println!("Demo organisation \"{name}\" ({slug}) is ready: open Console to see its graph, segments, recommendations and interventions.");
+        println!("Its participant {client} shares their own workspace's summary: open them from the Console (they sign in with the same password).");
         sign_in_lines(&email, &password);
         return Ok(());
     }

@@ -99,13 +99,13 @@ fn fail(e: impl std::fmt::Display) -> anyhow::Error {
     anyhow::anyhow!("{e}")
 }
 
-/// Creates the operator and the organisation; returns (workspace name, slug).
+/// Creates the operator and the organisation; returns (workspace name, slug, operator id).
 pub async fn create(
     db: &Database,
     user: &NewUser<'_>,
     timezone: &str,
     now: DateTime<Utc>,
-) -> anyhow::Result<(String, String)> {
+) -> anyhow::Result<(String, String, Uuid)> {
     let (account, tenant) = provision::register(
         db,
         user,
@@ -266,5 +266,91 @@ pub async fn create(
         .map_err(fail)?;
     tx.commit().await?;
     worker.run_due(Some(tenant.id)).await?;
-    Ok((tenant.name, tenant.slug))
+    Ok((tenant.name, tenant.slug, account.id))
+}
+
+/// A client of the organisation with their own workspace (a year of journal, weekly
+/// snapshots, a recurring pattern) who has granted it a share, as the participant with the
+/// same e-mail. Returns their e-mail.
+pub async fn client(
+    db: &Database,
+    org_slug: &str,
+    operator: Uuid,
+    password_hash: &str,
+    tz: chrono_tz::Tz,
+    ke: &wisdomos_app::knowledge::KnowledgeEngine,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let email = "priya@riverside.example";
+    let user = NewUser {
+        email,
+        password_hash,
+        first_name: Some("Priya"),
+        last_name: None,
+    };
+    let new = NewTenant {
+        name: "Priya's year",
+        slug: None,
+        timezone: tz.name(),
+    };
+    let (person, own) = provision::register(db, &user, &new, now).await?;
+    let scope = tenants::operator_scope(&own);
+    let journal = super::demo::shifted_journal(now)?;
+    let ws = wisdomos_app::import::Workspace {
+        db,
+        scope: &scope,
+        tz,
+    };
+    let opts = wisdomos_app::import::ImportOptions::default();
+    wisdomos_app::import::run(ws, &journal, &opts, ke, now, &|_, _| {})
+        .await
+        .map_err(fail)?;
+    let mut tx = TenantTx::begin(db, &scope).await?;
+    for week in (1..=12).rev() {
+        let when = now - Duration::weeks(week);
+        wisdomos_db::snapshots::record(&mut tx, when.with_timezone(&tz).date_naive(), when).await?;
+    }
+    wisdomos_db::snapshots::record(&mut tx, now.with_timezone(&tz).date_naive(), now).await?;
+    let pattern = wisdomos_db::insights::InsightFields {
+        event_id: None,
+        insight_type: wisdomos_core::event::InsightType::PatternRecognized.as_str(),
+        title: "Recurring: overwork before deadlines".into(),
+        description: String::new(),
+        is_recurring: true,
+        frequency: 6,
+        related_events: vec![],
+        tags: vec!["overwork".into()],
+    };
+    wisdomos_db::insights::create(&mut tx, &pattern, now).await?;
+    tx.commit().await?;
+
+    let org = tenants::find(db.owner(), org_slug).await?;
+    let mut tx = TenantTx::begin(db, &tenants::operator_scope(&org)).await?;
+    let id = wisdomos_db::participants::ids_by_email(&mut tx, &[email.to_owned()])
+        .await?
+        .first()
+        .map(|(_, id)| *id)
+        .ok_or_else(|| anyhow::anyhow!("the organisation has no participant {email}"))?;
+    let ev = NewAuditEvent {
+        tenant_id: Some(org.id),
+        actor_user_id: Some(operator),
+        actor_role: Some("OWNER".into()),
+        event_type: "share.invited",
+        ..Default::default()
+    };
+    let share = wisdomos_app::shares::invite(&mut tx, id, ev, now)
+        .await
+        .map_err(fail)?;
+    tx.commit().await?;
+    wisdomos_app::shares::decide(
+        db,
+        share.id,
+        person.id,
+        email,
+        wisdomos_app::shares::Consent::Grant(own.id),
+        now,
+    )
+    .await
+    .map_err(fail)?;
+    Ok(email.into())
 }
