@@ -9,8 +9,8 @@ use uuid::Uuid;
 use wisdomos_core::participant::{LifecycleStage, RelationshipType};
 use wisdomos_core::{FieldError, ValidationErrors};
 use wisdomos_db::audit::{record_in_tenant, NewAuditEvent};
-use wisdomos_db::participants::{self, Participant};
-use wisdomos_db::relationships::{self, Relationship};
+use wisdomos_db::participants::Participant;
+use wisdomos_db::relationships::Relationship;
 use wisdomos_db::TenantTx;
 
 use crate::AppError;
@@ -79,56 +79,45 @@ pub async fn view(
     }
     errs.finish()?;
     let segs = crate::segments::current(tx, now).await?;
+    // An unknown segment matches nobody.
+    let among: Option<Vec<Uuid>> = q.segment.map(|id| {
+        segs.iter()
+            .find(|s| s.id == id)
+            .map(|s| s.participant_ids.clone())
+            .unwrap_or_default()
+    });
+    let filter = wisdomos_db::graph::PageFilter {
+        stage: stage.map(LifecycleStage::as_str),
+        among: among.as_deref(),
+        kind: kind.map(RelationshipType::as_str),
+        after: q.after,
+        limit: limit as i64 + 1,
+    };
+    let (mut rows, total) = wisdomos_db::graph::page(tx, &filter).await?;
+    let next = (rows.len() > limit).then(|| rows[limit - 1].participant.id);
+    rows.truncate(limit);
+    let shown: BTreeSet<Uuid> = rows.iter().map(|n| n.participant.id).collect();
     let community: BTreeMap<Uuid, Uuid> = segs
         .iter()
         .filter(|s| s.kind == "community")
-        .flat_map(|s| s.participant_ids.iter().map(move |p| (*p, s.id)))
-        .collect();
-    // An unknown segment matches nobody.
-    let only: Option<BTreeSet<Uuid>> = q.segment.map(|id| {
-        segs.iter()
-            .find(|s| s.id == id)
-            .map(|s| s.participant_ids.iter().copied().collect())
-            .unwrap_or_default()
-    });
-    let edges: Vec<Relationship> = relationships::all(tx)
-        .await?
-        .into_iter()
-        .filter(|r| kind.is_none_or(|k| r.kind == k.as_str()))
-        .collect();
-    let mut degree: BTreeMap<Uuid, usize> = BTreeMap::new();
-    for r in &edges {
-        *degree.entry(r.from_participant_id).or_default() += 1;
-        *degree.entry(r.to_participant_id).or_default() += 1;
-    }
-    let mut matching: Vec<Participant> = participants::all(tx)
-        .await?
-        .into_iter()
-        .filter(|p| p.archived_at.is_none())
-        .filter(|p| stage.is_none_or(|s| p.lifecycle_stage == s.as_str()))
-        .filter(|p| only.as_ref().is_none_or(|o| o.contains(&p.id)))
-        .collect();
-    matching.sort_by_key(|p| p.id);
-    let total = matching.len();
-    let start = q
-        .after
-        .map_or(0, |a| matching.partition_point(|p| p.id <= a));
-    let page: Vec<Participant> = matching.into_iter().skip(start).take(limit + 1).collect();
-    let next = (page.len() > limit).then(|| page[limit - 1].id);
-    let nodes: Vec<Node> = page
-        .into_iter()
-        .take(limit)
-        .map(|p| Node {
-            community: community.get(&p.id).copied(),
-            degree: degree.get(&p.id).copied().unwrap_or(0),
-            participant: p,
+        .flat_map(|s| {
+            s.participant_ids
+                .iter()
+                .filter(|p| shown.contains(p))
+                .map(move |p| (*p, s.id))
         })
         .collect();
-    let shown: BTreeSet<Uuid> = nodes.iter().map(|n| n.participant.id).collect();
-    let edges = edges
+    let ids: Vec<Uuid> = shown.iter().copied().collect();
+    let edges = wisdomos_db::graph::edges_within(tx, &ids, filter.kind).await?;
+    let nodes: Vec<Node> = rows
         .into_iter()
-        .filter(|r| shown.contains(&r.from_participant_id) && shown.contains(&r.to_participant_id))
+        .map(|n| Node {
+            community: community.get(&n.participant.id).copied(),
+            degree: n.degree as usize,
+            participant: n.participant,
+        })
         .collect();
+    let total = total as usize;
     audit.target_type = Some("graph");
     audit.target_id = None;
     audit.metadata = serde_json::json!({

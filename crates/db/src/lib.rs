@@ -23,6 +23,7 @@ pub mod embedded;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod graph;
 pub mod insights;
 pub mod interventions;
 pub mod jobs;

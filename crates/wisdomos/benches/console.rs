@@ -5,8 +5,8 @@
 //! the imports; `GET /graph` of a 2,000-node page (p50/p99 over `BENCH_REQUESTS`, default 50,
 //! served in-process over loopback, each view audited); the segment recomputation and the
 //! recommendation job (median of 3, in one tenant transaction each, as the jobs run them);
-//! chained audit appends and `audit verify` (rows/s) over `BENCH_AUDIT_ROWS` (default
-//! 200,000) rows. Run: `scripts/bench.sh console`.
+//! chained audit appends, 10 per transaction as a busy request writes them, and `audit verify`
+//! (rows/s) over `BENCH_AUDIT_ROWS` (default 50,000) rows. Run: `scripts/bench.sh console`.
 
 mod common;
 
@@ -37,7 +37,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 async fn main() {
     let n = env_u64("BENCH_PARTICIPANTS", 10_000);
     let requests = env_u64("BENCH_REQUESTS", 50) as usize;
-    let audit_rows = env_u64("BENCH_AUDIT_ROWS", 200_000);
+    let audit_rows = env_u64("BENCH_AUDIT_ROWS", 50_000);
     let tdb = TestDatabase::create().await;
     let base = common::serve(&tdb.db).await;
     let http = reqwest::Client::new();
@@ -168,20 +168,20 @@ async fn main() {
         ms(&times, 0.99)
     );
 
-    // Chained audit appends, 100 rows per transaction (requests write one to three), then
+    // Chained audit appends, 10 rows per transaction (requests write one to three), then
     // verification of every chain.
     let t = Instant::now();
-    for _ in 0..audit_rows.div_ceil(100) {
+    for _ in 0..audit_rows.div_ceil(10) {
         sqlx::query(
             "INSERT INTO platform.audit_events (id, tenant_id, event_type, metadata, created_at)
-             SELECT gen_random_uuid(), $1, 'bench.viewed', jsonb_build_object('i', i), now() FROM generate_series(1, 100) i",
+             SELECT gen_random_uuid(), $1, 'bench.viewed', jsonb_build_object('i', i), now() FROM generate_series(1, 10) i",
         )
         .bind(tenant.id)
         .execute(tdb.db.owner())
         .await
         .unwrap();
     }
-    let audit_rows = audit_rows.div_ceil(100) * 100;
+    let audit_rows = audit_rows.div_ceil(10) * 10;
     let append = t.elapsed().as_secs_f64();
     println!(
         "chained audit appends: {audit_rows} rows in {append:.2} s ({:.0} rows/s)",

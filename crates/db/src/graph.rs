@@ -1,0 +1,92 @@
+//! One page of an organisation's relationship graph (the console's `GET /graph`), computed in
+//! PostgreSQL so that a page costs what the page holds, not what the organisation holds:
+//! the page's participants by id after a key, their degrees, and the edges between them.
+
+use uuid::Uuid;
+
+use crate::participants::Participant;
+use crate::relationships::Relationship;
+use crate::{DbError, TenantTx};
+
+/// Which participants a page holds.
+#[derive(Debug, Clone, Default)]
+pub struct PageFilter<'a> {
+    /// Only this lifecycle stage.
+    pub stage: Option<&'a str>,
+    /// Only these participants (a segment's members).
+    pub among: Option<&'a [Uuid]>,
+    /// Only relationships of this type count (degrees, edges).
+    pub kind: Option<&'a str>,
+    /// Participants with an id after this one.
+    pub after: Option<Uuid>,
+    /// At most this many.
+    pub limit: i64,
+}
+
+/// A participant of the page with their degree (relationships of the filtered type, either
+/// direction).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PageNode {
+    #[sqlx(flatten)]
+    pub participant: Participant,
+    pub degree: i64,
+}
+
+/// The page's nodes in id order (archived participants left out), and how many participants
+/// match the filter in all pages.
+pub async fn page(tx: &mut TenantTx, f: &PageFilter<'_>) -> Result<(Vec<PageNode>, i64), DbError> {
+    let total: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM participants WHERE archived_at IS NULL
+           AND ($1::text IS NULL OR lifecycle_stage = $1) AND ($2::uuid[] IS NULL OR id = ANY($2))",
+    )
+    .bind(f.stage)
+    .bind(f.among)
+    .fetch_one(tx.conn())
+    .await?;
+    let nodes = sqlx::query_as(
+        "WITH pg AS (
+            SELECT * FROM participants WHERE archived_at IS NULL
+              AND ($1::text IS NULL OR lifecycle_stage = $1) AND ($2::uuid[] IS NULL OR id = ANY($2))
+              AND ($3::uuid IS NULL OR id > $3)
+            ORDER BY id LIMIT $4
+         ), ends AS (
+            SELECT r.from_participant_id AS id FROM relationships r JOIN pg ON pg.id = r.from_participant_id
+             WHERE $5::text IS NULL OR r.type = $5
+            UNION ALL
+            SELECT r.to_participant_id FROM relationships r JOIN pg ON pg.id = r.to_participant_id
+             WHERE $5::text IS NULL OR r.type = $5
+         ), deg AS (SELECT id, count(*) AS degree FROM ends GROUP BY id)
+         SELECT pg.id, pg.email, pg.display_name, pg.role, pg.origin, pg.lifecycle_stage, pg.last_activity_at,
+                pg.is_system, pg.user_id, pg.engagement_state, pg.archived_at, pg.created_at, pg.updated_at,
+                coalesce(deg.degree, 0) AS degree
+         FROM pg LEFT JOIN deg ON deg.id = pg.id ORDER BY pg.id",
+    )
+    .bind(f.stage)
+    .bind(f.among)
+    .bind(f.after)
+    .bind(f.limit)
+    .bind(f.kind)
+    .fetch_all(tx.conn())
+    .await?;
+    Ok((nodes, total))
+}
+
+/// The relationships (of type `kind`, if given) with both ends among `ids`.
+pub async fn edges_within(
+    tx: &mut TenantTx,
+    ids: &[Uuid],
+    kind: Option<&str>,
+) -> Result<Vec<Relationship>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT r.id, r.from_participant_id, r.to_participant_id, r.type, r.source, r.confidence_score, r.created_at
+         FROM relationships r
+         JOIN unnest($1::uuid[]) a(id) ON a.id = r.from_participant_id
+         JOIN unnest($1::uuid[]) b(id) ON b.id = r.to_participant_id
+         WHERE $2::text IS NULL OR r.type = $2
+         ORDER BY r.created_at, r.id",
+    )
+    .bind(ids)
+    .bind(kind)
+    .fetch_all(tx.conn())
+    .await?)
+}
