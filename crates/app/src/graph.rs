@@ -78,17 +78,12 @@ pub async fn view(
         ));
     }
     errs.finish()?;
-    let segs = crate::segments::current(tx, now).await?;
-    // An unknown segment matches nobody.
-    let among: Option<Vec<Uuid>> = q.segment.map(|id| {
-        segs.iter()
-            .find(|s| s.id == id)
-            .map(|s| s.participant_ids.clone())
-            .unwrap_or_default()
-    });
+    if !wisdomos_db::segments::exist(tx).await? {
+        crate::segments::recompute(tx, now).await?;
+    }
     let filter = wisdomos_db::graph::PageFilter {
         stage: stage.map(LifecycleStage::as_str),
-        among: among.as_deref(),
+        segment: q.segment,
         kind: kind.map(RelationshipType::as_str),
         after: q.after,
         limit: limit as i64 + 1,
@@ -97,17 +92,11 @@ pub async fn view(
     let next = (rows.len() > limit).then(|| rows[limit - 1].participant.id);
     rows.truncate(limit);
     let shown: BTreeSet<Uuid> = rows.iter().map(|n| n.participant.id).collect();
-    let community: BTreeMap<Uuid, Uuid> = segs
-        .iter()
-        .filter(|s| s.kind == "community")
-        .flat_map(|s| {
-            s.participant_ids
-                .iter()
-                .filter(|p| shown.contains(p))
-                .map(move |p| (*p, s.id))
-        })
-        .collect();
     let ids: Vec<Uuid> = shown.iter().copied().collect();
+    let community: BTreeMap<Uuid, Uuid> = wisdomos_db::graph::communities(tx, &ids)
+        .await?
+        .into_iter()
+        .collect();
     let edges = wisdomos_db::graph::edges_within(tx, &ids, filter.kind).await?;
     let nodes: Vec<Node> = rows
         .into_iter()

@@ -13,8 +13,8 @@ use crate::{DbError, TenantTx};
 pub struct PageFilter<'a> {
     /// Only this lifecycle stage.
     pub stage: Option<&'a str>,
-    /// Only these participants (a segment's members).
-    pub among: Option<&'a [Uuid]>,
+    /// Only the members of this segment (any kind; an unknown one matches nobody).
+    pub segment: Option<Uuid>,
     /// Only relationships of this type count (degrees, edges).
     pub kind: Option<&'a str>,
     /// Participants with an id after this one.
@@ -43,32 +43,29 @@ pub async fn page(tx: &mut TenantTx, f: &PageFilter<'_>) -> Result<(Vec<PageNode
         .await?;
     let total: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM participants WHERE archived_at IS NULL
-           AND ($1::text IS NULL OR lifecycle_stage = $1) AND ($2::uuid[] IS NULL OR id = ANY($2))",
+           AND ($1::text IS NULL OR lifecycle_stage = $1) AND ($2::uuid IS NULL OR id IN (SELECT unnest(participant_ids) FROM segments WHERE id = $2))",
     )
     .bind(f.stage)
-    .bind(f.among)
+    .bind(f.segment)
     .fetch_one(tx.conn())
     .await?;
+    // Degrees by two index lookups per node of the page (correlated counts), not by joining
+    // every relationship of the organisation.
     let nodes = sqlx::query_as(
-        "WITH pg AS (
-            SELECT * FROM participants WHERE archived_at IS NULL
-              AND ($1::text IS NULL OR lifecycle_stage = $1) AND ($2::uuid[] IS NULL OR id = ANY($2))
-              AND ($3::uuid IS NULL OR id > $3)
-            ORDER BY id LIMIT $4
-         ), ends AS (
-            SELECT r.from_participant_id AS id FROM relationships r JOIN pg ON pg.id = r.from_participant_id
-             WHERE $5::text IS NULL OR r.type = $5
-            UNION ALL
-            SELECT r.to_participant_id FROM relationships r JOIN pg ON pg.id = r.to_participant_id
-             WHERE $5::text IS NULL OR r.type = $5
-         ), deg AS (SELECT id, count(*) AS degree FROM ends GROUP BY id)
-         SELECT pg.id, pg.email, pg.display_name, pg.role, pg.origin, pg.lifecycle_stage, pg.last_activity_at,
+        "SELECT pg.id, pg.email, pg.display_name, pg.role, pg.origin, pg.lifecycle_stage, pg.last_activity_at,
                 pg.is_system, pg.user_id, pg.engagement_state, pg.archived_at, pg.created_at, pg.updated_at,
-                coalesce(deg.degree, 0) AS degree
-         FROM pg LEFT JOIN deg ON deg.id = pg.id ORDER BY pg.id",
+                (SELECT count(*) FROM relationships r WHERE r.from_participant_id = pg.id AND ($5::text IS NULL OR r.type = $5))
+              + (SELECT count(*) FROM relationships r WHERE r.to_participant_id = pg.id AND ($5::text IS NULL OR r.type = $5))
+                AS degree
+         FROM (SELECT * FROM participants WHERE archived_at IS NULL
+                 AND ($1::text IS NULL OR lifecycle_stage = $1)
+                 AND ($2::uuid IS NULL OR id IN (SELECT unnest(participant_ids) FROM segments WHERE id = $2))
+                 AND ($3::uuid IS NULL OR id > $3)
+               ORDER BY id LIMIT $4) pg
+         ORDER BY pg.id",
     )
     .bind(f.stage)
-    .bind(f.among)
+    .bind(f.segment)
     .bind(f.after)
     .bind(f.limit)
     .bind(f.kind)
@@ -86,14 +83,24 @@ pub async fn edges_within(
 ) -> Result<Vec<Relationship>, DbError> {
     Ok(sqlx::query_as(
         "SELECT r.id, r.from_participant_id, r.to_participant_id, r.type, r.source, r.confidence_score, r.created_at
-         FROM relationships r
-         JOIN unnest($1::uuid[]) a(id) ON a.id = r.from_participant_id
-         JOIN unnest($1::uuid[]) b(id) ON b.id = r.to_participant_id
-         WHERE $2::text IS NULL OR r.type = $2
+         FROM unnest($1::uuid[]) a(id) JOIN relationships r ON r.from_participant_id = a.id
+         WHERE r.to_participant_id = ANY($1) AND ($2::text IS NULL OR r.type = $2)
          ORDER BY r.created_at, r.id",
     )
     .bind(ids)
     .bind(kind)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// The community segment of each of participants `ids` that has one, as
+/// `(participant, segment)`.
+pub async fn communities(tx: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT m.p, s.id FROM segments s CROSS JOIN LATERAL unnest(s.participant_ids) AS m(p)
+         WHERE s.kind = 'community' AND m.p = ANY($1)",
+    )
+    .bind(ids)
     .fetch_all(tx.conn())
     .await?)
 }

@@ -26,6 +26,13 @@ pub async fn all(tx: &mut TenantTx) -> Result<Vec<Segment>, DbError> {
     .await?)
 }
 
+/// Whether any segment is stored (they are computed on first use).
+pub async fn exist(tx: &mut TenantTx) -> Result<bool, DbError> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM segments)")
+        .fetch_one(tx.conn())
+        .await?)
+}
+
 /// Replaces every segment with `segments` (their `computed_at` is set to `now`).
 pub async fn replace(
     tx: &mut TenantTx,
