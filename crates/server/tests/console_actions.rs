@@ -274,8 +274,27 @@ async fn interventions_apply_reverse_once_and_refuse_a_conflicting_reversal() {
     assert_eq!(app.audited("intervention.reversed").await, 4);
     assert_eq!(app.audited("interventions.viewed").await, 1);
 
-    // Another organisation's intervention is not found, in theirs or in its own org.
+    // Another organisation's intervention and relationship are not found, in theirs or in its
+    // own org, and its graph holds none of this one's participants.
     let b = app.register("b@example.org").await;
+    for org_id in [&a.tenant_id, &b.tenant_id] {
+        let (s, _) = app
+            .call(
+                Method::DELETE,
+                &format!(
+                    "/api/v1/orgs/{org_id}/relationships/{}",
+                    r["id"].as_str().unwrap()
+                ),
+                Some(&b.access),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+    let (_, g) = app
+        .get(&format!("/api/v1/orgs/{}/graph", b.tenant_id), &b.access)
+        .await;
+    assert_eq!(g["total"], 0, "{g}");
     for org_id in [&a.tenant_id, &b.tenant_id] {
         let (s, _) = app
             .post(
