@@ -209,16 +209,21 @@ async fn pool(cfg: &DbConfig, role: &str) -> Result<PgPool, DbError> {
 }
 
 /// Gives the audit log back to the owner for the platform migrations (one may alter it, as
-/// 0013 did to chain it) when a superuser admin sealed it; [`seal_audit_log`] takes it back
-/// right after. Runs before the server serves anything.
+/// 0013 did to chain it) when a superuser admin sealed it and a migration is pending;
+/// [`seal_audit_log`] takes it back right after. Runs before the server serves anything.
 async fn unseal_audit_log(admin: &PgConnectOptions) -> Result<(), DbError> {
     let mut conn = PgConnection::connect_with(admin).await?;
+    let target = migrate::target_version(migrate::PLATFORM);
     crate::run_script(
         &mut conn,
         &format!(
-            "DO $$ BEGIN
+            "DO $$ DECLARE v integer := 0; BEGIN
+               IF to_regclass('platform.schema_migrations') IS NOT NULL THEN
+                 -- Dynamic: the table may not exist yet when this block is planned.
+                 EXECUTE 'SELECT coalesce(max(version), 0) FROM platform.schema_migrations' INTO v;
+               END IF;
                IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-                  AND to_regclass('platform.audit_events') IS NOT NULL THEN
+                  AND to_regclass('platform.audit_events') IS NOT NULL AND v < {target} THEN
                  EXECUTE 'ALTER TABLE platform.audit_events OWNER TO {OWNER_ROLE}';
                END IF;
              END $$;"

@@ -6,8 +6,8 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
@@ -273,13 +273,7 @@ pub async fn decide(
         "accept" => (Decision::Accept, "recommendation.accepted", "Accepted"),
         "dismiss" => (Decision::Dismiss, "recommendation.dismissed", "Dismissed"),
         "apply" => (Decision::Apply, "recommendation.applied", "Applied"),
-        _ => {
-            return Ok((
-                axum::http::StatusCode::NOT_FOUND,
-                [(header::CACHE_CONTROL, "no-store")],
-            )
-                .into_response())
-        }
+        _ => return Err(crate::ApiError::NotFound.into()),
     };
     let to = view::local_path(Some(&back.back), "/console");
     let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
