@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against a real PostgreSQL (found or started like the tests) and prints
-# their numbers: `scripts/bench.sh [foundation|life|jobs|web|knowledge|classify|patterns|assistant|console]`. Environment: see the bench files.
+# their numbers: `scripts/bench.sh [foundation|life|jobs|queue|scale|web|knowledge|classify|patterns|assistant|console]`. Environment: see the bench files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/ensure-postgres.sh

@@ -588,3 +588,77 @@ async fn provisioning_claims_a_spare_schema_when_one_is_ready() {
             .unwrap();
     assert!(!left);
 }
+
+#[tokio::test]
+async fn the_membership_check_in_the_begin_answers_only_for_the_connections_own_tenant() {
+    let t = TestDatabase::create().await;
+    let (a_id, _) = new_tenant(&t.db, "a@example.org").await;
+    let (b_id, _) = new_tenant(&t.db, "b@example.org").await;
+    let owner_of = |tenant: Uuid| {
+        sqlx::query_scalar::<_, Uuid>("SELECT owner_id FROM platform.tenants WHERE id = $1")
+            .bind(tenant)
+            .fetch_one(t.db.owner())
+    };
+    let (ua, ub) = (owner_of(a_id).await.unwrap(), owner_of(b_id).await.unwrap());
+    let (fa, fb) = (
+        live_session(&t.db, ua, a_id).await,
+        live_session(&t.db, ub, b_id).await,
+    );
+    let (tx, access) = TenantTx::begin_for_member(&t.db, a_id, ua, fa)
+        .await
+        .unwrap()
+        .expect("the owner of A in A");
+    assert_eq!((access.role.as_str(), access.tenant.id), ("OWNER", a_id));
+    drop(tx);
+    // A's owner is nobody in B, and B's live owner is nobody as seen from A's connection: the
+    // tenant is the connection's login role, not an argument.
+    assert!(TenantTx::begin_for_member(&t.db, b_id, ua, fa)
+        .await
+        .unwrap()
+        .is_none());
+    let scope_a = tenants::operator_scope(&tenants::get(t.db.app(), a_id).await.unwrap());
+    let mut tx = TenantTx::begin(&t.db, &scope_a).await.unwrap();
+    let seen: Vec<String> = sqlx::query_scalar("SELECT role FROM platform.member_access($1, $2)")
+        .bind(ub)
+        .bind(fb)
+        .fetch_all(tx.conn())
+        .await
+        .unwrap();
+    assert!(seen.is_empty(), "A's connection learned of B's member");
+    drop(tx);
+    // A revoked session family, and a tenant that does not exist, answer nothing.
+    sqlx::query("UPDATE platform.sessions SET revoked_at = now() WHERE family_id = $1")
+        .bind(fa)
+        .execute(t.db.owner())
+        .await
+        .unwrap();
+    assert!(TenantTx::begin_for_member(&t.db, a_id, ua, fa)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(TenantTx::begin_for_member(&t.db, Uuid::new_v4(), ua, fa)
+        .await
+        .unwrap()
+        .is_none());
+    // The app role cannot call it at all.
+    assert!(sqlx::query("SELECT * FROM platform.member_access($1, $2)")
+        .bind(ub)
+        .bind(fb)
+        .fetch_all(t.db.app())
+        .await
+        .is_err());
+}
+
+async fn live_session(db: &Database, user: Uuid, tenant: Uuid) -> Uuid {
+    let family = Uuid::new_v4();
+    sqlx::query("INSERT INTO platform.sessions (id, family_id, user_id, tenant_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, now(), now() + interval '1 day')")
+        .bind(Uuid::new_v4())
+        .bind(family)
+        .bind(user)
+        .bind(tenant)
+        .bind(Uuid::new_v4().as_bytes().to_vec())
+        .execute(db.owner())
+        .await
+        .unwrap();
+    family
+}

@@ -93,6 +93,16 @@ pub const PLATFORM: &[Migration] = &[
         name: "shares",
         sql: include_str!("../migrations/platform/0014_shares.sql"),
     },
+    Migration {
+        version: 15,
+        name: "job_wakeup",
+        sql: include_str!("../migrations/platform/0015_job_wakeup.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "member_access",
+        sql: include_str!("../migrations/platform/0016_member_access.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.

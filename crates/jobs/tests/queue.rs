@@ -46,6 +46,7 @@ fn fast() -> WorkerConfig {
         heartbeat: StdDuration::from_millis(200),
         idle_poll: StdDuration::from_millis(20),
         backoff_scale: 0.001,
+        ..WorkerConfig::with_concurrency(8)
     }
 }
 
@@ -194,11 +195,14 @@ async fn a_dead_workers_job_is_claimed_again_after_its_lease() {
     // A worker claims it with a 300 ms lease and "dies" (never heartbeats or finishes).
     let claimed = jobs::claim(
         t.db.worker(),
-        "dead-worker",
-        10,
-        10,
-        Duration::milliseconds(300),
-        None,
+        &jobs::Claim {
+            worker: "dead-worker",
+            limit: 10,
+            per_tenant: 10,
+            lease: Duration::milliseconds(300),
+            only_tenant: None,
+            from_tenant: Uuid::new_v4(),
+        },
         Utc::now(),
     )
     .await

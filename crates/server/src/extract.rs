@@ -154,19 +154,8 @@ impl<N: Need> FromRequestParts<AppState> for TenantCtx<N> {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let AuthUser(claims) = AuthUser::from_request_parts(parts, state).await?;
-        let from_path = RawPathParams::from_request_parts(parts, state)
-            .await
-            .ok()
-            .and_then(|p| {
-                p.iter()
-                    .find(|(k, _)| *k == "tenantId" || *k == "orgId")
-                    .map(|(_, v)| v.to_owned())
-            });
-        let tenant_id = match &from_path {
-            // A malformed id is as unknown as a missing one.
-            Some(raw) => Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)?,
-            None => claims.tid,
-        };
+        let from_path = path_tenant(parts, state).await?;
+        let tenant_id = from_path.unwrap_or(claims.tid);
         Self::authorize(
             state,
             claims.sub,
@@ -176,6 +165,22 @@ impl<N: Need> FromRequestParts<AppState> for TenantCtx<N> {
         )
         .await
     }
+}
+
+/// The `{tenantId}` (or seed 003's `{orgId}`) of the route's path, when it has one; a malformed
+/// id is as unknown as a missing one (404).
+pub(crate) async fn path_tenant(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<Option<Uuid>, ApiError> {
+    let Ok(params) = RawPathParams::from_request_parts(parts, state).await else {
+        return Ok(None);
+    };
+    params
+        .iter()
+        .find(|(k, _)| *k == "tenantId" || *k == "orgId")
+        .map(|(_, v)| Uuid::parse_str(v).map_err(|_| ApiError::NotFound))
+        .transpose()
 }
 
 impl<N: Need> TenantCtx<N> {
@@ -217,6 +222,18 @@ impl<N: Need> TenantCtx<N> {
                 ApiError::Unauthorized
             });
         };
+        let ctx = Self::admitted(access)?;
+        if ctx.lagging() {
+            // `serve` migrates lagging tenants in the background; a request that gets there
+            // first migrates its own tenant (idempotent under the tenant's row lock).
+            migrate::migrate_tenant(state.db.owner(), ctx.tenant.id, migrate::TENANT).await?;
+        }
+        Ok(ctx)
+    }
+
+    /// The caller's standing from a membership found: 403 when the role lacks `N`'s permission
+    /// or the tenant's status refuses `N`.
+    pub(crate) fn admitted(access: Access) -> Result<Self, ApiError> {
         let Access {
             user_id,
             role,
@@ -234,12 +251,12 @@ impl<N: Need> TenantCtx<N> {
             _need: PhantomData,
         };
         ctx.check()?;
-        if ctx.tenant.schema_version < migrate::target_version(migrate::TENANT) {
-            // `serve` migrates lagging tenants in the background; a request that gets there
-            // first migrates its own tenant (idempotent under the tenant's row lock).
-            migrate::migrate_tenant(state.db.owner(), ctx.tenant.id, migrate::TENANT).await?;
-        }
         Ok(ctx)
+    }
+
+    /// Whether the tenant's schema is behind the shipped tenant migrations.
+    pub(crate) fn lagging(&self) -> bool {
+        self.tenant.schema_version < migrate::target_version(migrate::TENANT)
     }
 
     /// 403 unless the role has `N`'s permission and the tenant's status allows `N`.

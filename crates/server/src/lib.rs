@@ -17,6 +17,7 @@ pub mod importing;
 pub mod json;
 pub mod pagination;
 pub mod routes;
+pub mod scoped;
 pub mod slots;
 pub mod state;
 pub mod telemetry;

@@ -1,14 +1,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Job-queue benchmarks against a real PostgreSQL: enqueue rate in batches, jobs executed per
-//! second with no-op handlers by workers of 4 and 16 slots (`BENCH_JOBS`, default 20,000), and
-//! pattern detection (`insights.detect`) over a tenant with `BENCH_PATTERN_EVENTS` (default
+//! Pattern detection (`insights.detect`) over a tenant with `BENCH_PATTERN_EVENTS` (default
 //! 10,000) events in 90 days.
 //!
-//! Run: `scripts/bench.sh jobs`.
+//! Run: `scripts/bench.sh jobs`. The queue itself (execution and pick-up, side by side with
+//! graphile-worker) is `scripts/bench.sh queue`.
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::Utc;
 use serde_json::json;
@@ -18,60 +17,7 @@ use wisdomos_jobs::{Registry, Worker, WorkerConfig};
 
 #[tokio::main]
 async fn main() {
-    let n: usize = common::env_u64("BENCH_JOBS", 20_000) as usize;
     let tdb = TestDatabase::create().await;
-    let tenant = uuid::Uuid::new_v4();
-    for slots in [4usize, 16] {
-        let payloads = vec![json!({}); 1000];
-        let t = Instant::now();
-        for _ in 0..n / 1000 {
-            jobs::enqueue_batch(tdb.db.worker(), tenant, "noop", &payloads, Utc::now())
-                .await
-                .unwrap();
-        }
-        let secs = t.elapsed().as_secs_f64();
-        println!(
-            "enqueue {n} jobs in batches of 1,000: {secs:.2} s ({:.0} jobs/s)",
-            n as f64 / secs
-        );
-        let worker = Worker::new(
-            tdb.db.clone(),
-            Registry::standard(),
-            WorkerConfig {
-                concurrency: slots,
-                idle_poll: Duration::from_millis(5),
-                ..Default::default()
-            },
-        );
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let w = worker.clone();
-        let t = Instant::now();
-        let handle = tokio::spawn(async move {
-            w.run(async {
-                let _ = stop_rx.await;
-            })
-            .await
-        });
-        loop {
-            let left: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM platform.jobs WHERE status IN ('pending', 'processing')",
-            )
-            .fetch_one(tdb.db.worker())
-            .await
-            .unwrap();
-            if left == 0 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let secs = t.elapsed().as_secs_f64();
-        let _ = stop_tx.send(());
-        handle.await.unwrap();
-        println!(
-            "execute {n} no-op jobs with one worker of {slots} slots: {secs:.2} s ({:.0} jobs/s)",
-            n as f64 / secs
-        );
-    }
 
     // Pattern detection over 10,000 events in 90 days, written from a small vocabulary of
     // recurring themes plus noise so that groups exist.

@@ -13,6 +13,7 @@ use wisdomos_db::TenantTx;
 
 use crate::extract::{parse_id, ManageAssistant, TenantCtx};
 use crate::json::ApiJson;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// An API key as listed (never the key itself).
@@ -66,9 +67,9 @@ pub struct CreateApiKeyRequest {
     responses((status = 200, body = [ApiKeyDto]), (status = 403, description = "forbidden")))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageAssistant>,
+    scoped: Scoped<ManageAssistant>,
 ) -> Result<Json<Vec<ApiKeyDto>>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let keys = wisdomos_app::api_keys::list(&mut tx).await?;
     tx.commit().await?;
     Ok(Json(keys.into_iter().map(Into::into).collect()))

@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use wisdomos_db::assessments::Assessment;
-use wisdomos_db::TenantTx;
 
 use super::life_areas::LifeAreaDto;
-use crate::extract::{Read, TenantCtx, Write};
+use crate::extract::{Read, Write};
 use crate::json::ApiJson;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// Body of `POST /assessments`.
@@ -73,10 +73,10 @@ pub struct AssessmentsResponse {
     responses((status = 201, body = AssessedResponse), (status = 401, description = "unauthorized"), (status = 403, description = "forbidden"), (status = 422, description = "validation_failed: ratings empty, an unknown area or a rating outside 0–100")))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     ApiJson(req): ApiJson<AssessmentRequest>,
 ) -> Result<(StatusCode, Json<AssessedResponse>), ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let (assessment, areas) =
         wisdomos_app::assessments::assess(&mut tx, ctx.user_id, &req.ratings, st.clock.now())
             .await?;
@@ -95,9 +95,9 @@ pub async fn create(
     responses((status = 200, body = AssessmentsResponse), (status = 401, description = "unauthorized")))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
 ) -> Result<Json<AssessmentsResponse>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let all = wisdomos_app::assessments::history(&mut tx, 1000).await?;
     tx.commit().await?;
     Ok(Json(AssessmentsResponse {

@@ -8,6 +8,7 @@ use wisdomos_db::TenantTx;
 
 use crate::extract::{ManageAssistant, TenantCtx};
 use crate::json::ApiJson;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// The assistant's profile (the default until one is set).
@@ -15,9 +16,9 @@ use crate::{ApiError, AppState};
     responses((status = 200, body = AssistantProfile), (status = 403, description = "forbidden"), (status = 404, description = "not_found")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageAssistant>,
+    scoped: Scoped<ManageAssistant>,
 ) -> Result<Json<AssistantProfile>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let p = wisdomos_app::assistant::profile(&mut tx).await?;
     tx.commit().await?;
     Ok(Json(p))

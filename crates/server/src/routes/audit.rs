@@ -13,6 +13,7 @@ use wisdomos_db::{audit, TenantTx};
 use crate::extract::{parse_id, ReadAudit, TenantCtx};
 use crate::json::ApiQuery;
 use crate::pagination::{PageQuery, Paginated};
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// One audit event (seed 003 §6).
@@ -86,11 +87,11 @@ pub async fn org_list(
     responses((status = 200, body = AuditEventDto), (status = 403, description = "forbidden"), (status = 404, description = "not_found")))]
 pub async fn org_get(
     State(st): State<AppState>,
-    ctx: TenantCtx<ReadAudit>,
+    scoped: Scoped<ReadAudit>,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Json<AuditEventDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let e = audit::get(&mut tx, id).await?;
     let mut ev = ctx.audit_event("audit_events.viewed", serde_json::Value::Null);
     ev.target_type = Some("audit_event");

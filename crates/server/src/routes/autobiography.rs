@@ -9,11 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use wisdomos_app::autobiography::{self as app, EntryChanges, EraChanges};
 use wisdomos_db::autobiography::{self, Entry, Era};
-use wisdomos_db::TenantTx;
 
 use crate::extract::parse_id;
-use crate::extract::{Read, TenantCtx, Write};
+use crate::extract::{Read, Write};
 use crate::json::{ApiJson, ApiQuery};
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// An era of the life story.
@@ -80,9 +80,9 @@ impl From<Entry> for EntryDto {
 #[utoipa::path(get, path = "/autobiography/eras", tag = "autobiography", security(("bearer" = [])), responses((status = 200, body = Vec<EraDto>)))]
 pub async fn eras(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
 ) -> Result<Json<Vec<EraDto>>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let eras = autobiography::eras(&mut tx).await?;
     tx.commit().await?;
     Ok(Json(eras.into_iter().map(Into::into).collect()))
@@ -103,7 +103,7 @@ pub struct UpdateEra {
     request_body = UpdateEra, responses((status = 200, body = EraDto)))]
 pub async fn update_era(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<UpdateEra>,
 ) -> Result<Json<EraDto>, ApiError> {
@@ -114,7 +114,7 @@ pub async fn update_era(
         end_year: req.end_year,
         description: req.description,
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let era = app::update_era(&mut tx, id, &changes, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(era.into()))
@@ -133,10 +133,10 @@ pub struct EntryQuery {
     responses((status = 200, body = Vec<EntryDto>)))]
 pub async fn entries(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(q): ApiQuery<EntryQuery>,
 ) -> Result<Json<Vec<EntryDto>>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let rows = autobiography::entries(&mut tx, q.era_id).await?;
     tx.commit().await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
@@ -182,10 +182,10 @@ impl From<EntryRequest> for EntryChanges {
     responses((status = 201, body = EntryDto)))]
 pub async fn create_entry(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     ApiJson(req): ApiJson<EntryRequest>,
 ) -> Result<(StatusCode, Json<EntryDto>), ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let e = app::create_entry(&mut tx, req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(e.into())))
@@ -196,11 +196,11 @@ pub async fn create_entry(
     responses((status = 200, body = EntryDto)))]
 pub async fn get_entry(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
 ) -> Result<Json<EntryDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let e = autobiography::entry(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(e.into()))
@@ -211,12 +211,12 @@ pub async fn get_entry(
     request_body = EntryRequest, responses((status = 200, body = EntryDto)))]
 pub async fn update_entry(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<EntryRequest>,
 ) -> Result<Json<EntryDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let e = app::update_entry(&mut tx, id, req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(e.into()))
@@ -227,11 +227,11 @@ pub async fn update_entry(
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_entry(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     app::delete_entry(&mut tx, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

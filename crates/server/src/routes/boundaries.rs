@@ -12,14 +12,14 @@ use wisdomos_app::boundaries::{
 };
 use wisdomos_core::event::BoundaryStatus;
 use wisdomos_db::boundaries::{self, Boundary, Violation};
-use wisdomos_db::TenantTx;
 
 use super::commitments::resolve_area;
 use super::events::AreaScoreChange;
 use crate::extract::parse_id;
-use crate::extract::{Read, TenantCtx, Write};
+use crate::extract::{Read, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// A boundary as the API shows it.
@@ -95,7 +95,7 @@ pub struct CreateBoundary {
     responses((status = 201, body = BoundaryDto)))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     ApiJson(req): ApiJson<CreateBoundary>,
 ) -> Result<(StatusCode, Json<BoundaryDto>), ApiError> {
     let new = NewBoundary {
@@ -104,7 +104,7 @@ pub async fn create(
         reason: req.reason,
         consequence: req.consequence,
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let b = app::create(&mut tx, &new, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(b.into())))
@@ -126,7 +126,7 @@ pub struct BoundaryQuery {
     responses((status = 200, body = Paginated<BoundaryDto>)))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(q): ApiQuery<BoundaryQuery>,
 ) -> Result<Json<Paginated<BoundaryDto>>, ApiError> {
     let (limit, before) = PageQuery {
@@ -134,7 +134,7 @@ pub async fn list(
         cursor: q.cursor,
     }
     .parse()?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let area = resolve_area(&mut tx, "lifeArea", q.life_area.as_deref()).await?;
     let page = boundaries::list(&mut tx, area, before, limit).await?;
     tx.commit().await?;
@@ -160,11 +160,11 @@ pub struct BoundaryDetail {
     responses((status = 200, body = BoundaryDetail), (status = 404, description = "not_found")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
 ) -> Result<Json<BoundaryDetail>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let b = boundaries::get(&mut tx, id).await?;
     let v = boundaries::violations(&mut tx, id, 50).await?;
     tx.commit().await?;
@@ -190,7 +190,7 @@ pub struct UpdateBoundary {
     request_body = UpdateBoundary, responses((status = 200, body = BoundaryDto)))]
 pub async fn update(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<UpdateBoundary>,
 ) -> Result<Json<BoundaryDto>, ApiError> {
@@ -201,7 +201,7 @@ pub async fn update(
         consequence: req.consequence,
         status: req.status,
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let b = app::update(&mut tx, id, &changes, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(b.into()))
@@ -212,11 +212,11 @@ pub async fn update(
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     app::delete(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -274,13 +274,13 @@ fn optional_body<T: Default + serde::de::DeserializeOwned>(body: &[u8]) -> Resul
     request_body = LogViolation, responses((status = 201, body = ViolationLogged)))]
 pub async fn add_violation(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ViolationLogged>), ApiError> {
     let id = parse_id(&id)?;
     let req: LogViolation = optional_body(&body)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let o = app::log_violation(&mut tx, id, &req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(o.into())))
@@ -293,13 +293,13 @@ pub async fn add_violation(
     request_body = LogViolation, responses((status = 200, body = ViolationLogged), (status = 404, description = "not_found")))]
 pub async fn correct_violation(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path((id, vid)): Path<(String, String)>,
     body: axum::body::Bytes,
 ) -> Result<Json<ViolationLogged>, ApiError> {
     let (id, vid) = (parse_id(&id)?, parse_id(&vid)?);
     let req: LogViolation = optional_body(&body)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let o = app::correct_violation(&mut tx, id, vid, &req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(o.into()))
@@ -312,11 +312,11 @@ pub async fn correct_violation(
     responses((status = 200, body = ViolationLogged), (status = 404, description = "not_found")))]
 pub async fn delete_violation(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path((id, vid)): Path<(String, String)>,
 ) -> Result<Json<ViolationLogged>, ApiError> {
     let (id, vid) = (parse_id(&id)?, parse_id(&vid)?);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let o = app::delete_violation(&mut tx, id, vid, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(o.into()))

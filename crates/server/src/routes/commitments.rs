@@ -13,9 +13,10 @@ use wisdomos_db::commitments::{self, Commitment};
 use wisdomos_db::TenantTx;
 
 use crate::extract::parse_id;
-use crate::extract::{Read, TenantCtx, Write};
+use crate::extract::{Read, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// A commitment as the API shows it.
@@ -86,7 +87,7 @@ pub(crate) async fn resolve_area(
     responses((status = 201, body = CommitmentDto), (status = 422, description = "validation_failed")))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     ApiJson(req): ApiJson<CreateCommitment>,
 ) -> Result<(StatusCode, Json<CommitmentDto>), ApiError> {
     let new = NewCommitment {
@@ -97,7 +98,7 @@ pub async fn create(
         intention: req.intention,
         measurable: req.measurable,
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let c = app::create(&mut tx, &new, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(c.into())))
@@ -120,7 +121,7 @@ pub struct CommitmentQuery {
     responses((status = 200, body = Paginated<CommitmentDto>)))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(q): ApiQuery<CommitmentQuery>,
 ) -> Result<Json<Paginated<CommitmentDto>>, ApiError> {
     let (limit, before) = PageQuery {
@@ -128,7 +129,7 @@ pub async fn list(
         cursor: q.cursor,
     }
     .parse()?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let area = resolve_area(&mut tx, "lifeArea", q.life_area.as_deref()).await?;
     let page = commitments::list(
         &mut tx,
@@ -151,11 +152,11 @@ pub async fn list(
     responses((status = 200, body = CommitmentDto), (status = 404, description = "not_found")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
 ) -> Result<Json<CommitmentDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let c = commitments::get(&mut tx, id, false).await?;
     tx.commit().await?;
     Ok(Json(c.into()))
@@ -182,7 +183,7 @@ pub struct UpdateCommitment {
     request_body = UpdateCommitment, responses((status = 200, body = CommitmentDto), (status = 409, description = "invalid_transition")))]
 pub async fn update(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<UpdateCommitment>,
 ) -> Result<Json<CommitmentDto>, ApiError> {
@@ -194,7 +195,7 @@ pub async fn update(
         area: req.life_area_id,
         status: req.status,
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let c = app::update(&mut tx, id, &changes, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(c.into()))
@@ -205,11 +206,11 @@ pub async fn update(
     responses((status = 200, body = CommitmentDto)))]
 pub async fn review(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
 ) -> Result<Json<CommitmentDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let c = app::review(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(c.into()))
@@ -220,11 +221,11 @@ pub async fn review(
     responses((status = 204, description = "Deleted"), (status = 404, description = "not_found")))]
 pub async fn delete(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     app::delete(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

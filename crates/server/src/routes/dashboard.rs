@@ -8,10 +8,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use wisdomos_app::dashboard::Summary;
 use wisdomos_db::life_areas::LifeArea;
-use wisdomos_db::TenantTx;
 
 use super::events::EventDto;
-use crate::extract::{Read, TenantCtx};
+use crate::extract::Read;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// Count of active areas in each status band.
@@ -69,10 +69,10 @@ pub struct Dashboard {
 #[utoipa::path(get, path = "/dashboard", tag = "life-areas", security(("bearer" = [])), responses((status = 200, body = Dashboard)))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
 ) -> Result<Json<Dashboard>, ApiError> {
     let now = st.clock.now();
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let d = wisdomos_app::dashboard::load(&mut tx, now).await?;
     tx.commit().await?;
     Ok(Json(d.into()))

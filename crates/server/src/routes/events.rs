@@ -11,11 +11,11 @@ use wisdomos_app::event_fields::EventChanges;
 use wisdomos_app::events::{self as app, EventSearch};
 use wisdomos_core::event::{EventCategory, EventTone, EventType};
 use wisdomos_db::events::{self, Event};
-use wisdomos_db::TenantTx;
 
-use crate::extract::{parse_id, Read, TenantCtx, Write};
+use crate::extract::{parse_id, Read, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// An event as the API shows it.
@@ -131,10 +131,10 @@ pub struct CreatedEvent {
     responses((status = 201, body = CreatedEvent), (status = 422, description = "validation_failed")))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     ApiJson(req): ApiJson<EventRequest>,
 ) -> Result<(StatusCode, Json<CreatedEvent>), ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_, mut tx) = scoped.open(&st).await?;
     let logged = app::log(&mut tx, &req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(logged.into())))
@@ -191,7 +191,7 @@ pub struct EventQuery {
     responses((status = 200, body = Paginated<EventDto>)))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(q): ApiQuery<EventQuery>,
 ) -> Result<Json<Paginated<EventDto>>, ApiError> {
     let (limit, before) = PageQuery {
@@ -209,7 +209,7 @@ pub async fn list(
         to: q.to,
         q: q.q,
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let page = app::search(&mut tx, &search, before, limit).await?;
     tx.commit().await?;
     Ok(Json(Paginated::from_page(
@@ -224,11 +224,11 @@ pub async fn list(
     responses((status = 200, body = EventDto), (status = 404, description = "not_found")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
 ) -> Result<Json<EventDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let e = events::get(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(e.into()))
@@ -279,12 +279,12 @@ impl From<app::Changed> for ChangedEvent {
     request_body = EventRequest, responses((status = 200, body = ChangedEvent), (status = 404, description = "not_found")))]
 pub async fn update(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<EventRequest>,
 ) -> Result<Json<ChangedEvent>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let changed = app::update(&mut tx, id, &req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(changed.into()))
@@ -295,11 +295,11 @@ pub async fn update(
     responses((status = 200, body = ChangedEvent), (status = 404, description = "not_found")))]
 pub async fn delete(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
 ) -> Result<Json<ChangedEvent>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let changed = app::delete(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(changed.into()))

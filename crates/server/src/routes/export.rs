@@ -4,10 +4,10 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use wisdomos_db::TenantTx;
 
-use crate::extract::{Read, TenantCtx};
+use crate::extract::Read;
 use crate::json::ApiQuery;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// What to export.
@@ -40,10 +40,10 @@ pub struct ExportQuery {
     responses((status = 200, description = "the export, as an attachment: application/json, or text/csv with format=csv", content_type = "application/json"), (status = 401, description = "unauthorized")))]
 pub async fn export(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let csv = matches!(q.format, Some(ExportFormat::Csv));
     let d = wisdomos_app::export::download(&mut tx, &ctx.tenant, csv, st.clock.now()).await?;
     tx.commit().await?;

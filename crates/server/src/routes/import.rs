@@ -8,10 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use wisdomos_core::classify::DEFAULT_THRESHOLD;
 use wisdomos_core::import::Format;
-use wisdomos_db::TenantTx;
 
 use crate::extract::{Read, TenantCtx, Write};
 use crate::json::{ApiJson, ApiQuery};
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 use wisdomos_app::import::{ImportOptions, ImportReport};
 
@@ -90,10 +90,10 @@ pub struct SuggestResponse {
     responses((status = 200, body = SuggestResponse)))]
 pub async fn suggest(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiJson(req): ApiJson<SuggestRequest>,
 ) -> Result<Json<SuggestResponse>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let found =
         wisdomos_app::classify::suggest_areas(&mut tx, &st.config.knowledge, &req.text, 3).await?;
     tx.commit().await?;

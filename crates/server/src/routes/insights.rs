@@ -10,12 +10,12 @@ use uuid::Uuid;
 use wisdomos_app::insights::{self as app, InsightChanges};
 use wisdomos_core::event::InsightType;
 use wisdomos_db::insights::{self, Insight};
-use wisdomos_db::TenantTx;
 
 use crate::extract::parse_id;
-use crate::extract::{Read, TenantCtx, Write};
+use crate::extract::{Read, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// An insight as the API shows it.
@@ -99,10 +99,10 @@ impl From<InsightRequest> for InsightChanges {
     responses((status = 201, body = InsightDto)))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     ApiJson(req): ApiJson<InsightRequest>,
 ) -> Result<(StatusCode, Json<InsightDto>), ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let created = app::create(&mut tx, req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created.into())))
@@ -123,7 +123,7 @@ pub struct InsightQuery {
     responses((status = 200, body = Paginated<InsightDto>)))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(q): ApiQuery<InsightQuery>,
 ) -> Result<Json<Paginated<InsightDto>>, ApiError> {
     let (limit, before) = PageQuery {
@@ -131,7 +131,7 @@ pub async fn list(
         cursor: q.cursor,
     }
     .parse()?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let page = insights::list(&mut tx, q.recurring, before, limit).await?;
     tx.commit().await?;
     Ok(Json(Paginated::from_page(
@@ -146,11 +146,11 @@ pub async fn list(
     responses((status = 200, body = InsightDto), (status = 404, description = "not_found")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
 ) -> Result<Json<InsightDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let i = insights::get(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(i.into()))
@@ -161,12 +161,12 @@ pub async fn get(
     request_body = InsightRequest, responses((status = 200, body = InsightDto)))]
 pub async fn update(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<InsightRequest>,
 ) -> Result<Json<InsightDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let i = app::update(&mut tx, id, req.into(), st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(i.into()))
@@ -177,11 +177,11 @@ pub async fn update(
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     app::delete(&mut tx, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -201,9 +201,9 @@ pub struct DetectQueued {
     responses((status = 202, body = DetectQueued)))]
 pub async fn detect(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
 ) -> Result<(StatusCode, Json<DetectQueued>), ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let id = app::queue_detection(&mut tx, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::ACCEPTED, Json(DetectQueued { job_id: id })))

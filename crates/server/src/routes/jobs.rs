@@ -8,12 +8,13 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use wisdomos_core::jobs::JobStatus;
 use wisdomos_db::jobs::{self, Job};
-use wisdomos_db::{DbError, TenantTx};
+use wisdomos_db::DbError;
 
 use crate::extract::parse_id;
 use crate::extract::{Read, RunJobs, TenantCtx, Write};
 use crate::json::ApiQuery;
 use crate::pagination::{PageQuery, Paginated};
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// A job as the API shows it.
@@ -72,7 +73,7 @@ pub struct JobQuery {
 #[utoipa::path(get, path = "/jobs", tag = "jobs", security(("bearer" = [])), params(JobQuery), responses((status = 200, body = Paginated<JobDto>)))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(q): ApiQuery<JobQuery>,
 ) -> Result<Json<Paginated<JobDto>>, ApiError> {
     let (limit, before) = PageQuery {
@@ -80,7 +81,7 @@ pub async fn list(
         cursor: q.cursor,
     }
     .parse()?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let page = jobs::list(&mut tx, q.status.map(JobStatus::as_str), before, limit).await?;
     tx.commit().await?;
     Ok(Json(Paginated::from_page(
@@ -95,11 +96,11 @@ pub async fn list(
     responses((status = 200, body = JobDto), (status = 404, description = "not_found")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
 ) -> Result<Json<JobDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let j = jobs::get(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(j.into()))
@@ -110,11 +111,11 @@ pub async fn get(
     responses((status = 200, body = JobDto), (status = 409, description = "job_finished")))]
 pub async fn cancel(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
 ) -> Result<Json<JobDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let j = jobs::cancel(&mut tx, id, st.clock.now())
         .await
         .map_err(|e| match e {

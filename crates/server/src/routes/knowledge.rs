@@ -18,6 +18,7 @@ use crate::extract::parse_id;
 use crate::extract::{ManageKnowledge, Read, TenantCtx};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// A document as the API shows it.
@@ -255,7 +256,7 @@ pub struct DocumentQuery {
     responses((status = 200, body = Paginated<DocumentDto>)))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(q): ApiQuery<DocumentQuery>,
 ) -> Result<Json<Paginated<DocumentDto>>, ApiError> {
     let (limit, before) = PageQuery {
@@ -269,7 +270,7 @@ pub async fn list(
         status: q.status,
         q: q.q,
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let page = repo::list(&mut tx, &f, before, limit).await?;
     tx.commit().await?;
     Ok(Json(Paginated::from_page(
@@ -284,11 +285,11 @@ pub async fn list(
     responses((status = 200, body = DocumentDto), (status = 404, description = "not_found")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
 ) -> Result<Json<DocumentDto>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let d = repo::get(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(d.into()))
@@ -299,11 +300,11 @@ pub async fn get(
     responses((status = 204, description = "Deleted"), (status = 404, description = "not_found")))]
 pub async fn delete(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageKnowledge>,
+    scoped: Scoped<ManageKnowledge>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let audit = ctx.audit_event("knowledge.document_deleted", serde_json::Value::Null);
     app::delete(&mut tx, id, audit, st.clock.now()).await?;
     tx.commit().await?;

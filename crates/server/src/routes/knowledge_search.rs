@@ -8,10 +8,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use wisdomos_app::knowledge_search::{self as app, SearchQuery};
 use wisdomos_db::knowledge::DocumentFilter;
-use wisdomos_db::TenantTx;
 
-use crate::extract::{Read, TenantCtx};
+use crate::extract::Read;
 use crate::json::ApiJson;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// Filters of a search.
@@ -80,7 +80,7 @@ pub struct SearchAnswer {
     responses((status = 200, body = SearchAnswer), (status = 422, description = "validation_failed")))]
 pub async fn search(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiJson(req): ApiJson<SearchRequest>,
 ) -> Result<Json<SearchAnswer>, ApiError> {
     let q = SearchQuery {
@@ -94,7 +94,7 @@ pub async fn search(
             ..Default::default()
         },
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let answer = app::search(&mut tx, &st.config.knowledge, &q, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(SearchAnswer {

@@ -19,6 +19,7 @@ use wisdomos_db::{snapshots, TenantTx};
 use super::events::AreaScoreChange;
 use crate::extract::{Read, TenantCtx, Write};
 use crate::json::{ApiJson, ApiQuery};
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// A life area with its current score (0–100) and status band.
@@ -85,10 +86,10 @@ pub struct LifeAreaQuery {
     responses((status = 200, body = LifeAreasResponse), (status = 401, description = "unauthorized"), (status = 403, description = "tenant_suspended")))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(q): ApiQuery<LifeAreaQuery>,
 ) -> Result<Json<LifeAreasResponse>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let filter = LifeAreaFilter {
         cluster: q.cluster.map(LifeAreaCluster::as_str),
         status: q.status.map(AreaStatus::as_str),
@@ -117,11 +118,11 @@ pub struct LifeAreaDetail {
     responses((status = 200, body = LifeAreaDetail), (status = 404, description = "not_found")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
 ) -> Result<Json<LifeAreaDetail>, ApiError> {
     let now = st.clock.now();
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let area = life_areas::get(&mut tx, &id).await?;
     let factors = life_areas::breakdown(&mut tx, area.id, now).await?;
     tx.commit().await?;
@@ -161,7 +162,7 @@ fn sort_order(v: i64) -> Result<i32, wisdomos_core::FieldError> {
     request_body = UpdateLifeArea, responses((status = 200, body = LifeAreaDto), (status = 404, description = "not_found")))]
 pub async fn update(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<UpdateLifeArea>,
 ) -> Result<Json<LifeAreaDto>, ApiError> {
@@ -177,7 +178,7 @@ pub async fn update(
         is_active: req.is_active,
     };
     errs.finish()?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let area = life_areas::get(&mut tx, &id).await?;
     let area = life_areas::update(&mut tx, area.id, &patch, st.clock.now()).await?;
     tx.commit().await?;
@@ -203,7 +204,7 @@ pub struct CreateLifeArea {
     responses((status = 201, body = LifeAreaDto), (status = 409, description = "slug_taken")))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     ApiJson(req): ApiJson<CreateLifeArea>,
 ) -> Result<(StatusCode, Json<LifeAreaDto>), ApiError> {
     let mut errs = ValidationErrors::default();
@@ -222,7 +223,7 @@ pub async fn create(
         ));
     };
     let slug = slug.unwrap_or_else(|| Slug::derive(&name));
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let area = life_areas::create(
         &mut tx,
         slug.as_str(),
@@ -242,10 +243,10 @@ pub async fn create(
     responses((status = 200, body = AreaScoreChange)))]
 pub async fn refresh_one(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
     Path(id): Path<String>,
 ) -> Result<Json<AreaScoreChange>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let area = life_areas::get(&mut tx, &id).await?;
     let change = wisdomos_app::areas::recompute(&mut tx, area.id, st.clock.now()).await?;
     tx.commit().await?;
@@ -265,9 +266,9 @@ pub struct RefreshAll {
 #[utoipa::path(post, path = "/life-areas/refresh", tag = "life-areas", security(("bearer" = [])), responses((status = 200, body = RefreshAll)))]
 pub async fn refresh_all(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
 ) -> Result<Json<RefreshAll>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let changed = life_areas::recompute_all(&mut tx, st.clock.now()).await?;
     let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
     tx.commit().await?;
@@ -328,11 +329,11 @@ pub struct SnapshotQuery {
     params(("id" = String, Path, description = "id or slug"), SnapshotQuery), responses((status = 200, body = Vec<SnapshotDto>)))]
 pub async fn snapshots(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<SnapshotQuery>,
 ) -> Result<Json<Vec<SnapshotDto>>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let area = life_areas::get(&mut tx, &id).await?;
     let rows = snapshots::list(&mut tx, area.id, q.from, q.to).await?;
     tx.commit().await?;

@@ -11,10 +11,10 @@ use wisdomos_core::metrics;
 use wisdomos_core::validation::bounded_text;
 use wisdomos_core::{FieldError, ValidationErrors};
 use wisdomos_db::metrics::{self as repo, Definition, Evaluation};
-use wisdomos_db::TenantTx;
 
-use crate::extract::{Read, TenantCtx, UpdateTenant};
+use crate::extract::{Read, UpdateTenant};
 use crate::json::{ApiJson, ApiQuery};
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// One version of a definition.
@@ -55,9 +55,9 @@ impl From<Definition> for DefinitionDto {
 #[utoipa::path(get, path = "/metrics/definitions", tag = "metrics", security(("bearer" = [])), responses((status = 200, body = Vec<DefinitionDto>)))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
 ) -> Result<Json<Vec<DefinitionDto>>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let ds = repo::current(&mut tx).await?;
     tx.commit().await?;
     Ok(Json(ds.into_iter().map(Into::into).collect()))
@@ -80,7 +80,7 @@ pub struct CreateDefinition {
     responses((status = 201, body = DefinitionDto), (status = 422, description = "invalid_formula")))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: TenantCtx<UpdateTenant>,
+    scoped: Scoped<UpdateTenant>,
     ApiJson(req): ApiJson<CreateDefinition>,
 ) -> Result<(StatusCode, Json<DefinitionDto>), ApiError> {
     let mut errs = ValidationErrors::default();
@@ -98,7 +98,7 @@ pub async fn create(
             "validation passed without values".into(),
         ));
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let d = repo::insert(
         &mut tx,
         &code,
@@ -128,11 +128,11 @@ pub struct VersionQuery {
     responses((status = 200, body = DefinitionDto), (status = 404, description = "not_found")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(code): Path<String>,
     ApiQuery(q): ApiQuery<VersionQuery>,
 ) -> Result<Json<DefinitionDto>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let d = repo::get(&mut tx, &code, q.version, q.at).await?;
     tx.commit().await?;
     Ok(Json(d.into()))
@@ -153,7 +153,7 @@ pub struct UpdateDefinition {
     request_body = UpdateDefinition, responses((status = 200, body = DefinitionDto)))]
 pub async fn update(
     State(st): State<AppState>,
-    ctx: TenantCtx<UpdateTenant>,
+    scoped: Scoped<UpdateTenant>,
     Path(code): Path<String>,
     ApiJson(req): ApiJson<UpdateDefinition>,
 ) -> Result<Json<DefinitionDto>, ApiError> {
@@ -168,7 +168,7 @@ pub async fn update(
         errs.check(metrics::parse(f));
     }
     errs.finish()?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let latest = repo::get(&mut tx, &code, None, None).await?;
     if latest.deprecated_at.is_some() {
         return Err(ApiError::Conflict("metric_deprecated"));
@@ -193,10 +193,10 @@ pub async fn update(
     responses((status = 200, body = DefinitionDto)))]
 pub async fn deprecate(
     State(st): State<AppState>,
-    ctx: TenantCtx<UpdateTenant>,
+    scoped: Scoped<UpdateTenant>,
     Path(code): Path<String>,
 ) -> Result<Json<DefinitionDto>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let d = repo::deprecate(&mut tx, &code, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(d.into()))
@@ -228,12 +228,12 @@ pub struct EvaluationDto {
     responses((status = 200, body = EvaluationDto)))]
 pub async fn evaluate(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(code): Path<String>,
     ApiQuery(q): ApiQuery<VersionQuery>,
 ) -> Result<Json<EvaluationDto>, ApiError> {
     let now = st.clock.now();
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (_ctx, mut tx) = scoped.open(&st).await?;
     let d = repo::get(&mut tx, &code, q.version, q.at).await?;
     let formula = metrics::parse(&d.formula).map_err(|e: FieldError| {
         ApiError::Internal(format!("stored formula invalid: {}", e.message))

@@ -10,11 +10,11 @@ use uuid::Uuid;
 use wisdomos_app::widgets::{self as app, Actor, NewWidget, WidgetChanges};
 use wisdomos_core::widgets::WidgetSize;
 use wisdomos_db::widgets::{self as repo, Widget};
-use wisdomos_db::TenantTx;
 
 use crate::extract::parse_id;
 use crate::extract::{Read, TenantCtx};
 use crate::json::ApiJson;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// A widget as the API shows it.
@@ -60,9 +60,9 @@ impl From<Widget> for WidgetDto {
 #[utoipa::path(get, path = "/dashboard/widgets", tag = "life-areas", security(("bearer" = [])), responses((status = 200, body = Vec<WidgetDto>)))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
 ) -> Result<Json<Vec<WidgetDto>>, ApiError> {
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ws = repo::effective(&mut tx, ctx.user_id).await?;
     tx.commit().await?;
     Ok(Json(ws.into_iter().map(Into::into).collect()))
@@ -108,7 +108,7 @@ fn actor<N: crate::extract::Need>(ctx: &TenantCtx<N>) -> Actor {
     responses((status = 201, body = WidgetDto), (status = 409, description = "widget_exists")))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiJson(req): ApiJson<CreateWidget>,
 ) -> Result<(StatusCode, Json<WidgetDto>), ApiError> {
     let new = NewWidget {
@@ -119,7 +119,7 @@ pub async fn create(
         is_visible: req.is_visible,
         config: req.config,
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let w = app::create(&mut tx, actor(&ctx), &new, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(w.into())))
@@ -141,7 +141,7 @@ pub struct UpdateWidget {
     request_body = UpdateWidget, responses((status = 200, body = WidgetDto)))]
 pub async fn update(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<UpdateWidget>,
 ) -> Result<Json<WidgetDto>, ApiError> {
@@ -152,7 +152,7 @@ pub async fn update(
         is_visible: req.is_visible,
         config: req.config,
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let w = app::update(&mut tx, actor(&ctx), id, &changes, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(w.into()))
@@ -171,12 +171,12 @@ pub struct MoveWidget {
     request_body = MoveWidget, responses((status = 200, body = Vec<WidgetDto>)))]
 pub async fn move_widget(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<MoveWidget>,
 ) -> Result<Json<Vec<WidgetDto>>, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let layout = app::move_to(&mut tx, actor(&ctx), id, req.position, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(layout.into_iter().map(Into::into).collect()))
@@ -187,11 +187,11 @@ pub async fn move_widget(
     responses((status = 204, description = "Removed")))]
 pub async fn delete(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     app::delete(&mut tx, actor(&ctx), id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

@@ -55,10 +55,9 @@ pub async fn run(
             lease_secs,
         } => {
             let config = WorkerConfig {
-                concurrency,
                 lease: chrono::Duration::seconds(i64::from(lease_secs)),
                 heartbeat: std::time::Duration::from_secs(u64::from(lease_secs).div_ceil(3)),
-                ..Default::default()
+                ..WorkerConfig::with_concurrency(concurrency)
             };
             let engine = super::models::load_engine(data_dir).await?;
             let worker = Worker::new(db.clone(), Registry::standard_with(engine), config);

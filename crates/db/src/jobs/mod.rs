@@ -1,11 +1,16 @@
 //! The job queue's SQL: enqueue (inside a tenant transaction, or for the platform), fair
 //! claiming with `FOR UPDATE SKIP LOCKED`, leases, retries and the per-tenant views.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::{DbError, Keyset, Page, TenantTx};
+
+mod claims;
+mod wakeup;
+pub use claims::*;
+pub use wakeup::{EnqueueListener, CHANNEL};
 
 /// Tenant id of platform jobs (schedules, maintenance): never a real tenant's id.
 pub const PLATFORM: Uuid = Uuid::nil();
@@ -145,177 +150,6 @@ pub async fn enqueue_batch(
     .rows_affected())
 }
 
-/// The queue at one moment, for monitoring.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct QueueStats {
-    /// Jobs waiting, due or scheduled for later.
-    pub pending: i64,
-    /// Jobs a worker holds a lease on.
-    pub processing: i64,
-    /// Seconds the longest-waiting due job has waited since its `run_at`; 0 when none is due.
-    pub oldest_due_secs: f64,
-}
-
-/// Reads [`QueueStats`] as of `now`, across tenants. Each part reads one of the partial indexes
-/// on `status`, so the cost follows the jobs in flight, not the finished ones kept.
-pub async fn queue_stats(pool: &PgPool, now: DateTime<Utc>) -> Result<QueueStats, DbError> {
-    let (pending, processing, oldest_due_secs): (i64, i64, f64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM platform.jobs WHERE status = 'pending'),
-                (SELECT count(*) FROM platform.jobs WHERE status = 'processing'),
-                (SELECT coalesce(greatest(date_part('epoch', $1 - min(run_at)), 0), 0)
-                   FROM platform.jobs WHERE status = 'pending' AND run_at <= $1)",
-    )
-    .bind(now)
-    .fetch_one(pool)
-    .await?;
-    Ok(QueueStats {
-        pending,
-        processing,
-        oldest_due_secs,
-    })
-}
-
-/// Returns the jobs of dead workers (lease expired) to the queue, or fails them when they have
-/// used every attempt. Returns how many were recovered.
-pub async fn reap(pool: &PgPool, now: DateTime<Utc>) -> Result<u64, DbError> {
-    Ok(sqlx::query(
-        "UPDATE platform.jobs SET
-             status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
-             error = CASE WHEN attempts >= max_attempts THEN 'the worker stopped before finishing (lease expired)' ELSE error END,
-             finished_at = CASE WHEN attempts >= max_attempts THEN $1 ELSE NULL END,
-             run_at = $1, locked_by = NULL, lease_expires_at = NULL, updated_at = $1
-         WHERE status = 'processing' AND lease_expires_at < $1",
-    )
-    .bind(now)
-    .execute(pool)
-    .await?
-    .rows_affected())
-}
-
-/// Claims up to `limit` due jobs for `worker`, sharing them round-robin between the tenants that
-/// have due jobs: each tenant gets at most ⌈limit / tenants⌉ (and at least `per_tenant`), tenants
-/// in random order, so one tenant's backlog cannot starve the others while a lone tenant may
-/// fill every slot. Each
-/// claimed job is `processing`, its attempt counted and its lease running until `now + lease`.
-/// `only_tenant` restricts the claim to one tenant (`POST /jobs/process`).
-pub async fn claim(
-    pool: &PgPool,
-    worker: &str,
-    limit: i64,
-    per_tenant: i64,
-    lease: Duration,
-    only_tenant: Option<Uuid>,
-    now: DateTime<Utc>,
-) -> Result<Vec<Job>, DbError> {
-    Ok(sqlx::query_as(&format!(
-        "WITH tenants AS (
-             SELECT DISTINCT tenant_id FROM platform.jobs
-             WHERE status = 'pending' AND run_at <= $1 AND ($6::uuid IS NULL OR tenant_id = $6)
-         ), picked AS (
-             SELECT j.id FROM (SELECT tenant_id FROM tenants ORDER BY random()) t
-             CROSS JOIN LATERAL (
-                 SELECT id FROM platform.jobs j
-                 WHERE j.tenant_id = t.tenant_id AND j.status = 'pending' AND j.run_at <= $1
-                 ORDER BY j.priority DESC, j.run_at, j.id
-                 LIMIT (SELECT greatest($2, ceil($3::float8 / greatest(count(*), 1)))::bigint FROM tenants)
-                 FOR UPDATE SKIP LOCKED
-             ) j
-             LIMIT $3
-         )
-         UPDATE platform.jobs SET status = 'processing', attempts = attempts + 1, locked_by = $4,
-                lease_expires_at = $1 + $5 * interval '1 millisecond', updated_at = $1
-         FROM picked WHERE platform.jobs.id = picked.id
-         RETURNING {}",
-        COLUMNS
-            .split(',')
-            .map(|c| format!("platform.jobs.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
-    .bind(now)
-    .bind(per_tenant.max(1))
-    .bind(limit.max(1))
-    .bind(worker)
-    .bind(lease.num_milliseconds() as f64)
-    .bind(only_tenant)
-    .fetch_all(pool)
-    .await?)
-}
-
-/// Extends the leases of `ids` held by `worker`; returns how many are still held.
-pub async fn heartbeat(
-    pool: &PgPool,
-    worker: &str,
-    ids: &[Uuid],
-    lease: Duration,
-    now: DateTime<Utc>,
-) -> Result<u64, DbError> {
-    Ok(sqlx::query(
-        "UPDATE platform.jobs SET lease_expires_at = $3 + $4 * interval '1 millisecond'
-         WHERE id = ANY($1) AND locked_by = $2 AND status = 'processing'",
-    )
-    .bind(ids)
-    .bind(worker)
-    .bind(now)
-    .bind(lease.num_milliseconds() as f64)
-    .execute(pool)
-    .await?
-    .rows_affected())
-}
-
-/// Marks a job `worker` holds as completed. `false` when the worker had lost it (its lease
-/// expired and another worker took it, or it was cancelled): the result is then dropped.
-pub async fn complete(
-    pool: &PgPool,
-    id: Uuid,
-    worker: &str,
-    result: &serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<bool, DbError> {
-    Ok(sqlx::query(
-        "UPDATE platform.jobs SET status = 'completed', result = $3, error = NULL, locked_by = NULL, lease_expires_at = NULL,
-                updated_at = $4, finished_at = $4
-         WHERE id = $1 AND locked_by = $2 AND status = 'processing'",
-    )
-    .bind(id)
-    .bind(worker)
-    .bind(result)
-    .bind(now)
-    .execute(pool)
-    .await?
-    .rows_affected()
-        == 1)
-}
-
-/// Records a failed attempt: back to `pending` at `retry_at` while attempts remain, else
-/// `failed` for good. The error is kept either way. `false` when the worker had lost the job.
-pub async fn fail(
-    pool: &PgPool,
-    id: Uuid,
-    worker: &str,
-    error: &str,
-    retry_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<bool, DbError> {
-    Ok(sqlx::query(
-        "UPDATE platform.jobs SET
-             status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
-             run_at = CASE WHEN attempts >= max_attempts THEN run_at ELSE $4 END,
-             finished_at = CASE WHEN attempts >= max_attempts THEN $5 ELSE NULL END,
-             error = $3, locked_by = NULL, lease_expires_at = NULL, updated_at = $5
-         WHERE id = $1 AND locked_by = $2 AND status = 'processing'",
-    )
-    .bind(id)
-    .bind(worker)
-    .bind(error)
-    .bind(retry_at)
-    .bind(now)
-    .execute(pool)
-    .await?
-    .rows_affected()
-        == 1)
-}
-
 /// The tenant's jobs, newest first, optionally of one status.
 pub async fn list(
     tx: &mut TenantTx,
@@ -397,7 +231,13 @@ pub async fn retry(pool: &PgPool, id: Uuid, now: DateTime<Utc>) -> Result<Job, D
     .fetch_optional(pool)
     .await?;
     match row {
-        Some(j) => Ok(j),
+        Some(j) => {
+            // Wake an idle worker, as an enqueue does (0015); polling would find it anyway.
+            sqlx::query("SELECT pg_notify('wisdomos_jobs', '')")
+                .execute(pool)
+                .await?;
+            Ok(j)
+        }
         None => {
             let exists: bool =
                 sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM platform.jobs WHERE id = $1)")
