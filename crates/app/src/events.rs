@@ -14,7 +14,7 @@ use wisdomos_db::insights::{self, Insight};
 use wisdomos_db::life_areas::{self, LifeArea, LockedArea};
 use wisdomos_db::{found, DbError, Keyset, Page, TenantTx};
 
-use crate::areas::{self, ScoreChange};
+use crate::areas::{self, unknown_life_area, ScoreChange};
 use crate::event_fields::{fields, EventChanges};
 use crate::import::DEFAULT_AREA;
 use crate::AppError;
@@ -40,6 +40,17 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> Result<Logged, AppError> {
     let event = events::create(tx, f, now).await?;
+    recorded(tx, area, event, now).await
+}
+
+/// What follows the insert of `event` into `area` (locked): the recomputation and the
+/// suggestions.
+async fn recorded(
+    tx: &mut TenantTx,
+    area: LockedArea,
+    event: Event,
+    now: DateTime<Utc>,
+) -> Result<Logged, AppError> {
     let (previous_score, breakdown) = life_areas::recompute_locked(tx, area, now).await?;
     let suggested = suggest_insights(tx, &event).await?;
     Ok(Logged {
@@ -147,21 +158,31 @@ pub async fn quick_log(
     Ok((area, logged))
 }
 
-/// Logs an event and recomputes its area's score. The area is locked as it is looked up,
-/// before the insert, so the recomputation needs no lock of its own. Errors: validation naming
+/// Logs an event and recomputes its area's score. The area is locked as the event is inserted
+/// (one statement), so the recomputation needs no lock of its own. Errors: validation naming
 /// each field (`lifeAreaId`, `type`, `category`, `tone`, `title`, `emotionalCharge`, …).
 pub async fn log(
     tx: &mut TenantTx,
     req: &EventChanges,
     now: DateTime<Utc>,
 ) -> Result<Logged, AppError> {
-    let area = match req.area.as_deref() {
-        Some(a) => found(life_areas::lock(tx, a).await)?,
-        None => None,
+    // Validated as if the area existed: whether it does is learnt from the insert itself.
+    let (Some(key), Ok(f)) = (
+        req.area.as_deref(),
+        fields(req, Some(Uuid::nil()), None, now),
+    ) else {
+        // Invalid: the area is looked up too, so that every field's error is named at once.
+        let area = match req.area.as_deref() {
+            Some(a) => found(life_areas::lock(tx, a).await)?.map(|a| a.id()),
+            None => None,
+        };
+        fields(req, area, None, now)?;
+        return Err(AppError::Internal("invalid event fields passed".into()));
     };
-    let f = fields(req, area.map(|a| a.id()), None, now)?;
-    let locked = area.ok_or_else(|| AppError::Internal("event without a locked area".into()))?;
-    record(tx, locked, &f, now).await
+    match events::create_in_locked_area(tx, key, &f, now).await? {
+        Some((area, event)) => recorded(tx, area, event, now).await,
+        None => Err(unknown_life_area("lifeAreaId").into()),
+    }
 }
 
 /// A changed or deleted event and the areas it touched.

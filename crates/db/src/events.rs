@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
+use crate::life_areas::{LockedArea, LOCK_AREA};
 use crate::{DbError, Keyset, Page, TenantTx};
 
 /// A stored event (seed 001 `Event`). Enum fields hold the upper-case names of
@@ -50,24 +51,54 @@ pub async fn create(
     f: &EventFields,
     now: DateTime<Utc>,
 ) -> Result<Event, DbError> {
-    let r = sqlx::query_as(&format!(
+    let sql = format!(
         "INSERT INTO events (life_area_id, type, category, tone, title, description, narrative, occurred_at, emotional_charge, tags, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING {COLUMNS}"
-    ))
-    .bind(f.life_area_id)
-    .bind(f.event_type)
-    .bind(f.category)
-    .bind(f.tone)
-    .bind(&f.title)
-    .bind(&f.description)
-    .bind(&f.narrative)
-    .bind(f.occurred_at)
-    .bind(f.emotional_charge as i16)
-    .bind(&f.tags)
-    .bind(now)
-    .fetch_one(tx.conn())
-    .await;
+    );
+    let q = sqlx::query_as(&sql).bind(f.life_area_id);
+    let r = bind_fields(q, f, now).fetch_one(tx.conn()).await;
     fk_as_not_found(r)
+}
+
+/// Locks life area `area` (id or slug) and inserts `f` into it, in one statement: what
+/// [`crate::life_areas::lock`] and [`create`] do, in one round trip; `f.life_area_id` is
+/// ignored. The lock holds until the transaction ends, so the area can be recomputed with
+/// [`crate::life_areas::recompute_locked`]. `None` when the tenant has no such area.
+pub async fn create_in_locked_area(
+    tx: &mut TenantTx,
+    area: &str,
+    f: &EventFields,
+    now: DateTime<Utc>,
+) -> Result<Option<(LockedArea, Event)>, DbError> {
+    let sql = format!(
+        "WITH area AS ({LOCK_AREA})
+         INSERT INTO events (life_area_id, type, category, tone, title, description, narrative, occurred_at, emotional_charge, tags, created_at, updated_at)
+         SELECT area.id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12 FROM area RETURNING {COLUMNS}"
+    );
+    let q = sqlx::query_as(&sql)
+        .bind(Uuid::parse_str(area).ok())
+        .bind(area);
+    let event: Option<Event> = bind_fields(q, f, now).fetch_optional(tx.conn()).await?;
+    Ok(event.map(|e| (LockedArea::new(e.life_area_id), e)))
+}
+
+/// Binds an event's fields but its area, then `now`, as the next ten parameters (type,
+/// category, tone, title, description, narrative, occurred_at, emotional_charge, tags, now).
+fn bind_fields<'q, O>(
+    q: sqlx::query::QueryAs<'q, Postgres, O, sqlx::postgres::PgArguments>,
+    f: &'q EventFields,
+    now: DateTime<Utc>,
+) -> sqlx::query::QueryAs<'q, Postgres, O, sqlx::postgres::PgArguments> {
+    q.bind(f.event_type)
+        .bind(f.category)
+        .bind(f.tone)
+        .bind(&f.title)
+        .bind(&f.description)
+        .bind(&f.narrative)
+        .bind(f.occurred_at)
+        .bind(f.emotional_charge as i16)
+        .bind(&f.tags)
+        .bind(now)
 }
 
 /// Inserts many events with one statement per batch of 1,000 (for imports).

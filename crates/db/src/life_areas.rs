@@ -221,11 +221,20 @@ pub struct LockedArea {
 }
 
 impl LockedArea {
+    /// Only code of this crate that has just locked row `id` makes one.
+    pub(crate) fn new(id: Uuid) -> Self {
+        Self { id }
+    }
+
     /// The area's id.
     pub fn id(&self) -> Uuid {
         self.id
     }
 }
+
+/// The row lock of one area by id (`$1`, a uuid or NULL) or else slug (`$2`).
+pub(crate) const LOCK_AREA: &str =
+    "SELECT id FROM life_areas WHERE id = $1 OR (slug = $2 AND $1 IS NULL) FOR NO KEY UPDATE";
 
 /// Finds a life area by id or slug and locks its row until the transaction ends.
 ///
@@ -237,14 +246,12 @@ impl LockedArea {
 /// so in id order, so two of them cannot wait on each other. Errors: [`DbError::NotFound`].
 pub async fn lock(tx: &mut TenantTx, id_or_slug: &str) -> Result<LockedArea, DbError> {
     let id = Uuid::parse_str(id_or_slug).ok();
-    let id = sqlx::query_scalar(
-        "SELECT id FROM life_areas WHERE id = $1 OR (slug = $2 AND $1 IS NULL) FOR NO KEY UPDATE",
-    )
-    .bind(id)
-    .bind(id_or_slug)
-    .fetch_optional(tx.conn())
-    .await?
-    .ok_or(DbError::NotFound)?;
+    let id = sqlx::query_scalar(LOCK_AREA)
+        .bind(id)
+        .bind(id_or_slug)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(DbError::NotFound)?;
     Ok(LockedArea { id })
 }
 

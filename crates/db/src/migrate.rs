@@ -103,6 +103,11 @@ pub const PLATFORM: &[Migration] = &[
         name: "member_access",
         sql: include_str!("../migrations/platform/0016_member_access.sql"),
     },
+    Migration {
+        version: 17,
+        name: "member_access_cached",
+        sql: include_str!("../migrations/platform/0017_member_access_cached.sql"),
+    },
 ];
 
 /// Tenant schema migrations, in order.

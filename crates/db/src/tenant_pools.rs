@@ -108,6 +108,12 @@ impl TenantPools {
             .clone()
             .username(role)
             .password(&self.password(role))
+            // The connection serves this tenant only, so its schema and id are session settings
+            // given at login rather than two more statements in every BEGIN (issue 15).
+            .options([
+                ("search_path", role.to_owned()),
+                ("app.tenant_id", id.to_string()),
+            ])
             .log_statements(tracing::log::LevelFilter::Trace);
         let pool = PgPoolOptions::new()
             .max_connections(self.per_tenant)

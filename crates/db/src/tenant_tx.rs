@@ -1,7 +1,8 @@
 //! The tenant transaction: the only way code reaches tenant data.
 //!
-//! On a connection logged in as the tenant's own role ([`crate::tenant_pools`]):
-//! `BEGIN; SET LOCAL search_path = <schema>; SET LOCAL app.tenant_id = <uuid>` (DESIGN.md §3).
+//! On a connection logged in as the tenant's own role ([`crate::tenant_pools`]), whose session
+//! has `search_path = <schema>` and `app.tenant_id = <uuid>` from its login (DESIGN.md §3 sets
+//! them per transaction; a connection that serves one tenant only needs them once).
 //! The tenant role can read only its own schema and cannot switch to any other tenant's role;
 //! forced row-level security filters every row by `app.tenant_id` on top.
 
@@ -95,8 +96,8 @@ impl TenantTx {
         )))
     }
 
-    /// `BEGIN; SET LOCAL search_path; set_config(app.tenant_id)` and `extra` as one simple
-    /// query on a connection of the tenant's role; the rows `extra` returned. `None` when the
+    /// `BEGIN` and `extra` as one simple query on a connection of the tenant's role (its schema
+    /// and id are set at login); the rows `extra` returned. `None` when the
     /// tenant's role cannot log in even after its login is set (it does not exist).
     async fn open(
         db: &Database,
@@ -106,9 +107,7 @@ impl TenantTx {
     ) -> Result<Option<(Self, Vec<PgRow>)>, DbError> {
         // Should any part fail, the transaction is aborted and rolled back below: closed, not
         // open.
-        let sql = format!(
-            "BEGIN; SET LOCAL search_path = {schema}; SELECT set_config('app.tenant_id', '{tenant_id}', true);{extra}"
-        );
+        let sql = format!("BEGIN;{extra}");
         let admitted = db.tenant_pools().admit().await?;
         let pool = db.tenant_pools().pool(tenant_id, schema);
         let conn = match pool.acquire().await {
