@@ -137,6 +137,7 @@ async fn main() {
     // 2. POST /events with 8 clients.
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
+    let cpu_before = common::cpu_seconds();
     let mut tasks = Vec::new();
     for c in 0..8 {
         let (http, base, token) = (http.clone(), base.clone(), token.clone());
@@ -166,8 +167,16 @@ async fn main() {
         lat.extend(t.await.unwrap());
     }
     let ours = lat.len() as f64 / started.elapsed().as_secs_f64();
+    let cpu_after = common::cpu_seconds();
+    let n = lat.len().max(1) as f64;
+    let per_request = |before: f64, after: f64| (after - before) * 1000.0 / n;
     lat.sort();
     println!("POST /events, 8 clients, {seconds} s, tenant with {rows}+ events: {ours:.0} req/s, p50 {:.1} ms, p99 {:.1} ms (n={})", ms(&lat, 0.5), ms(&lat, 0.99), lat.len());
+    let own = per_request(cpu_before.0, cpu_after.0);
+    println!(
+        "  CPU per request: this process (server and its 8 clients) {own:.3} ms, the rest of the machine (PostgreSQL) {:.3} ms",
+        per_request(cpu_before.1, cpu_after.1) - own
+    );
 
     // pgbench: one-row insert transactions, 8 clients, same server and database.
     use sqlx::Connection;
@@ -232,7 +241,12 @@ async fn main() {
          SELECT id AS area FROM life_areas WHERE sort_order = :client_id * 3 + 2 \\gset\n\
          INSERT INTO events (life_area_id, type, category, tone, title, description, narrative, occurred_at, emotional_charge, tags, created_at, updated_at) VALUES (:area, 'PROGRESS', 'PERSONAL', 'POSITIVE', 'Client event', 'Something happened today', NULL, now() - random() * interval '365 days', 2, '{{load}}', now(), now()) RETURNING *;\n"
     );
+    let bare_cpu = common::cpu_seconds();
     let bare = pgbench(&tdb.url(), &format!("{authorize}COMMIT;\n"), seconds, 8);
+    let bare_cpu = {
+        let after = common::cpu_seconds();
+        (after.1 - bare_cpu.1) - (after.0 - bare_cpu.0)
+    };
     // And the event row alone: the same insert into the tenant's events table in autocommit as
     // the database owner, with no membership check, no scoping and no score: what storing one
     // searchable event costs next to pgbench's one-row insert.
@@ -269,6 +283,7 @@ async fn main() {
             println!("GET /healthz (HTTP only, no database), 8 clients, {seconds} s: {ceiling:.0} req/s; / pgbench = {:.2}", ceiling / tps.max(1.0));
             if let Some(bare) = bare {
                 println!("the bare minimum of POST /events as SQL without HTTP (membership check, scoped BEGIN, area lookup, insert, COMMIT; no score, no suggestions), 8 clients: {bare:.0} tps; / pgbench = {:.2}", bare / tps.max(1.0));
+                println!("  CPU per bare-minimum transaction outside this process (PostgreSQL and pgbench): {:.3} ms; POST /events / bare minimum = {:.2}", bare_cpu * 1000.0 / (bare * seconds as f64).max(1.0), ours / bare.max(1.0));
             }
             if let Some(row_only) = row_only {
                 println!("one event row alone (the insert in autocommit as the owner: no check, no scoping, no score), 8 clients: {row_only:.0} tps; / pgbench = {:.2}", row_only / tps.max(1.0));

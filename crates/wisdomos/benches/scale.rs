@@ -6,7 +6,8 @@
 //! 2. Grow to `BENCH_WORKSPACES` (default 10,000): spare schemas built 4 at a time, then
 //!    provisioned (timed: what registration does), and `BENCH_ACTIVE` (default 1,000) of them
 //!    registered over HTTP (timed end to end).
-//! 3. The same loads across random active workspaces; the ratios to step 1.
+//! 3. The same loads across random active workspaces, then across 10 of them (the catalog's
+//!    size without the connection starts of a large active set); the ratios to step 1.
 //! 4. `migrate_all_tenants` of an additive change over all of them (4 at a time) and with nothing
 //!    to do; `pg_dump` of one workspace.
 //!
@@ -101,37 +102,55 @@ async fn main() {
         ms(&registration, 0.99)
     );
     let many = load(&http, &base, &busy, seconds, &tdb).await;
+    // The same number of workspaces as step 1 but among all of them: what the catalog's size
+    // costs, apart from the connection starts a large active set causes.
+    let some = load(&http, &base, &busy[..10.min(busy.len())], seconds, &tdb).await;
 
     println!(
-        "\n| measure | 10 workspaces | {workspaces} workspaces, {active} active | ratio | goal |"
+        "\n| measure | 10 workspaces | {workspaces} workspaces, {active} active | ratio | {workspaces} workspaces, 10 active | ratio | goal |"
     );
-    println!("| --- | ---: | ---: | ---: | --- |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
     for (i, what) in ["GET /dashboard", "POST /events"].iter().enumerate() {
         for (q, name) in [(0.5, "p50"), (0.99, "p99")] {
-            let (a, b) = (ms(&few.latencies[i], q), ms(&many.latencies[i], q));
+            let (a, b, c) = (
+                ms(&few.latencies[i], q),
+                ms(&many.latencies[i], q),
+                ms(&some.latencies[i], q),
+            );
             println!(
-                "| {what} {name} | {a:.2} ms | {b:.2} ms | {:.2}× | ≤ 1.5× |",
-                b / a
+                "| {what} {name} | {a:.2} ms | {b:.2} ms | {:.2}× | {c:.2} ms | {:.2}× | ≤ 1.5× |",
+                b / a,
+                c / a
             );
         }
         println!(
-            "| {what} rate | {:.0} req/s | {:.0} req/s | {:.2}× | |",
+            "| {what} rate | {:.0} req/s | {:.0} req/s | {:.2}× | {:.0} req/s | {:.2}× | |",
             few.rates[i],
             many.rates[i],
-            many.rates[i] / few.rates[i]
+            many.rates[i] / few.rates[i],
+            some.rates[i],
+            some.rates[i] / few.rates[i]
+        );
+        let c = |l: &Load| format!("{:.2} + {:.2} ms", l.cpu[i].0, l.cpu[i].1);
+        println!(
+            "| {what} CPU per request, server and clients + PostgreSQL | {} | {} | | {} | | |",
+            c(&few),
+            c(&many),
+            c(&some)
         );
     }
     println!(
-        "| PostgreSQL backends of the server (max seen) | {} | {} | | bounded |",
-        few.backends, many.backends
+        "| PostgreSQL backends of the server (max seen) | {} | {} | | {} | | bounded |",
+        few.backends, many.backends, some.backends
     );
     println!(
-        "| private memory per backend, median / max | {:.1} / {:.1} MB | {:.1} / {:.1} MB | | bounded |",
-        few.per_backend_mb.0, few.per_backend_mb.1, many.per_backend_mb.0, many.per_backend_mb.1
+        "| private memory per backend, median / max | {:.1} / {:.1} MB | {:.1} / {:.1} MB | | {:.1} / {:.1} MB | | bounded |",
+        few.per_backend_mb.0, few.per_backend_mb.1, many.per_backend_mb.0, many.per_backend_mb.1,
+        some.per_backend_mb.0, some.per_backend_mb.1
     );
     println!(
-        "| private memory of all the server's backends | {:.0} MB | {:.0} MB | | bounded |",
-        few.total_mb, many.total_mb
+        "| private memory of all the server's backends | {:.0} MB | {:.0} MB | | {:.0} MB | | bounded |",
+        few.total_mb, many.total_mb, some.total_mb
     );
 
     let additive = Migration {
@@ -214,6 +233,8 @@ struct Load {
     /// Sorted latencies of the dashboard and of the event writes.
     latencies: [Vec<Duration>; 2],
     rates: [f64; 2],
+    /// CPU per request (ms): this process (server and clients), the rest of the machine.
+    cpu: [(f64, f64); 2],
     backends: usize,
     per_backend_mb: (f64, f64),
     total_mb: f64,
@@ -235,10 +256,12 @@ async fn load(
     let tokens: Vec<String> = who.iter().map(|w| w.0.clone()).collect();
     let mut latencies = [Vec::new(), Vec::new()];
     let mut rates = [0.0; 2];
+    let mut cpu = [(0.0, 0.0); 2];
     let mut sample = (0, (0.0, 0.0), 0.0);
     for (k, latency) in latencies.iter_mut().enumerate() {
         let deadline = Instant::now() + Duration::from_secs(seconds);
         let started = Instant::now();
+        let cpu_before = common::cpu_seconds();
         let mut tasks = Vec::new();
         for c in 0..8usize {
             let (http, base, tokens) = (http.clone(), base.to_owned(), tokens.clone());
@@ -274,19 +297,26 @@ async fn load(
             latency.extend(t.await.unwrap());
         }
         rates[k] = latency.len() as f64 / started.elapsed().as_secs_f64();
+        let cpu_after = common::cpu_seconds();
+        let n = latency.len().max(1) as f64;
+        let own = (cpu_after.0 - cpu_before.0) * 1000.0 / n;
+        cpu[k] = (own, (cpu_after.1 - cpu_before.1) * 1000.0 / n - own);
         latency.sort();
     }
     Load {
         latencies,
         rates,
+        cpu,
         backends: sample.0,
         per_backend_mb: sample.1,
         total_mb: sample.2,
     }
 }
 
-/// The server's backends on the bench database: how many, median and max private memory (MB,
-/// `Private_Clean + Private_Dirty` of `/proc/<pid>/smaps_rollup`), and their sum.
+/// The server's backends on the bench database: how many, median and max private memory (MB:
+/// `Private_Clean + Private_Dirty` of the private mappings in `/proc/<pid>/smaps`, so not the
+/// pages of PostgreSQL's shared memory that only this backend happened to touch), and their
+/// sum.
 async fn backend_memory(tdb: &TestDatabase) -> (usize, (f64, f64), f64) {
     let admin = sqlx::PgPool::connect(&tdb.url()).await.unwrap();
     let pids: Vec<i32> = sqlx::query_scalar(
@@ -298,18 +328,35 @@ async fn backend_memory(tdb: &TestDatabase) -> (usize, (f64, f64), f64) {
     admin.close().await;
     let mut mb: Vec<f64> = pids
         .iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .map(|s| {
-            s.lines()
-                .filter(|l| l.starts_with("Private_Clean:") || l.starts_with("Private_Dirty:"))
-                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-                .sum::<f64>()
-                / 1024.0
-        })
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps")).ok())
+        .map(|s| private_kb(&s) / 1024.0)
         .collect();
     mb.sort_by(|a, b| a.total_cmp(b));
     let total: f64 = mb.iter().sum();
     let median = mb.get(mb.len() / 2).copied().unwrap_or(0.0);
     let max = mb.last().copied().unwrap_or(0.0);
     (pids.len(), (median, max), total)
+}
+
+/// The private memory (kB) of the private mappings of one `smaps`: a mapping's header line has
+/// its permissions second, `s` in their fourth place for a shared one (PostgreSQL's shared
+/// buffers, counted as private by the kernel where one process alone touched a page).
+fn private_kb(smaps: &str) -> f64 {
+    let mut shared = false;
+    let mut kb = 0.0;
+    for line in smaps.lines() {
+        let mut words = line.split_whitespace();
+        let first = words.next().unwrap_or_default();
+        if first.contains('-') && !first.ends_with(':') {
+            shared = words
+                .next()
+                .is_some_and(|perms| perms.as_bytes().get(3) == Some(&b's'));
+        } else if !shared && (first == "Private_Clean:" || first == "Private_Dirty:") {
+            kb += words
+                .next()
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0);
+        }
+    }
+    kb
 }

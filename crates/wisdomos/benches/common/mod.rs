@@ -88,3 +88,42 @@ pub fn start_worker(
     });
     (stop_tx, working)
 }
+
+/// CPU time (seconds) used so far by this process (user + system, `/proc/self/stat`) and by
+/// the whole machine (every CPU's user, nice, system, irq and softirq time, `/proc/stat`);
+/// (0, 0) off Linux. Differences of two readings split a load's CPU between this process and
+/// the rest (PostgreSQL, and pgbench where it runs) — counting processes that start and end
+/// between the readings, which per-process counters miss.
+pub fn cpu_seconds() -> (f64, f64) {
+    // The kernel's clock tick; 100 on every Linux this runs on (`getconf CLK_TCK`).
+    const TICKS: f64 = 100.0;
+    let own = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| {
+            let (_, rest) = stat.rsplit_once(") ")?;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            // utime and stime are fields 14 and 15 of proc(5)'s stat; `rest` starts at field 3.
+            Some(fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?)
+        })
+        .unwrap_or(0.0);
+    let machine = std::fs::read_to_string("/proc/stat")
+        .ok()
+        .and_then(|stat| {
+            let cpu: Vec<f64> = stat
+                .lines()
+                .next()?
+                .split_whitespace()
+                .skip(1)
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            // user nice system idle iowait irq softirq: all but idle and iowait.
+            Some(
+                [0, 1, 2, 5, 6]
+                    .iter()
+                    .filter_map(|&i| cpu.get(i))
+                    .sum::<f64>(),
+            )
+        })
+        .unwrap_or(0.0);
+    (own / TICKS, machine / TICKS)
+}
