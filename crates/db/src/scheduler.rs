@@ -59,16 +59,7 @@ impl SchedulerRun {
         job: &NewJob,
         now: DateTime<Utc>,
     ) -> Result<bool, DbError> {
-        let id: Option<Uuid> = sqlx::query_scalar(crate::jobs::INSERT)
-            .bind(Uuid::new_v4())
-            .bind(tenant_id)
-            .bind(&job.job_type)
-            .bind(&job.payload)
-            .bind(job.priority)
-            .bind(job.run_at)
-            .bind(job.max_attempts)
-            .bind(&job.dedup_key)
-            .bind(now)
+        let id = crate::jobs::insert(tenant_id, job, now)
             .fetch_optional(&mut *self.tx)
             .await?;
         Ok(id.is_some())

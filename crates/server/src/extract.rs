@@ -167,6 +167,17 @@ impl<N: Need> FromRequestParts<AppState> for TenantCtx<N> {
     }
 }
 
+/// The answer to a caller found not to be a member: 404 for a tenant the path named when their
+/// session is live (the tenant's existence is not revealed), else 401. An error looking the
+/// session up is that error.
+pub(crate) async fn refusal(state: &AppState, user_id: Uuid, sid: Uuid, named: bool) -> ApiError {
+    match memberships::session_live(state.db.app(), user_id, sid).await {
+        Ok(true) if named => ApiError::NotFound,
+        Ok(_) => ApiError::Unauthorized,
+        Err(e) => e.into(),
+    }
+}
+
 /// The `{tenantId}` (or seed 003's `{orgId}`) of the route's path, when it has one; a malformed
 /// id is as unknown as a missing one (404).
 pub(crate) async fn path_tenant(
@@ -215,20 +226,22 @@ impl<N: Need> TenantCtx<N> {
     ) -> Result<Self, ApiError> {
         let Some(access) = memberships::authorize(state.db.app(), user_id, tenant_id, sid).await?
         else {
-            let live = memberships::session_live(state.db.app(), user_id, sid).await?;
-            return Err(if live && named {
-                ApiError::NotFound
-            } else {
-                ApiError::Unauthorized
-            });
+            return Err(refusal(state, user_id, sid, named).await);
         };
         let ctx = Self::admitted(access)?;
-        if ctx.lagging() {
-            // `serve` migrates lagging tenants in the background; a request that gets there
-            // first migrates its own tenant (idempotent under the tenant's row lock).
-            migrate::migrate_tenant(state.db.owner(), ctx.tenant.id, migrate::TENANT).await?;
-        }
+        ctx.migrate_if_lagging(state).await?;
         Ok(ctx)
+    }
+
+    /// Migrates the tenant when its schema is behind this binary's migrations: `serve` does so
+    /// in the background, and a request that gets there first migrates its own tenant
+    /// (idempotent under the tenant's row lock). Returns whether it was behind.
+    pub(crate) async fn migrate_if_lagging(&self, state: &AppState) -> Result<bool, ApiError> {
+        if !self.lagging() {
+            return Ok(false);
+        }
+        migrate::migrate_tenant(state.db.owner(), self.tenant.id, migrate::TENANT).await?;
+        Ok(true)
     }
 
     /// The caller's standing from a membership found: 403 when the role lacks `N`'s permission

@@ -11,11 +11,10 @@ use std::marker::PhantomData;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use uuid::Uuid;
-use wisdomos_db::memberships;
 use wisdomos_db::TenantTx;
 
 use crate::auth::token::Claims;
-use crate::extract::{path_tenant, AuthUser, Need, TenantCtx};
+use crate::extract::{path_tenant, refusal, AuthUser, Need, TenantCtx};
 use crate::{ApiError, AppState};
 
 /// The verified caller and the tenant they address, not yet checked against the database.
@@ -57,17 +56,13 @@ impl<N: Need> Scoped<N> {
         }
         let Some((tx, access)) = TenantTx::begin_for_member(&st.db, c.tid, c.sub, c.sid).await?
         else {
-            let live = memberships::session_live(st.db.app(), c.sub, c.sid).await?;
-            return Err(if live && self.named.is_some() {
-                ApiError::NotFound
-            } else {
-                ApiError::Unauthorized
-            });
+            return Err(refusal(st, c.sub, c.sid, self.named.is_some()).await);
         };
         let ctx = TenantCtx::<N>::admitted(access)?;
         if ctx.lagging() {
-            drop(tx);
-            let ctx = TenantCtx::<N>::authorize(st, c.sub, c.tid, c.sid, false).await?;
+            // The migration takes the tenant's locks: this transaction must not hold them.
+            tx.rollback().await?;
+            ctx.migrate_if_lagging(st).await?;
             let tx = TenantTx::begin(&st.db, &ctx.scope).await?;
             return Ok((ctx, tx));
         }

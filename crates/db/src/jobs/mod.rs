@@ -72,6 +72,26 @@ pub(crate) const INSERT: &str = "INSERT INTO platform.jobs (id, tenant_id, job_t
      ON CONFLICT (tenant_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
      RETURNING id";
 
+/// [`INSERT`] of `job` for `tenant_id` with a fresh id: the one statement every enqueue runs
+/// (in a tenant transaction, on a pool, or in a scheduler pass). Yields the id, or no row when
+/// the dedup key was taken.
+pub(crate) fn insert(
+    tenant_id: Uuid,
+    job: &NewJob,
+    now: DateTime<Utc>,
+) -> sqlx::query::QueryScalar<'_, sqlx::Postgres, Uuid, sqlx::postgres::PgArguments> {
+    sqlx::query_scalar(INSERT)
+        .bind(Uuid::new_v4())
+        .bind(tenant_id)
+        .bind(&job.job_type)
+        .bind(&job.payload)
+        .bind(job.priority)
+        .bind(job.run_at)
+        .bind(job.max_attempts)
+        .bind(&job.dedup_key)
+        .bind(now)
+}
+
 /// Enqueues a job of the transaction's tenant, in the same transaction as the write that causes
 /// it: a rollback leaves no job. Returns `None` when the dedup key was already used.
 pub async fn enqueue(
@@ -80,18 +100,7 @@ pub async fn enqueue(
     now: DateTime<Utc>,
 ) -> Result<Option<Uuid>, DbError> {
     let tenant = tx.tenant_id();
-    Ok(sqlx::query_scalar(INSERT)
-        .bind(Uuid::new_v4())
-        .bind(tenant)
-        .bind(&job.job_type)
-        .bind(&job.payload)
-        .bind(job.priority)
-        .bind(job.run_at)
-        .bind(job.max_attempts)
-        .bind(&job.dedup_key)
-        .bind(now)
-        .fetch_optional(tx.conn())
-        .await?)
+    Ok(insert(tenant, job, now).fetch_optional(tx.conn()).await?)
 }
 
 /// Whether the transaction's tenant has a job of `job_type` waiting to start (row-level
@@ -113,18 +122,7 @@ pub async fn enqueue_for(
     job: &NewJob,
     now: DateTime<Utc>,
 ) -> Result<Option<Uuid>, DbError> {
-    Ok(sqlx::query_scalar(INSERT)
-        .bind(Uuid::new_v4())
-        .bind(tenant_id)
-        .bind(&job.job_type)
-        .bind(&job.payload)
-        .bind(job.priority)
-        .bind(job.run_at)
-        .bind(job.max_attempts)
-        .bind(&job.dedup_key)
-        .bind(now)
-        .fetch_optional(pool)
-        .await?)
+    Ok(insert(tenant_id, job, now).fetch_optional(pool).await?)
 }
 
 /// Enqueues many jobs of one tenant in one statement (benchmarks, bulk work).
