@@ -6,26 +6,12 @@ use uuid::Uuid;
 use wisdomos_core::life_area::LifeAreaCluster;
 
 use crate::migrate::{self, Migration};
-use crate::provision::{self, NewTenant};
+use crate::provision;
 use crate::testing::TestDatabase;
-use crate::users::NewUser;
 use crate::{audit, life_areas, tenants, Database, TenantScope, TenantTx, APP_ROLE};
 
 async fn new_tenant(db: &Database, email: &str) -> (Uuid, TenantScope) {
-    let user = NewUser {
-        email,
-        password_hash: "x",
-        first_name: None,
-        last_name: None,
-    };
-    let t = NewTenant {
-        name: "Test space",
-        slug: None,
-        timezone: "UTC",
-    };
-    let (_, tenant) = provision::register(db, &user, &t, Utc::now())
-        .await
-        .unwrap();
+    let (_, tenant) = crate::testing::register(db, email, "Test space").await;
     (tenant.id, TenantScope::new(tenant.id, tenant.schema_name))
 }
 
@@ -650,15 +636,5 @@ async fn the_membership_check_in_the_begin_answers_only_for_the_connections_own_
 }
 
 async fn live_session(db: &Database, user: Uuid, tenant: Uuid) -> Uuid {
-    let family = Uuid::new_v4();
-    sqlx::query("INSERT INTO platform.sessions (id, family_id, user_id, tenant_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, now(), now() + interval '1 day')")
-        .bind(Uuid::new_v4())
-        .bind(family)
-        .bind(user)
-        .bind(tenant)
-        .bind(Uuid::new_v4().as_bytes().to_vec())
-        .execute(db.owner())
-        .await
-        .unwrap();
-    family
+    crate::testing::live_session(db, user, tenant, Uuid::new_v4().as_bytes()).await
 }

@@ -51,6 +51,7 @@ pub mod tenants;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
+pub mod web_frame;
 pub mod widgets;
 
 pub use bootstrap::{Database, DbConfig, PlatformTx, PoolStats};

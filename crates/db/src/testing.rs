@@ -133,3 +133,51 @@ impl Drop for TestDatabase {
         .join();
     }
 }
+
+/// Registers `email` (password hash `x`) with a workspace named `name` in UTC: the user's id
+/// and the workspace.
+pub async fn register(
+    db: &Database,
+    email: &str,
+    name: &str,
+) -> (uuid::Uuid, crate::tenants::Tenant) {
+    let user = crate::users::NewUser {
+        email,
+        password_hash: "x",
+        first_name: None,
+        last_name: None,
+    };
+    let t = crate::provision::NewTenant {
+        name,
+        slug: None,
+        timezone: "UTC",
+    };
+    let (u, tenant) = crate::provision::register(db, &user, &t, chrono::Utc::now())
+        .await
+        .unwrap();
+    (u.id, tenant)
+}
+
+/// A live session of `user` in `tenant`, expiring in a day, whose token's hash is `hash`: its
+/// family id.
+pub async fn live_session(
+    db: &Database,
+    user: uuid::Uuid,
+    tenant: uuid::Uuid,
+    hash: &[u8],
+) -> uuid::Uuid {
+    let family = uuid::Uuid::new_v4();
+    sqlx::query(
+        "INSERT INTO platform.sessions (id, family_id, user_id, tenant_id, token_hash, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, now(), now() + interval '1 day')",
+    )
+    .bind(uuid::Uuid::new_v4())
+    .bind(family)
+    .bind(user)
+    .bind(tenant)
+    .bind(hash)
+    .execute(db.owner())
+    .await
+    .unwrap();
+    family
+}

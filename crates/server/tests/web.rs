@@ -330,6 +330,31 @@ async fn viewer_pages_hide_writes_and_refuse_them() {
     let (_, owners) = owner.get("/").await;
     assert_eq!(owners.matches("data-widget=").count(), 6);
     assert_eq!(mine.matches("data-widget=").count(), 5);
+
+    // A changed role, and an ended membership, hold from the next page on.
+    let owner_tenant = uuid::Uuid::parse_str(&owner_tenant).unwrap();
+    let viewer_row = "tenant_id = $1 AND user_id = (SELECT id FROM platform.users WHERE email = 'viewer@example.com')";
+    for change in [
+        "UPDATE platform.memberships SET role = 'MEMBER' WHERE",
+        "DELETE FROM platform.memberships WHERE",
+    ] {
+        sqlx::query(&format!("{change} {viewer_row}"))
+            .bind(owner_tenant)
+            .execute(app.tdb.db.owner())
+            .await
+            .unwrap();
+        let expected = if change.starts_with("UPDATE") {
+            (StatusCode::OK, "a member may write")
+        } else {
+            (StatusCode::SEE_OTHER, "no longer a member: sign in again")
+        };
+        assert_eq!(
+            viewer.get("/events/new").await.0,
+            expected.0,
+            "{}",
+            expected.1
+        );
+    }
 }
 
 #[tokio::test]

@@ -9,9 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use wisdomos_db::api_keys::ApiKey;
-use wisdomos_db::TenantTx;
 
-use crate::extract::{parse_id, ManageAssistant, TenantCtx};
+use crate::extract::{parse_id, ManageAssistant};
 use crate::json::ApiJson;
 use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
@@ -81,11 +80,11 @@ pub async fn list(
     responses((status = 201, body = CreatedApiKey), (status = 409, description = "too_many_keys"), (status = 422, description = "validation_failed")))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageAssistant>,
+    scoped: Scoped<ManageAssistant>,
     ApiJson(req): ApiJson<CreateApiKeyRequest>,
 ) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("api_key.created", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let (key, secret) =
         wisdomos_app::api_keys::create(&mut tx, &req.name, ctx.user_id, ev, st.clock.now()).await?;
     tx.commit().await?;
@@ -104,12 +103,12 @@ pub async fn create(
     responses((status = 204, description = "Revoked"), (status = 404, description = "not_found")))]
 pub async fn revoke(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageAssistant>,
+    scoped: Scoped<ManageAssistant>,
     Path((_, key_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&key_id)?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("api_key.revoked", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     wisdomos_app::api_keys::revoke(&mut tx, id, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

@@ -4,9 +4,8 @@
 use axum::extract::State;
 use axum::Json;
 use wisdomos_core::assistant::{AssistantProfile, ProfileInput};
-use wisdomos_db::TenantTx;
 
-use crate::extract::{ManageAssistant, TenantCtx};
+use crate::extract::ManageAssistant;
 use crate::json::ApiJson;
 use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
@@ -30,11 +29,11 @@ pub async fn get(
     responses((status = 200, body = AssistantProfile), (status = 403, description = "forbidden"), (status = 422, description = "validation_failed")))]
 pub async fn put(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageAssistant>,
+    scoped: Scoped<ManageAssistant>,
     ApiJson(req): ApiJson<ProfileInput>,
 ) -> Result<Json<AssistantProfile>, ApiError> {
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("assistant.profile_updated", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let p =
         wisdomos_app::assistant::set_profile(&mut tx, req, ctx.user_id, ev, st.clock.now()).await?;
     tx.commit().await?;

@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wisdomos_db::{audit, TenantTx};
+use wisdomos_db::audit;
 
-use crate::extract::{parse_id, ReadAudit, TenantCtx};
+use crate::extract::{parse_id, ReadAudit};
 use crate::json::ApiQuery;
 use crate::pagination::{PageQuery, Paginated};
 use crate::scoped::Scoped;
@@ -62,10 +62,10 @@ pub struct AuditQuery {
     responses((status = 200, body = Paginated<AuditEventDto>), (status = 403, description = "forbidden"), (status = 404, description = "not_found")))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<ReadAudit>,
+    scoped: Scoped<ReadAudit>,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Paginated<AuditEventDto>>, ApiError> {
-    trail(&st, &ctx, q, false).await
+    trail(&st, &scoped, q, false).await
 }
 
 /// Seed 003's audit trail of the organisation (ADMIN and above), filtered by actor, event
@@ -75,10 +75,10 @@ pub async fn list(
     responses((status = 200, body = Paginated<AuditEventDto>), (status = 403, description = "forbidden"), (status = 404, description = "not_found")))]
 pub async fn org_list(
     State(st): State<AppState>,
-    ctx: TenantCtx<ReadAudit>,
+    scoped: Scoped<ReadAudit>,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Paginated<AuditEventDto>>, ApiError> {
-    trail(&st, &ctx, q, true).await
+    trail(&st, &scoped, q, true).await
 }
 
 /// One audit event of the organisation (ADMIN and above); the view is audited.
@@ -121,7 +121,7 @@ impl From<audit::AuditEvent> for AuditEventDto {
 
 async fn trail(
     st: &AppState,
-    ctx: &TenantCtx<ReadAudit>,
+    scoped: &Scoped<ReadAudit>,
     q: AuditQuery,
     audited: bool,
 ) -> Result<Json<Paginated<AuditEventDto>>, ApiError> {
@@ -138,7 +138,7 @@ async fn trail(
         from: q.from,
         to: q.to,
     };
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
+    let (ctx, mut tx) = scoped.open(st).await?;
     let page = audit::list(&mut tx, &f, before, limit).await?;
     if audited {
         let ev = ctx.audit_event(

@@ -6,9 +6,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::Json;
 use wisdomos_app::console_import::{self as app, ConsoleImportReport};
-use wisdomos_db::TenantTx;
 
-use crate::extract::{ManageConsole, TenantCtx};
+use crate::extract::ManageConsole;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// Imports participants from CSV (columns `displayName`, `email`, `role`, `origin`,
@@ -19,11 +19,11 @@ use crate::{ApiError, AppState};
     responses((status = 200, body = ConsoleImportReport), (status = 422, description = "invalid_file or import_rows_rejected (details: the report)")))]
 pub async fn participants(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     body: Bytes,
 ) -> Result<Json<ConsoleImportReport>, ApiError> {
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("participants.imported", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let report = app::participants(&mut tx, &body, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(report))
@@ -37,11 +37,11 @@ pub async fn participants(
     responses((status = 200, body = ConsoleImportReport), (status = 422, description = "invalid_file or import_rows_rejected (details: the report)")))]
 pub async fn relationships(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     body: Bytes,
 ) -> Result<Json<ConsoleImportReport>, ApiError> {
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("relationships.imported", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let report = app::relationships(&mut tx, &body, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(report))

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use wisdomos_app::graph::{self as app, GraphQuery};
-use wisdomos_db::TenantTx;
 
 use super::participants::RelationshipDto;
-use crate::extract::{Read, TenantCtx};
+use crate::extract::Read;
 use crate::json::ApiQuery;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// Filters and paging of `GET /orgs/{orgId}/graph`.
@@ -66,7 +66,7 @@ pub struct GraphDto {
     responses((status = 200, body = GraphDto), (status = 404, description = "not_found"), (status = 422, description = "validation_failed")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(p): ApiQuery<GraphParams>,
 ) -> Result<Json<GraphDto>, ApiError> {
     let q = GraphQuery {
@@ -76,8 +76,8 @@ pub async fn get(
         limit: p.limit,
         after: p.after,
     };
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("graph.viewed", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let g = app::view(&mut tx, &q, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(GraphDto {

@@ -11,12 +11,12 @@ use uuid::Uuid;
 use wisdomos_app::interventions::{self as app, NewIntervention};
 use wisdomos_app::relationships::NewRelationship;
 use wisdomos_db::interventions::{Filter, Intervention};
-use wisdomos_db::TenantTx;
 
-use crate::extract::{parse_id, ManageConsole, Read, TenantCtx};
+use crate::extract::{parse_id, ManageConsole, Read};
 use crate::json::{ApiJson, ApiQuery};
 use crate::pagination::{PageQuery, Paginated};
 use crate::routes::participants::CreateRelationship;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// An intervention with the state it changed, before and after.
@@ -94,7 +94,7 @@ pub struct CreateIntervention {
         (status = 409, description = "relationship_exists"), (status = 422, description = "validation_failed")))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     ApiJson(req): ApiJson<CreateIntervention>,
 ) -> Result<(StatusCode, Json<InterventionDto>), ApiError> {
     let n = NewIntervention {
@@ -112,16 +112,16 @@ pub async fn create(
         }),
         reason: req.reason,
     };
-    created(&st, &ctx, &n).await
+    created(&st, &scoped, &n).await
 }
 
 async fn created(
     st: &AppState,
-    ctx: &TenantCtx<ManageConsole>,
+    scoped: &Scoped<ManageConsole>,
     n: &NewIntervention,
 ) -> Result<(StatusCode, Json<InterventionDto>), ApiError> {
+    let (ctx, mut tx) = scoped.open(st).await?;
     let ev = ctx.audit_event("intervention.created", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let iv = app::create(&mut tx, n, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(iv.into())))
@@ -141,7 +141,7 @@ pub struct Reason {
     responses((status = 201, body = InterventionDto), (status = 404, description = "not_found"), (status = 422, description = "validation_failed")))]
 pub async fn archive(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     Path((_, id)): Path<(String, String)>,
     ApiJson(req): ApiJson<Reason>,
 ) -> Result<(StatusCode, Json<InterventionDto>), ApiError> {
@@ -152,7 +152,7 @@ pub async fn archive(
         reason: req.reason,
         ..NewIntervention::default()
     };
-    created(&st, &ctx, &n).await
+    created(&st, &scoped, &n).await
 }
 
 /// Reverses an intervention: its previous state comes back, if nothing changed it since.
@@ -162,13 +162,13 @@ pub async fn archive(
         (status = 409, description = "intervention_already_reversed, intervention_conflict (details name each field changed since)")))]
 pub async fn reverse(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     Path((_, id)): Path<(String, String)>,
     ApiJson(req): ApiJson<Reason>,
 ) -> Result<Json<InterventionDto>, ApiError> {
     let id = parse_id(&id)?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("intervention.reversed", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let iv = app::reverse(&mut tx, id, &req.reason, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(iv.into()))
@@ -193,7 +193,7 @@ pub struct InterventionQuery {
     responses((status = 200, body = Paginated<InterventionDto>), (status = 404, description = "not_found")))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(q): ApiQuery<InterventionQuery>,
 ) -> Result<Json<Paginated<InterventionDto>>, ApiError> {
     let (limit, before) = PageQuery {
@@ -205,8 +205,8 @@ pub async fn list(
         target: q.target_id,
         reversed: q.reversed,
     };
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("interventions.viewed", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let page = app::view(&mut tx, f, before, limit, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(Paginated::from_page(

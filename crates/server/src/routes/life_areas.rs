@@ -14,10 +14,10 @@ use wisdomos_core::tenant::Slug;
 use wisdomos_core::validation::bounded_text;
 use wisdomos_core::ValidationErrors;
 use wisdomos_db::life_areas::{self, LifeArea, LifeAreaFilter, LifeAreaPatch};
-use wisdomos_db::{snapshots, TenantTx};
+use wisdomos_db::snapshots;
 
 use super::events::AreaScoreChange;
-use crate::extract::{Read, TenantCtx, Write};
+use crate::extract::{Read, Write};
 use crate::json::{ApiJson, ApiQuery};
 use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
@@ -345,9 +345,10 @@ pub async fn snapshots(
 #[utoipa::path(post, path = "/snapshots", tag = "life-areas", security(("bearer" = [])), responses((status = 201, body = Vec<SnapshotDto>)))]
 pub async fn record_snapshots(
     State(st): State<AppState>,
-    ctx: TenantCtx<Write>,
+    scoped: Scoped<Write>,
 ) -> Result<(StatusCode, Json<Vec<SnapshotDto>>), ApiError> {
     let now = st.clock.now();
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let tz: chrono_tz::Tz = ctx.tenant.timezone.parse().map_err(|_| {
         ApiError::Internal(format!(
             "stored time zone {} unreadable",
@@ -355,7 +356,6 @@ pub async fn record_snapshots(
         ))
     })?;
     let date = now.with_timezone(&tz).date_naive();
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     life_areas::recompute_all(&mut tx, now).await?;
     let rows = snapshots::record(&mut tx, date, now).await?;
     tx.commit().await?;

@@ -13,10 +13,10 @@ use wisdomos_app::participants::{self as app, NewParticipant};
 use wisdomos_app::relationships::{self as rel_app, NewRelationship};
 use wisdomos_db::participants::Participant;
 use wisdomos_db::relationships::Relationship;
-use wisdomos_db::TenantTx;
 
-use crate::extract::{parse_id, ManageConsole, Read, TenantCtx};
+use crate::extract::{parse_id, ManageConsole, Read};
 use crate::json::ApiJson;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// A participant (seed 003's fields, and whether they are a system participant).
@@ -174,7 +174,7 @@ pub fn share_parts(
     responses((status = 201, body = ParticipantDto), (status = 409, description = "participant_email_taken"), (status = 422, description = "validation_failed")))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     ApiJson(req): ApiJson<CreateParticipant>,
 ) -> Result<(StatusCode, Json<ParticipantDto>), ApiError> {
     let p = NewParticipant {
@@ -185,8 +185,8 @@ pub async fn create(
         lifecycle_stage: req.lifecycle_stage,
         last_activity_at: req.last_activity_at,
     };
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("participant.created", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let created = app::create(&mut tx, &p, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created.into())))
@@ -198,12 +198,12 @@ pub async fn create(
     responses((status = 200, body = ParticipantDetail), (status = 404, description = "not_found")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Json<ParticipantDetail>, ApiError> {
     let id = parse_id(&id)?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("participant.viewed", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let v = app::view(&mut tx, id, ev.clone(), st.clock.now()).await?;
     let shared = wisdomos_app::shares::state(&st.db, &mut tx, id, &ev, st.clock.now()).await?;
     tx.commit().await?;
@@ -239,7 +239,7 @@ pub struct CreateRelationship {
     responses((status = 201, body = RelationshipDto), (status = 409, description = "relationship_exists"), (status = 422, description = "validation_failed")))]
 pub async fn relate(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     ApiJson(req): ApiJson<CreateRelationship>,
 ) -> Result<(StatusCode, Json<RelationshipDto>), ApiError> {
     let r = NewRelationship {
@@ -249,8 +249,8 @@ pub async fn relate(
         confidence: req.confidence_score,
         source: req.source,
     };
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("relationship.created", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let created = rel_app::relate(&mut tx, &r, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created.into())))
@@ -262,12 +262,12 @@ pub async fn relate(
     responses((status = 204, description = "Deleted"), (status = 404, description = "not_found")))]
 pub async fn unrelate(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("relationship.deleted", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     rel_app::unrelate(&mut tx, id, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -296,7 +296,7 @@ pub struct UpdateParticipant {
         (status = 409, description = "participant_email_taken"), (status = 422, description = "validation_failed")))]
 pub async fn update(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     Path((_, id)): Path<(String, String)>,
     ApiJson(req): ApiJson<UpdateParticipant>,
 ) -> Result<Json<ParticipantDto>, ApiError> {
@@ -309,8 +309,8 @@ pub async fn update(
         lifecycle_stage: req.lifecycle_stage,
         last_activity_at: req.last_activity_at,
     };
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("participant.updated", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let p = app::update(&mut tx, id, &c, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(p.into()))

@@ -11,12 +11,12 @@ use uuid::Uuid;
 use wisdomos_app::recommendations::{self as app, Decision};
 use wisdomos_core::FieldError;
 use wisdomos_db::recommendations::{Filter, Recommendation};
-use wisdomos_db::TenantTx;
 
-use crate::extract::{parse_id, ManageConsole, Read, TenantCtx};
+use crate::extract::{parse_id, ManageConsole, Read};
 use crate::json::ApiQuery;
 use crate::pagination::{PageQuery, Paginated};
 use crate::routes::interventions::InterventionDto;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// A recommendation.
@@ -86,7 +86,7 @@ const STATUSES: [&str; 5] = ["pending", "accepted", "dismissed", "applied", "exp
     responses((status = 200, body = Paginated<RecommendationDto>), (status = 404, description = "not_found"), (status = 422, description = "validation_failed")))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
     ApiQuery(q): ApiQuery<RecommendationQuery>,
 ) -> Result<Json<Paginated<RecommendationDto>>, ApiError> {
     let (limit, before) = PageQuery {
@@ -117,8 +117,8 @@ pub async fn list(
         target_type: q.target_type,
         target_id: q.target_id,
     };
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("recommendations.viewed", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let page = app::view(&mut tx, &f, before, limit, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(Paginated::from_page(
@@ -138,14 +138,14 @@ pub struct DecisionDto {
 
 async fn decide(
     st: &AppState,
-    ctx: &TenantCtx<ManageConsole>,
+    scoped: &Scoped<ManageConsole>,
     id: &str,
     d: Decision,
     event: &'static str,
 ) -> Result<Json<DecisionDto>, ApiError> {
     let id = parse_id(id)?;
+    let (ctx, mut tx) = scoped.open(st).await?;
     let ev = ctx.audit_event(event, serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let (rec, iv) = app::decide(&mut tx, id, d, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(DecisionDto {
@@ -160,10 +160,17 @@ async fn decide(
     responses((status = 200, body = DecisionDto), (status = 404, description = "not_found"), (status = 409, description = "recommendation_not_open")))]
 pub async fn accept(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Json<DecisionDto>, ApiError> {
-    decide(&st, &ctx, &id, Decision::Accept, "recommendation.accepted").await
+    decide(
+        &st,
+        &scoped,
+        &id,
+        Decision::Accept,
+        "recommendation.accepted",
+    )
+    .await
 }
 
 /// Dismisses a pending or accepted recommendation (not proposed again for 30 days).
@@ -172,12 +179,12 @@ pub async fn accept(
     responses((status = 200, body = DecisionDto), (status = 404, description = "not_found"), (status = 409, description = "recommendation_not_open")))]
 pub async fn dismiss(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Json<DecisionDto>, ApiError> {
     decide(
         &st,
-        &ctx,
+        &scoped,
         &id,
         Decision::Dismiss,
         "recommendation.dismissed",
@@ -192,8 +199,8 @@ pub async fn dismiss(
         (status = 409, description = "recommendation_not_open, relationship_exists")))]
 pub async fn apply(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Json<DecisionDto>, ApiError> {
-    decide(&st, &ctx, &id, Decision::Apply, "recommendation.applied").await
+    decide(&st, &scoped, &id, Decision::Apply, "recommendation.applied").await
 }

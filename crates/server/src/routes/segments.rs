@@ -6,9 +6,9 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wisdomos_db::TenantTx;
 
-use crate::extract::{Read, TenantCtx};
+use crate::extract::Read;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// One segment.
@@ -37,10 +37,10 @@ pub struct SegmentsDto {
     responses((status = 200, body = SegmentsDto), (status = 404, description = "not_found")))]
 pub async fn list(
     State(st): State<AppState>,
-    ctx: TenantCtx<Read>,
+    scoped: Scoped<Read>,
 ) -> Result<Json<SegmentsDto>, ApiError> {
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("segments.viewed", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let segments = wisdomos_app::segments::view(&mut tx, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(SegmentsDto {

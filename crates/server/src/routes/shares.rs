@@ -13,10 +13,11 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use wisdomos_app::shares::{self as app, Consent};
 use wisdomos_db::shares::Share;
-use wisdomos_db::{users, TenantTx};
+use wisdomos_db::users;
 
 use crate::extract::{parse_id, ManageConsole, Session, TenantCtx, UpdateTenant};
 use crate::json::ApiJson;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// A share: invited (no `grantedAt`), live, or ended (`revokedAt`).
@@ -68,12 +69,12 @@ pub fn share_dto(s: Share, org_name: Option<String>) -> ShareDto {
         (status = 422, description = "validation_failed (the participant has no e-mail)")))]
 pub async fn invite(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageConsole>,
+    scoped: Scoped<ManageConsole>,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<(StatusCode, Json<ShareDto>), ApiError> {
     let id = parse_id(&id)?;
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let ev = ctx.audit_event("share.invited", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let s = app::invite(&mut tx, id, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(share_dto(s, None))))

@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 use wisdomos_core::plan::Limits;
-use wisdomos_db::TenantTx;
 
-use crate::extract::{ManageAssistant, TenantCtx};
+use crate::extract::ManageAssistant;
+use crate::scoped::Scoped;
 use crate::{ApiError, AppState};
 
 /// One day of the month.
@@ -43,11 +43,11 @@ pub struct UsageDto {
     responses((status = 200, body = UsageDto), (status = 403, description = "forbidden")))]
 pub async fn get(
     State(st): State<AppState>,
-    ctx: TenantCtx<ManageAssistant>,
+    scoped: Scoped<ManageAssistant>,
 ) -> Result<Json<UsageDto>, ApiError> {
+    let (ctx, mut tx) = scoped.open(&st).await?;
     let plan = wisdomos_db::plans::get(st.db.app(), ctx.tenant.id).await?;
     let tz = ctx.tenant.timezone.parse().unwrap_or(chrono_tz::UTC);
-    let mut tx = TenantTx::begin(&st.db, &ctx.scope).await?;
     let r = wisdomos_app::usage::report(&mut tx, tz, st.clock.now()).await?;
     tx.commit().await?;
     Ok(Json(UsageDto {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use wisdomos_app::account::Actor;
 use wisdomos_app::AppError;
 use wisdomos_core::account::Password;
-use wisdomos_db::{DbError, TenantTx};
+use wisdomos_db::DbError;
 
 use super::error::{render, render_form, WebError};
 use super::session::{removal, CsrfForm, Nav, Web, SESSION_COOKIE};
@@ -63,7 +63,7 @@ pub async fn export(
     web: Web<Read>,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, WebError> {
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let csv = q.format.as_deref() == Some("csv");
     let d = wisdomos_app::export::download(&mut tx, &web.ctx.tenant, csv, st.clock.now()).await?;
     tx.commit().await?;

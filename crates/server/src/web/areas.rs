@@ -8,7 +8,7 @@ use chrono::Duration;
 use wisdomos_core::score::WINDOW_DAYS;
 use wisdomos_db::events::EventFilter;
 use wisdomos_db::life_areas;
-use wisdomos_db::{boundaries, commitments, events, snapshots, TenantTx};
+use wisdomos_db::{boundaries, commitments, events, snapshots};
 
 use super::chart::Marker;
 use super::error::{render, WebError};
@@ -84,7 +84,7 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let now = st.clock.now();
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let area = life_areas::get(&mut tx, &slug).await?;
     let b = life_areas::breakdown(&mut tx, area.id, now).await?;
     let today = now.with_timezone(&tz).date_naive();
@@ -215,7 +215,7 @@ pub async fn refresh(
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let area = life_areas::get(&mut tx, &slug).await?;
     let change = wisdomos_app::areas::recompute(&mut tx, area.id, st.clock.now()).await?;
     tx.commit().await?;

@@ -14,7 +14,6 @@ use wisdomos_app::oracle::Ask;
 use wisdomos_core::element::Element;
 use wisdomos_core::role::Permission;
 use wisdomos_db::conversations::{self, Party};
-use wisdomos_db::TenantTx;
 
 use super::error::{render_form, WebError};
 use super::flash;
@@ -108,7 +107,7 @@ async fn show(
     error: String,
 ) -> Result<Response, WebError> {
     let party = Party::Member(web.ctx.user_id);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let list = conversations::list_for_member(&mut tx, web.ctx.user_id, 20).await?;
     let current = Uuid::parse_str(which).ok();
     let mut messages = Vec::new();
@@ -278,7 +277,7 @@ pub async fn feedback(
         "down" => Some(-1),
         _ => None,
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     conversations::set_feedback(
         &mut tx,
         id,

@@ -14,7 +14,6 @@ use wisdomos_core::assistant::{
     SignatureInput,
 };
 use wisdomos_core::element::Element;
-use wisdomos_db::TenantTx;
 
 use super::error::{render_form, WebError};
 use super::flash;
@@ -160,7 +159,7 @@ async fn show(
     new_key: String,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let profile = wisdomos_app::assistant::profile(&mut tx).await?;
     let keys = wisdomos_app::api_keys::list(&mut tx).await?;
     tx.commit().await?;
@@ -212,7 +211,7 @@ pub async fn save(
     let ev = web
         .ctx
         .audit_event("assistant.profile_updated", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match wisdomos_app::assistant::set_profile(
         &mut tx,
         f.input(),
@@ -254,7 +253,7 @@ pub async fn create_key(
     let ev = web
         .ctx
         .audit_event("api_key.created", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match wisdomos_app::api_keys::create(&mut tx, &f.name, web.ctx.user_id, ev, st.clock.now())
         .await
     {
@@ -289,7 +288,7 @@ pub async fn revoke_key(
     let ev = web
         .ctx
         .audit_event("api_key.revoked", serde_json::Value::Null);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let k = wisdomos_app::api_keys::revoke(&mut tx, id, ev, st.clock.now()).await?;
     tx.commit().await?;
     Ok(flash::redirect(

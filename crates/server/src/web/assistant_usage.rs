@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use wisdomos_db::TenantTx;
 
 use super::error::{render, WebError};
 use super::session::{Nav, Web};
@@ -72,7 +71,7 @@ pub async fn page(
         .await
         .map_err(crate::ApiError::from)?;
     let tz = super::view::zone(&web.ctx.tenant.timezone);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let r = wisdomos_app::usage::report(&mut tx, tz, st.clock.now()).await?;
     tx.commit().await?;
     let points: Vec<(chrono::NaiveDate, i64)> =

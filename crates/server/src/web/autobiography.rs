@@ -11,7 +11,7 @@ use wisdomos_app::autobiography::{self as app, EntryChanges};
 use wisdomos_app::AppError;
 use wisdomos_db::events::EventFilter;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
-use wisdomos_db::{autobiography, events, TenantTx};
+use wisdomos_db::{autobiography, events};
 
 use super::error::{render_form, WebError};
 use super::flash;
@@ -130,7 +130,7 @@ async fn show(
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let eras = autobiography::eras(&mut tx).await?;
     let entries = autobiography::entries(&mut tx, None).await?;
     let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
@@ -234,7 +234,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let e = autobiography::entry(&mut tx, id).await?;
     tx.commit().await?;
     let form = EntryForm {
@@ -278,7 +278,7 @@ pub async fn create(
         Ok(r) => r,
         Err(errs) => return refused(&st, web, None, form, AppError::Validation(errs)).await,
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::create_entry(&mut tx, req, st.clock.now()).await {
         Ok(e) => {
             tx.commit().await?;
@@ -302,7 +302,7 @@ pub async fn update(
         Ok(r) => r,
         Err(errs) => return refused(&st, web, Some(id), form, AppError::Validation(errs)).await,
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::update_entry(&mut tx, id, req, st.clock.now()).await {
         Ok(e) => {
             tx.commit().await?;
@@ -322,7 +322,7 @@ pub async fn delete(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let e = app::delete_entry(&mut tx, id).await?;
     tx.commit().await?;
     let msg = format!("Deleted the entry “{}”.", e.title);

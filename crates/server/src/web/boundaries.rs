@@ -10,8 +10,8 @@ use uuid::Uuid;
 use wisdomos_app::boundaries::{self as app, BoundaryChanges, NewBoundary};
 use wisdomos_app::AppError;
 use wisdomos_core::event::BoundaryStatus;
+use wisdomos_db::boundaries;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
-use wisdomos_db::{boundaries, TenantTx};
 
 use super::error::{render_form, WebError};
 use super::session::{CsrfForm, Nav, NoFields, Web};
@@ -87,7 +87,7 @@ async fn show(
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let all = boundaries::list(&mut tx, None, None, 200).await?;
     let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
     tx.commit().await?;
@@ -121,7 +121,7 @@ pub async fn create(
         reason: view::filled(&form.reason),
         consequence: view::filled(&form.consequence),
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::create(&mut tx, &new, st.clock.now()).await {
         Ok(b) => {
             tx.commit().await?;
@@ -170,7 +170,7 @@ pub(super) async fn show_detail(
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
     let id = view::parse_id(id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let b = boundaries::get(&mut tx, id).await?;
     let list = boundaries::violations(&mut tx, id, 50).await?;
     let area = life_areas::get(&mut tx, &b.life_area_id.to_string()).await?;
@@ -222,7 +222,7 @@ pub async fn update(
         consequence: Some(form.consequence.clone()),
         status,
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::update(&mut tx, bid, &changes, st.clock.now()).await {
         Ok(b) => {
             tx.commit().await?;
@@ -251,7 +251,7 @@ pub async fn delete(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let (b, score) = app::delete(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(flash::redirect(

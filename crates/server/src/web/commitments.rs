@@ -10,8 +10,8 @@ use uuid::Uuid;
 use wisdomos_app::commitments::{self as app, CommitmentChanges, NewCommitment};
 use wisdomos_app::AppError;
 use wisdomos_core::event::CommitmentStatus;
+use wisdomos_db::commitments;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
-use wisdomos_db::{commitments, TenantTx};
 
 use super::error::{render_form, WebError};
 use super::flash;
@@ -84,7 +84,7 @@ async fn show(
 ) -> Result<Response, WebError> {
     let now = st.clock.now();
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let all = commitments::list(&mut tx, None, None, None, 200).await?;
     let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
     tx.commit().await?;
@@ -160,7 +160,7 @@ pub async fn create(
     web: Web<Write>,
     CsrfForm(form): CsrfForm<CommitmentForm>,
 ) -> Result<Response, WebError> {
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::create(&mut tx, &form.request(None), st.clock.now()).await {
         Ok(c) => {
             tx.commit().await?;
@@ -206,7 +206,7 @@ pub async fn set_status(
         status: Some(status),
         ..CommitmentChanges::default()
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let c = app::update(&mut tx, id, &changes, st.clock.now()).await?;
     tx.commit().await?;
     let msg = format!(
@@ -226,7 +226,7 @@ pub async fn review(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let c = app::review(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
     let msg = format!("Reviewed “{}”; the next review is in 7 days.", c.statement);
@@ -250,7 +250,7 @@ async fn show_edit(
     form: Option<CommitmentForm>,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let c = commitments::get(&mut tx, id, false).await?;
     let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
     tx.commit().await?;
@@ -297,7 +297,7 @@ pub async fn update(
         area: Some(form.life_area_id.clone()),
         status: None,
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::update(&mut tx, id, &changes, st.clock.now()).await {
         Ok(_) => {
             tx.commit().await?;
@@ -331,7 +331,7 @@ pub async fn delete(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let c = app::delete(&mut tx, id, st.clock.now()).await?;
     tx.commit().await?;
     let msg = format!("Deleted the commitment “{}”.", c.statement);

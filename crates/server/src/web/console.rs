@@ -17,7 +17,6 @@ use wisdomos_app::graph::GraphQuery;
 use wisdomos_app::recommendations::Decision;
 use wisdomos_core::role::Permission;
 use wisdomos_db::recommendations::Filter;
-use wisdomos_db::TenantTx;
 
 use super::error::{render, WebError};
 use super::session::{CsrfForm, Nav, NoFields, Web};
@@ -134,7 +133,7 @@ pub async fn page(
     let after = view::filled(&q.after)
         .map(|s| view::parse_id(&s))
         .transpose()?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let segs = wisdomos_app::segments::view(
         &mut tx,
         web.ctx
@@ -276,7 +275,7 @@ pub async fn decide(
         _ => return Err(crate::ApiError::NotFound.into()),
     };
     let to = view::local_path(Some(&back.back), "/console");
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let ev = web.ctx.audit_event(event, serde_json::Value::Null);
     match wisdomos_app::recommendations::decide(&mut tx, id, d, ev, st.clock.now()).await {
         Ok((r, iv)) => {

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 use wisdomos_app::AppError;
 use wisdomos_core::role::Permission;
+use wisdomos_db::audit;
 use wisdomos_db::interventions::{Filter, Intervention};
-use wisdomos_db::{audit, TenantTx};
 
 use super::error::{render, WebError};
 use super::session::{CsrfForm, Nav, Web};
@@ -92,7 +92,7 @@ pub async fn interventions(
     web: Web<Read>,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let ev = web
         .ctx
         .audit_event("interventions.viewed", serde_json::Value::Null);
@@ -136,7 +136,7 @@ pub async fn reverse(
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
     let to = view::local_path(Some(&f.back), "/console/interventions");
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let ev = web
         .ctx
         .audit_event("intervention.reversed", serde_json::Value::Null);
@@ -186,7 +186,7 @@ pub async fn audit(
         event_type: view::filled(&q.event_type),
         ..audit::Filter::default()
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let page = audit::list(&mut tx, &f, None, 100).await?;
     let ev = web.ctx.audit_event(
         "audit_events.viewed",

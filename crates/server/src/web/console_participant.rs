@@ -11,7 +11,6 @@ use uuid::Uuid;
 use wisdomos_app::interventions::NewIntervention;
 use wisdomos_core::participant::{LifecycleStage, ParticipantRole};
 use wisdomos_core::role::Permission;
-use wisdomos_db::TenantTx;
 
 use super::console::{rec_row, RecRow};
 use super::console_log::{intervention_row, refused, InterventionRow};
@@ -64,7 +63,7 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let ev = web
         .ctx
         .audit_event("participant.viewed", serde_json::Value::Null);
@@ -176,7 +175,7 @@ pub async fn intervene(
         reason: f.reason,
         ..NewIntervention::default()
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let ev = web
         .ctx
         .audit_event("intervention.created", serde_json::Value::Null);
@@ -200,7 +199,7 @@ pub async fn invite(
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
     let back = format!("/console/participants/{id}");
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let ev = web
         .ctx
         .audit_event("share.invited", serde_json::Value::Null);

@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use wisdomos_db::DbError;
 
-use super::session::{Nav, WebUser};
+use super::session::{signed_in_frame, Nav};
 use crate::{ApiError, AppState};
 
 /// Every way a page can fail.
@@ -133,8 +133,7 @@ pub async fn framed(
     shown: &ErrorShown,
 ) -> Option<Response> {
     let headers = axum::http::HeaderMap::from_iter([(header::COOKIE, cookie?)]);
-    let user = WebUser::from_headers(&headers, st).await.ok()?;
-    let nav = Nav::load(st, &user, path, &headers).await.ok()?;
+    let (_, nav, _) = signed_in_frame(st, &headers, path).await.ok()?;
     Some(error_page(shown, Some(nav)))
 }
 

@@ -10,7 +10,6 @@ use wisdomos_core::event::{EventCategory, EventTone, EventType};
 use wisdomos_core::{FieldError, ValidationErrors};
 use wisdomos_db::life_areas;
 use wisdomos_db::life_areas::LifeArea;
-use wisdomos_db::TenantTx;
 
 use wisdomos_app::event_fields::EventChanges;
 use wisdomos_app::events as app;
@@ -138,7 +137,7 @@ pub(super) async fn areas(
     st: &AppState,
     web: &Web<impl crate::extract::Need>,
 ) -> Result<Vec<LifeArea>, WebError> {
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let a = life_areas::active(&mut tx).await?;
     tx.commit().await?;
     Ok(a)
@@ -241,7 +240,7 @@ pub async fn create(
         Ok(r) => r,
         Err(errs) => return refused(&st, web, None, form, AppError::Validation(errs)).await,
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::log(&mut tx, &req, st.clock.now()).await {
         Ok(logged) => {
             tx.commit().await?;
@@ -270,7 +269,7 @@ pub async fn saved(
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let event = wisdomos_db::events::get(&mut tx, id).await?;
     let area = life_areas::get(&mut tx, &event.life_area_id.to_string()).await?;
     let suggested = app::suggest_insights(&mut tx, &event).await?;
@@ -294,7 +293,7 @@ pub async fn edit_form(
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let e = wisdomos_db::events::get(&mut tx, id).await?;
     tx.commit().await?;
     let areas = areas(&st, &web).await?;
@@ -352,7 +351,7 @@ pub async fn update(
         Ok(r) => r,
         Err(errs) => return refused(&st, web, Some(id), form, AppError::Validation(errs)).await,
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::update(&mut tx, id, &req, st.clock.now()).await {
         Ok(changed) => {
             let all = life_areas::list(&mut tx, &Default::default()).await?;
@@ -377,7 +376,7 @@ pub async fn delete(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let changed = app::delete(&mut tx, id, st.clock.now()).await?;
     let all = life_areas::list(&mut tx, &Default::default()).await?;
     tx.commit().await?;
@@ -418,7 +417,7 @@ pub async fn suggest_area(
             .chars()
             .take(wisdomos_app::classify::TEXT_MAX)
             .collect();
-        let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+        let mut tx = web.begin(&st).await?;
         let found =
             wisdomos_app::classify::suggest_areas(&mut tx, &st.config.knowledge, &text, 3).await?;
         tx.commit().await?;

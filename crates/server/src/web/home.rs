@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Duration;
 use wisdomos_core::life_area::{AreaStatus, LifeAreaCluster};
-use wisdomos_db::{assessments, events, insights, snapshots, widgets, TenantTx};
+use wisdomos_db::{assessments, events, insights, snapshots, widgets};
 
 use super::error::{render, WebError};
 use super::session::{Nav, Web};
@@ -100,7 +100,7 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let now = st.clock.now();
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let d = wisdomos_app::dashboard::load(&mut tx, now).await?;
     let areas = &d.areas;
     let layout = widgets::effective(&mut tx, web.ctx.user_id).await?;

@@ -12,7 +12,7 @@ use wisdomos_app::insights::{self as app, InsightChanges};
 use wisdomos_app::AppError;
 use wisdomos_core::event::InsightType;
 use wisdomos_db::life_areas;
-use wisdomos_db::{events, found, insights, TenantTx};
+use wisdomos_db::{events, found, insights};
 
 use super::commitments::CommitmentForm;
 use super::error::{render_form, WebError};
@@ -79,7 +79,7 @@ async fn show(
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let all = insights::list(&mut tx, None, None, 200).await?;
     tx.commit().await?;
     let (patterns, others): (Vec<_>, Vec<_>) = all.items.iter().partition(|i| i.is_recurring);
@@ -130,7 +130,7 @@ pub async fn create(
     web: Web<Write>,
     CsrfForm(form): CsrfForm<InsightForm>,
 ) -> Result<Response, WebError> {
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::create(&mut tx, form.changes(), st.clock.now()).await {
         Ok(i) => {
             tx.commit().await?;
@@ -157,7 +157,7 @@ pub async fn detect(
     web: Web<Write>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     app::queue_detection(&mut tx, st.clock.now()).await?;
     tx.commit().await?;
     let msg =
@@ -182,7 +182,7 @@ async fn show_edit(
     form: Option<InsightForm>,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let i = insights::get(&mut tx, id).await?;
     tx.commit().await?;
     let form = form.unwrap_or_else(|| InsightForm {
@@ -222,7 +222,7 @@ pub async fn update(
     CsrfForm(form): CsrfForm<InsightForm>,
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::update(&mut tx, id, form.changes(), st.clock.now()).await {
         Ok(i) => {
             tx.commit().await?;
@@ -252,7 +252,7 @@ pub async fn delete(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let i = app::delete(&mut tx, id).await?;
     tx.commit().await?;
     let msg = format!("Deleted the insight “{}”.", i.title);
@@ -277,7 +277,7 @@ async fn apply_page(
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let tz = view::zone(&web.ctx.tenant.timezone);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let i = insights::get(&mut tx, id).await?;
     let areas = life_areas::active(&mut tx).await?;
     let event_area = match i.event_id.or(i.related_events.first().copied()) {
@@ -323,7 +323,7 @@ pub async fn apply(
     CsrfForm(form): CsrfForm<CommitmentForm>,
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let new = form.request(Some(id));
     match wisdomos_app::commitments::create(&mut tx, &new, st.clock.now()).await {
         Ok(c) => {

@@ -16,7 +16,6 @@ use wisdomos_app::knowledge_search::{self as search, Answer, Mode, SearchQuery};
 use wisdomos_app::AppError;
 use wisdomos_core::role::Permission;
 use wisdomos_db::knowledge::{self as repo, DocumentFilter};
-use wisdomos_db::TenantTx;
 use wisdomos_engine::extract::{media_type_of, MEDIA_TYPES};
 
 use super::error::{render, WebError};
@@ -117,7 +116,7 @@ pub async fn page(
     web: Web<Read>,
     Query(form): Query<SearchForm>,
 ) -> Result<Response, WebError> {
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let query = form.q.trim().to_owned();
     let (mut note, mut error, mut found) = (String::new(), String::new(), Vec::new());
     if !query.is_empty() {
@@ -260,7 +259,7 @@ pub async fn upload(
         let limit = wisdomos_db::plans::get(st.db.app(), web.ctx.tenant.id)
             .await?
             .knowledge_bytes;
-        let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+        let mut tx = web.begin(&st).await?;
         let audit = web
             .ctx
             .audit_event("knowledge.document_added", serde_json::Value::Null);
@@ -318,7 +317,7 @@ pub async fn delete(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let audit = web
         .ctx
         .audit_event("knowledge.document_deleted", serde_json::Value::Null);

@@ -7,7 +7,6 @@ use axum::response::Response;
 use serde::Deserialize;
 use wisdomos_app::widgets::{self as app, Actor, NewWidget, WidgetChanges};
 use wisdomos_core::widgets::WidgetSize;
-use wisdomos_db::TenantTx;
 
 use super::error::WebError;
 use super::session::{CsrfForm, Web};
@@ -38,7 +37,7 @@ pub async fn move_widget(
 ) -> Result<Response, WebError> {
     let id = view::parse_id(&id)?;
     let now = st.clock.now();
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let own = app::own_copy(&mut tx, actor(&web), id, now).await?;
     app::move_to(&mut tx, actor(&web), own, form.position.max(0), now).await?;
     tx.commit().await?;
@@ -81,7 +80,7 @@ pub async fn change_widget(
         ..WidgetChanges::default()
     };
     let now = st.clock.now();
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let own = app::own_copy(&mut tx, actor(&web), id, now).await?;
     let w = app::update(&mut tx, actor(&web), own, &changes, now).await?;
     tx.commit().await?;
@@ -130,7 +129,7 @@ pub async fn add_widget(
         is_visible: Some(true),
         config: Some(serde_json::Value::Object(config)),
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::add_own(&mut tx, actor(&web), &new, st.clock.now()).await {
         Ok(w) => {
             tx.commit().await?;

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use wisdomos_app::AppError;
 use wisdomos_core::life_area::LifeAreaCluster;
-use wisdomos_db::{life_areas, TenantTx};
+use wisdomos_db::life_areas;
 
 use super::error::{render_form, WebError};
 use super::session::{CsrfForm, Nav, Web};
@@ -56,7 +56,7 @@ async fn show(
     typed: &BTreeMap<String, String>,
     errors: &BTreeMap<String, String>,
 ) -> Result<Response, WebError> {
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let areas = life_areas::active(&mut tx).await?;
     let again = wisdomos_db::assessments::any(&mut tx).await?;
     tx.commit().await?;
@@ -110,7 +110,7 @@ pub async fn save(
         .iter()
         .map(|(k, v)| (k.clone(), v.trim().parse::<i64>().unwrap_or(-1)))
         .collect();
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match wisdomos_app::assessments::assess(&mut tx, web.ctx.user_id, &ratings, st.clock.now())
         .await
     {

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use wisdomos_app::events::QuickEntry;
 use wisdomos_app::AppError;
-use wisdomos_db::TenantTx;
 
 use super::error::WebError;
 use super::session::{CsrfForm, Web};
@@ -39,7 +38,7 @@ pub async fn log(
         charge,
         text: form.text.clone(),
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match wisdomos_app::events::quick_log(&mut tx, &st.config.knowledge, &entry, st.clock.now())
         .await
     {

@@ -16,9 +16,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sha2::Sha256;
 use uuid::Uuid;
-use wisdomos_db::memberships;
+use wisdomos_db::memberships::Access;
 use wisdomos_db::sessions::{self, SessionOwner};
-use wisdomos_db::users;
+use wisdomos_db::{web_frame, TenantTx};
 
 use super::error::WebError;
 use crate::auth::token::hash_refresh_token;
@@ -108,24 +108,31 @@ pub struct WebUser {
     pub csrf: String,
 }
 
+/// The session cookie's value in `headers`, when it has a plausible one.
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    CookieJar::from_headers(headers)
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 256)
+}
+
 impl WebUser {
     /// The live session named by the cookie in `headers`; [`WebError::SignIn`] when there is none.
     pub async fn from_headers(headers: &HeaderMap, st: &AppState) -> Result<Self, WebError> {
-        let jar = CookieJar::from_headers(headers);
-        let token = jar
-            .get(SESSION_COOKIE)
-            .map(|c| c.value().to_owned())
-            .filter(|v| !v.is_empty() && v.len() <= 256)
-            .ok_or(WebError::SignIn)?;
+        let token = session_token(headers).ok_or(WebError::SignIn)?;
         let owner = sessions::live_owner(st.db.app(), &hash_refresh_token(&token), st.clock.now())
             .await
             .map_err(ApiError::from)?
             .ok_or(WebError::SignIn)?;
+        Ok(Self::signed_in(st, owner, &token))
+    }
+
+    fn signed_in(st: &AppState, owner: SessionOwner, token: &str) -> Self {
         tracing::Span::current().record("user_id", tracing::field::display(owner.user_id));
-        Ok(WebUser {
+        WebUser {
             owner,
-            csrf: csrf_token(&st.config.jwt_secret, &token),
-        })
+            csrf: csrf_token(&st.config.jwt_secret, token),
+        }
     }
 }
 
@@ -171,59 +178,59 @@ impl Nav {
     }
 }
 
-/// A page of the signed-in user's current workspace, for a role allowed `N`.
+/// A signed-in page's user, frame and standing in the session's workspace, from the one query
+/// of [`web_frame::load`]; [`WebError::SignIn`] when the cookie names no live session.
+pub async fn signed_in_frame(
+    st: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+) -> Result<(WebUser, Nav, Option<Access>), WebError> {
+    let token = session_token(headers).ok_or(WebError::SignIn)?;
+    let frame = web_frame::load(st.db.app(), &hash_refresh_token(&token), st.clock.now())
+        .await
+        .map_err(ApiError::from)?
+        .ok_or(WebError::SignIn)?;
+    let user = WebUser::signed_in(st, frame.owner, &token);
+    let current = frame.access.as_ref();
+    let nav = Nav {
+        email: frame.email,
+        tenant_name: current.map(|a| a.tenant.name.clone()).unwrap_or_default(),
+        role: current.map(|a| a.role.clone()).unwrap_or_default(),
+        tenants: frame
+            .tenants
+            .iter()
+            .map(|m| NavTenant {
+                current: m.tenant.id == frame.owner.tenant_id,
+                id: m.tenant.id,
+                name: m.tenant.name.clone(),
+            })
+            .collect(),
+        csrf: user.csrf.clone(),
+        path: path.to_owned(),
+        flash: super::flash::read(headers),
+    };
+    Ok((user, nav, frame.access))
+}
+
+/// A page of the signed-in user's current workspace, for a role allowed `N`. The extractor
+/// makes one query on the app pool ([`signed_in_frame`], which also checks the membership for
+/// the page's frame); the handler's transaction, opened with [`Web::begin`], checks it again
+/// inside its BEGIN at no extra round trip, so a membership revoked in between is refused.
 pub struct Web<N: Need> {
     pub ctx: TenantCtx<N>,
     pub user: WebUser,
     pub nav: Nav,
 }
 
-impl Nav {
-    /// The frame of `user`'s pages at `path`: their e-mail, their workspaces with the session's
-    /// one current, their role there. Two queries on the app pool (platform rows).
-    pub async fn load(
-        st: &AppState,
-        user: &WebUser,
-        path: &str,
-        headers: &HeaderMap,
-    ) -> Result<Self, WebError> {
-        let o = user.owner;
-        let account = users::get(st.db.app(), o.user_id)
-            .await
-            .map_err(ApiError::from)?;
-        let mine = memberships::tenants_of_user(st.db.app(), o.user_id, None, 100)
-            .await
-            .map_err(ApiError::from)?;
-        let current = mine.items.iter().find(|m| m.tenant.id == o.tenant_id);
-        let role = current.map(|m| m.role.clone()).unwrap_or_default();
-        Ok(Nav {
-            email: account.email,
-            tenant_name: current.map(|m| m.tenant.name.clone()).unwrap_or_default(),
-            role,
-            tenants: mine
-                .items
-                .iter()
-                .map(|m| NavTenant {
-                    current: m.tenant.id == o.tenant_id,
-                    id: m.tenant.id,
-                    name: m.tenant.name.clone(),
-                })
-                .collect(),
-            csrf: user.csrf.clone(),
-            path: path.to_owned(),
-            flash: super::flash::read(headers),
-        })
-    }
-}
-
 impl<N: Need> FromRequestParts<AppState> for Web<N> {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, WebError> {
-        let user = WebUser::from_request_parts(parts, st).await?;
-        let o = user.owner;
-        let ctx = TenantCtx::<N>::authorize(st, o.user_id, o.tenant_id, o.family_id, false).await?;
-        let nav = Nav::load(st, &user, parts.uri.path(), &parts.headers).await?;
+        let (user, nav, access) = signed_in_frame(st, &parts.headers, parts.uri.path()).await?;
+        // A live session without a membership in its workspace: sign in again (the answer
+        // `TenantCtx::authorize` gives for a session's own tenant).
+        let ctx = TenantCtx::<N>::admitted(access.ok_or(WebError::SignIn)?)?;
+        ctx.migrate_if_lagging(st).await?;
         Ok(Web { ctx, user, nav })
     }
 }
@@ -237,6 +244,19 @@ impl<N: Need> Web<N> {
             user: self.user,
             nav: self.nav,
         })
+    }
+
+    /// Opens the page's tenant transaction with the caller's membership checked inside its
+    /// BEGIN (one round trip): [`WebError::SignIn`] when the membership or session ended since
+    /// the frame was read, 403 when the role no longer allows `N`.
+    pub async fn begin(&self, st: &AppState) -> Result<TenantTx, WebError> {
+        let o = self.user.owner;
+        let (tx, access) = TenantTx::begin_for_member(&st.db, o.tenant_id, o.user_id, o.family_id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or(WebError::SignIn)?;
+        TenantCtx::<N>::admitted(access)?;
+        Ok(tx)
     }
 }
 

@@ -9,7 +9,6 @@ use serde::Deserialize;
 use uuid::Uuid;
 use wisdomos_core::role::Role;
 use wisdomos_db::life_areas::{self, LifeAreaFilter};
-use wisdomos_db::TenantTx;
 
 use super::error::{render_form, WebError};
 use super::flash;
@@ -73,7 +72,7 @@ async fn show(
     let tz = view::zone(&web.ctx.tenant.timezone);
     web.ctx.to::<ListMembers>()?;
     let ms = wisdomos_db::memberships::list(st.db.app(), &web.ctx.scope, None, 100).await?;
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(st).await?;
     let ws = wisdomos_db::widgets::effective(&mut tx, web.ctx.user_id).await?;
     let areas = life_areas::list(&mut tx, &LifeAreaFilter::default()).await?;
     let audit_rows = if web.ctx.allows::<ReadAudit>() {

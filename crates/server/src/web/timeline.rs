@@ -9,7 +9,6 @@ use serde::Deserialize;
 use wisdomos_app::events::{self as app, EventSearch};
 use wisdomos_app::AppError;
 use wisdomos_core::event::{EventCategory, EventTone, EventType};
-use wisdomos_db::TenantTx;
 
 use super::error::{render, WebError};
 use super::events::areas;
@@ -83,7 +82,7 @@ pub async fn timeline(
     .parse();
     let found = match page {
         Ok((limit, before)) => {
-            let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+            let mut tx = web.begin(&st).await?;
             let r = app::search(&mut tx, &search, before, limit).await;
             tx.commit().await?;
             r.map_err(|e| match e {

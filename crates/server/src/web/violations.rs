@@ -12,7 +12,6 @@ use wisdomos_app::areas::ScoreChange;
 use wisdomos_app::boundaries::{self as app, ViolationInput};
 use wisdomos_app::AppError;
 use wisdomos_db::boundaries::Violation;
-use wisdomos_db::TenantTx;
 
 use super::boundaries::{show_detail, BoundaryForm};
 use super::error::WebError;
@@ -137,7 +136,7 @@ pub async fn log(
         occurred_at: at,
         note: view::filled(&note),
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::log_violation(&mut tx, bid, &input, st.clock.now()).await {
         Ok(o) => {
             tx.commit().await?;
@@ -176,7 +175,7 @@ pub async fn correct(
         occurred_at: at,
         note: Some(form.note.trim().to_owned()),
     };
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     match app::correct_violation(&mut tx, bid, v, &input, st.clock.now()).await {
         Ok(o) => {
             tx.commit().await?;
@@ -205,7 +204,7 @@ pub async fn remove(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     let (bid, v) = (view::parse_id(&id)?, view::parse_id(&vid)?);
-    let mut tx = TenantTx::begin(&st.db, &web.ctx.scope).await?;
+    let mut tx = web.begin(&st).await?;
     let o = app::delete_violation(&mut tx, bid, v, st.clock.now()).await?;
     tx.commit().await?;
     let msg = format!("Violation removed{}.", score_words(&o.score));
