@@ -520,8 +520,14 @@ async fn platform_migrations_run_once() {
     assert!(again.ping(std::time::Duration::from_secs(5)).await);
     // The owner touches every workspace's schema; its connections are recycled (issue 15).
     let lifetime = |p: &sqlx::PgPool| p.options().get_max_lifetime();
-    assert_eq!(lifetime(again.owner()), Some(crate::bootstrap::OWNER_LIFETIME));
-    assert_eq!(lifetime(again.app()), Some(crate::bootstrap::PLATFORM_LIFETIME));
+    assert_eq!(
+        lifetime(again.owner()),
+        Some(crate::bootstrap::OWNER_LIFETIME)
+    );
+    assert_eq!(
+        lifetime(again.app()),
+        Some(crate::bootstrap::PLATFORM_LIFETIME)
+    );
 }
 
 #[tokio::test]
