@@ -213,9 +213,9 @@ pub async fn signed_in_frame(
 }
 
 /// A page of the signed-in user's current workspace, for a role allowed `N`. The extractor
-/// makes one query on the app pool ([`signed_in_frame`], which also checks the membership for
-/// the page's frame); the handler's transaction, opened with [`Web::begin`], checks it again
-/// inside its BEGIN at no extra round trip, so a membership revoked in between is refused.
+/// makes one query on the app pool ([`signed_in_frame`]: session, user, switcher and the
+/// membership check at once, where there were four queries), and the handler opens its
+/// transaction with [`Web::begin`].
 pub struct Web<N: Need> {
     pub ctx: TenantCtx<N>,
     pub user: WebUser,
@@ -246,17 +246,14 @@ impl<N: Need> Web<N> {
         })
     }
 
-    /// Opens the page's tenant transaction with the caller's membership checked inside its
-    /// BEGIN (one round trip): [`WebError::SignIn`] when the membership or session ended since
-    /// the frame was read, 403 when the role no longer allows `N`.
+    /// Opens the page's tenant transaction. The membership was checked by the frame's query
+    /// of this request; checking it again inside the BEGIN (as the JSON API's `Scoped` does,
+    /// where it saves a round trip) was measured here to add 0.3–0.7 ms to every page
+    /// (docs/benchmarks.md), for a window of a millisecond.
     pub async fn begin(&self, st: &AppState) -> Result<TenantTx, WebError> {
-        let o = self.user.owner;
-        let (tx, access) = TenantTx::begin_for_member(&st.db, o.tenant_id, o.user_id, o.family_id)
+        Ok(TenantTx::begin(&st.db, &self.ctx.scope)
             .await
-            .map_err(ApiError::from)?
-            .ok_or(WebError::SignIn)?;
-        TenantCtx::<N>::admitted(access)?;
-        Ok(tx)
+            .map_err(ApiError::from)?)
     }
 }
 
