@@ -36,25 +36,27 @@ pub async fn load(
     now: DateTime<Utc>,
 ) -> Result<Option<Frame>, DbError> {
     // The session's own workspace sorts first so the limit never drops it.
-    let rows = sqlx::query(
+    let sql = format!(
         "SELECT s.user_id, s.tenant_id, s.family_id, u.email, mt.*
          FROM platform.sessions s
          JOIN platform.users u ON u.id = s.user_id
          LEFT JOIN LATERAL (
-             SELECT m.role, t.id, t.slug, t.name, t.schema_name, t.owner_id, t.status, t.timezone,
-                    t.plan_tier, t.schema_version, t.created_at, t.updated_at
-             FROM platform.memberships m JOIN platform.tenants t ON t.id = m.tenant_id
+             SELECT m.role, t.*
+             FROM platform.memberships m
+             JOIN (SELECT {} FROM platform.tenants) t ON t.id = m.tenant_id
              WHERE m.user_id = s.user_id AND t.status <> 'DELETED'
              ORDER BY t.id = s.tenant_id DESC, t.created_at, t.id
              LIMIT $3) mt ON true
          WHERE s.token_hash = $1 AND s.used_at IS NULL AND s.revoked_at IS NULL
            AND s.expires_at > $2",
-    )
-    .bind(token_hash)
-    .bind(now)
-    .bind(SWITCHER_LIMIT)
-    .fetch_all(pool)
-    .await?;
+        crate::tenants::COLUMNS
+    );
+    let rows = sqlx::query(&sql)
+        .bind(token_hash)
+        .bind(now)
+        .bind(SWITCHER_LIMIT)
+        .fetch_all(pool)
+        .await?;
     let Some(first) = rows.first() else {
         return Ok(None);
     };
