@@ -269,7 +269,9 @@ pub async fn search_embedded(
             .into_iter()
             .map(|r| (r, r.score))
             .collect(),
-        (Some(q), _) => rrf(&[&lexical, &idx.semantic(q, only.as_ref(), depth)]),
+        // Semantic first: the match threshold is a cosine, so meaning is already the signal
+        // a result must pass; RRF's ties fall to the first ranking.
+        (Some(q), _) => rrf(&[&idx.semantic(q, only.as_ref(), depth), &lexical]),
         (None, _) => lexical.iter().map(|r| (*r, r.score)).collect(),
     };
     let kept: Vec<(Ranked, f32)> = ranked

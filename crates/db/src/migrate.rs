@@ -162,6 +162,11 @@ pub const TENANT: &[Migration] = &[
         name: "recommendation_actions",
         sql: include_str!("../migrations/tenant/0010_recommendation_actions.sql"),
     },
+    Migration {
+        version: 11,
+        name: "reembed_knowledge",
+        sql: include_str!("../migrations/tenant/0011_reembed_knowledge.sql"),
+    },
 ];
 
 /// The version a migration list brings a schema to.

@@ -303,19 +303,32 @@ impl Index {
     }
 }
 
-/// Reciprocal-rank fusion of rankings: each chunk scores Σ 1 / (k + rank) over the rankings
-/// that hold it (rank from 1), best first.
+/// Reciprocal-rank fusion of rankings (Cormack, Clarke & Büttcher, SIGIR 2009): each chunk
+/// scores Σ 1 / (k + rank) over the rankings that hold it (rank from 1), best first.
+///
+/// Equal fused scores are common (3rd in one ranking only, 3rd in the other only); they fall to
+/// the chunk with the better best rank, then to the one whose best rank is in the earlier
+/// ranking of `rankings` (callers put the ranking they trust more first), so the same query
+/// over the same index always answers in the same order.
 pub fn rrf(rankings: &[&[Ranked]]) -> Vec<(Ranked, f32)> {
-    let mut fused: HashMap<Uuid, (Ranked, f32)> = HashMap::new();
-    for ranking in rankings {
+    // (the chunk, its fused score, (its best rank, the ranking that gave it))
+    let mut fused: HashMap<Uuid, (Ranked, f32, (usize, usize))> = HashMap::new();
+    for (list, ranking) in rankings.iter().enumerate() {
         for (i, r) in ranking.iter().enumerate() {
-            let e = fused.entry(r.chunk_id).or_insert((*r, 0.0));
+            let e = fused
+                .entry(r.chunk_id)
+                .or_insert((*r, 0.0, (usize::MAX, usize::MAX)));
             e.1 += 1.0 / (RRF_K + i as f32 + 1.0);
+            e.2 = e.2.min((i, list));
         }
     }
-    let mut out: Vec<(Ranked, f32)> = fused.into_values().collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.chunk_id.cmp(&b.0.chunk_id)));
-    out
+    let mut out: Vec<(Ranked, f32, (usize, usize))> = fused.into_values().collect();
+    out.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(a.2.cmp(&b.2))
+            .then(a.0.chunk_id.cmp(&b.0.chunk_id))
+    });
+    out.into_iter().map(|(r, s, _)| (r, s)).collect()
 }
 
 #[cfg(test)]
@@ -422,14 +435,19 @@ mod tests {
         assert_eq!(
             fused[0].0.chunk_id,
             Uuid::from_u128(1),
-            "1st and 3rd beats 3rd and 1st on ties by id"
+            "1st and 3rd beats 3rd and 1st: the first ranking breaks the tie"
         );
         assert!((fused[0].1 - (1.0 / 61.0 + 1.0 / 63.0)).abs() < 1e-7);
         assert_eq!(fused.len(), 4);
+        assert_eq!(fused[2].1, fused[3].1, "2nd in one ranking only");
         assert_eq!(
-            fused[2].1, fused[3].1,
-            "2nd in one ranking only, either way"
+            (fused[2].0.chunk_id, fused[3].0.chunk_id),
+            (Uuid::from_u128(2), Uuid::from_u128(4)),
+            "the tie falls to the first ranking, whatever the ids"
         );
+        let swapped = rrf(&[&semantic, &lexical]);
+        assert_eq!(swapped[0].0.chunk_id, Uuid::from_u128(3));
+        assert_eq!(swapped[2].0.chunk_id, Uuid::from_u128(4));
     }
 
     #[test]

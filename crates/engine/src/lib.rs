@@ -4,10 +4,12 @@
 
 pub mod cache;
 pub mod extract;
+pub mod graph;
 pub mod index;
 pub mod llm;
 pub mod minilm;
 pub mod model;
+pub mod onnx;
 #[doc(hidden)]
 pub mod testing;
 pub mod vector;
@@ -90,22 +92,44 @@ impl Engine {
         self.inner.is_some()
     }
 
-    /// Embeds `texts` on the blocking pool once a permit is free. Errors:
-    /// [`EngineError::NoModel`], or the embedder's.
+    /// Embeds `texts` on the blocking pool once a permit is free; a list of several texts is
+    /// spread over the sessions free at that moment (each text is embedded alone, so the parts
+    /// are independent and the order is kept). Errors: [`EngineError::NoModel`], or the
+    /// embedder's.
     pub async fn embed(&self, texts: Vec<String>) -> Result<Vec<Vec<f32>>, EngineError> {
         let loaded = self.inner.clone().ok_or(EngineError::NoModel)?;
-        let _permit = loaded
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| EngineError::Inference("engine closed".into()))?;
-        let embedder = loaded.embedder.clone();
-        tokio::task::spawn_blocking(move || {
-            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-            embedder.embed(&refs)
-        })
-        .await
-        .map_err(|e| EngineError::Inference(format!("inference task: {e}")))?
+        let closed = |_| EngineError::Inference("engine closed".into());
+        let mut permits = vec![loaded.permits.acquire().await.map_err(closed)?];
+        while permits.len() < texts.len() {
+            match loaded.permits.try_acquire() {
+                Ok(p) => permits.push(p),
+                Err(_) => break,
+            }
+        }
+        let per = texts.len().div_ceil(permits.len()).max(1);
+        let mut parts = Vec::with_capacity(permits.len());
+        let mut rest = texts;
+        while !rest.is_empty() {
+            let tail = rest.split_off(per.min(rest.len()));
+            let part = std::mem::replace(&mut rest, tail);
+            let embedder = loaded.embedder.clone();
+            parts.push(tokio::task::spawn_blocking(move || {
+                let refs: Vec<&str> = part.iter().map(String::as_str).collect();
+                embedder.embed(&refs)
+            }));
+        }
+        // Every part finishes before the permits go, even when one fails: a session is never
+        // handed to another caller while still running.
+        let mut done = Vec::with_capacity(parts.len());
+        for part in parts {
+            done.push(part.await);
+        }
+        drop(permits);
+        let mut out = Vec::new();
+        for part in done {
+            out.extend(part.map_err(|e| EngineError::Inference(format!("inference task: {e}")))??);
+        }
+        Ok(out)
     }
 
     /// One text's embedding.

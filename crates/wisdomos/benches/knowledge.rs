@@ -4,7 +4,8 @@
 //! through the real API on a throw-away database:
 //!
 //! 1. ingestion: every abstract posted as a document and read in by a worker (chunked and
-//!    embedded with MiniLM on `BENCH_EMBED_SESSIONS` sessions, default 2): chunks/s;
+//!    embedded with MiniLM on `BENCH_EMBED_SESSIONS` sessions, default 2; the int8 graph the
+//!    server runs, or the float one with `BENCH_PRECISION=float`): chunks/s;
 //! 2. quality: nDCG@10 (binary relevance, log2 discount; Järvelin & Kekäläinen 2002) of
 //!    `POST /knowledge/search` for the 225 queries in each mode (lexical, semantic, hybrid), a
 //!    document ranked by its best passage; p50 and p99 of those searches, full round trip;
@@ -103,7 +104,14 @@ async fn main() {
 
     let model = wisdomos_engine::testing::model_dir();
     let sessions = env_u64("BENCH_EMBED_SESSIONS", 2) as usize;
-    let engine = wisdomos_engine::Engine::load_minilm(&model, sessions).unwrap();
+    // BENCH_PRECISION=float runs the float graph, the reference the int8 one is measured by.
+    let precision = match std::env::var("BENCH_PRECISION").as_deref() {
+        Ok("float") => wisdomos_engine::graph::Precision::Float,
+        _ => wisdomos_engine::graph::Precision::DynamicInt8,
+    };
+    println!("model: all-MiniLM-L6-v2, {precision:?} graph");
+    let minilm = wisdomos_engine::minilm::MiniLm::load_with(&model, sessions, precision).unwrap();
+    let engine = wisdomos_engine::Engine::new(std::sync::Arc::new(minilm), sessions);
     let tdb = TestDatabase::create().await;
     let ke = wisdomos_app::knowledge::KnowledgeEngine::new(engine.clone(), 2 << 30);
     let base = common::serve_with(&tdb.db, |c| c.knowledge = ke).await;
