@@ -135,6 +135,7 @@ pub async fn generate(
                     } else {
                         0.0
                     },
+                    similarity: f.semantic_score.map(|c| c as f32),
                 })
                 .collect();
             let Some(text) = extractive::compose(r.input, &given, &r.profile.brand_voice.tone)

@@ -8,6 +8,13 @@
 //! (`ln(1 + N / n)`, Spärck Jones 1972), plus a share of the passage's own retrieval score so
 //! that better passages win ties. Up to [`MAX_SENTENCES`] sentences, at most two per passage,
 //! shown in passage order then in the order they were written.
+//!
+//! A question can match a passage by meaning without sharing a word with it ("What is a will?":
+//! "will" is a stop word). Then, if the best passage is close in meaning on its own (cosine at
+//! least [`MEANING_ALONE`]), the answer is that passage's first two sentences; otherwise it
+//! declines. 0.5 is above the best passage's cosine for every off-topic question of the
+//! calibration (at most 0.37) and below that of nine in ten on-topic ones (p10 0.57;
+//! docs/benchmarks.md, "The match threshold").
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -17,6 +24,8 @@ use crate::text::is_stop_word;
 
 /// Sentences in an answer, at most.
 pub const MAX_SENTENCES: usize = 4;
+/// The cosine with the question at which the best passage answers without a shared word.
+pub const MEANING_ALONE: f32 = 0.5;
 /// Sentences shorter than this (in characters) say too little on their own.
 const MIN_SENTENCE_CHARS: usize = 25;
 
@@ -27,6 +36,8 @@ pub struct Source<'a> {
     pub text: &'a str,
     /// The retrieval score scaled to 0–1 (the best passage 1).
     pub weight: f32,
+    /// The cosine between the passage and the question, with a model.
+    pub similarity: Option<f32>,
 }
 
 /// The answer's opening for a tone (seed 002 `brandVoice.tone`, free text): warm, precise,
@@ -77,9 +88,10 @@ pub fn content_stems(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The answer to `question` from `sources` in `tone`: the opening, then the chosen sentences
-/// each followed by `[n]`. `None` when no sentence shares a content word with the question
-/// (the caller then declines with [`nothing_found`]).
+/// The answer to `question` from `sources` (best first) in `tone`: the opening, then the
+/// chosen sentences each followed by `[n]`. `None` when no sentence shares a content word with
+/// the question and the best source is not within [`MEANING_ALONE`] of it (the caller then
+/// declines with [`nothing_found`]).
 pub fn compose(question: &str, sources: &[Source<'_>], tone: &str) -> Option<String> {
     let q = content_stems(question);
     let candidates: Vec<(usize, usize, &str, BTreeSet<String>)> = sources
@@ -112,6 +124,15 @@ pub fn compose(question: &str, sources: &[Source<'_>], tone: &str) -> Option<Str
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    if scored.is_empty() {
+        // Nothing shares a word: the best passage alone, when it is close in meaning.
+        scored = candidates
+            .iter()
+            .filter(|(si, ..)| *si == 0)
+            .filter(|_| sources[0].similarity.is_some_and(|c| c >= MEANING_ALONE))
+            .map(|(si, pos, t, _)| (0.0, *si, *pos, *t))
+            .collect();
+    }
     let mut chosen: Vec<(usize, usize, &str)> = Vec::new();
     for (_, si, pos, t) in scored {
         if chosen.len() == MAX_SENTENCES {
@@ -167,11 +188,13 @@ mod tests {
                 n: 1,
                 text: ESTATE,
                 weight: 1.0,
+                similarity: None,
             },
             Source {
                 n: 2,
                 text: TRUSTS,
                 weight: 0.6,
+                similarity: None,
             },
         ];
         let a = compose(
@@ -206,14 +229,24 @@ mod tests {
 
     #[test]
     fn nothing_in_common_gives_no_answer() {
-        let sources = [Source {
+        let mut sources = [Source {
             n: 1,
             text: ESTATE,
             weight: 1.0,
+            similarity: Some(0.3),
         }];
         assert_eq!(
             compose("What is the capital of Peru?", &sources, "plain"),
             None
+        );
+        // Close in meaning without a shared word: the best passage's first two sentences.
+        sources[0].similarity = Some(0.67);
+        assert_eq!(
+            compose("What is it?", &sources, "plain").as_deref(),
+            Some(
+                "Here is what our knowledge base says:\n\nEstate planning starts with a will. [1] \
+                 A will names who inherits your property and who cares for your children. [1]"
+            )
         );
         assert!(nothing_found("Acme").contains("Acme's knowledge base"));
     }
