@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The Knowledge page as a browser meets it: several files uploaded in one form (and one by
 //! one as the page's script sends them), the documents listed while they are read and once
-//! ready, a search by meaning showing the passage, and deletion behind a second step.
+//! ready, a search by meaning showing the passage, and deletion behind a second step; a
+//! member searches but cannot upload.
 
 mod common;
 
@@ -110,4 +111,35 @@ async fn documents_are_uploaded_searched_by_meaning_and_deleted_from_the_page() 
         "confirmation of the delete"
     );
     assert_eq!(page.matches(r#"data-status="ready""#).count(), 1);
+}
+
+#[tokio::test]
+async fn a_member_searches_but_neither_sees_nor_may_use_the_upload_form() {
+    let app = TestApp::spawn().await;
+    let owner = Browser::signed_up(&app, "kowner@example.org").await;
+    let (member, _) = Browser::joined(&app, &owner, "kmember@example.org", "MEMBER").await;
+    let (s, page) = member.get("/knowledge").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("An admin of this workspace can add them."));
+    assert!(
+        !page.contains(r#"enctype="multipart/form-data""#),
+        "no upload form"
+    );
+    let (s, _) = member.get("/knowledge?q=sleep&mode=lexical").await;
+    assert_eq!(s, StatusCode::OK, "members search");
+    let (s, _, _) = member
+        .upload(
+            "/knowledge",
+            &[(
+                "file",
+                Some("notes.md"),
+                Some("text/markdown"),
+                b"# Notes\n\nText.",
+            )],
+            &[],
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, page) = owner.get("/knowledge").await;
+    assert!(page.contains("No documents yet."), "nothing was added");
 }

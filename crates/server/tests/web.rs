@@ -278,31 +278,10 @@ async fn sessions_csrf_and_errors() {
 async fn viewer_pages_hide_writes_and_refuse_them() {
     let app = TestApp::spawn().await;
     let owner = Browser::signed_up(&app, "owner@example.com").await;
-    let mut viewer = Browser::signed_up(&app, "viewer@example.com").await;
-    let (s, _, _) = owner
-        .submit(
-            "/settings/members",
-            &[("email", "viewer@example.com"), ("role", "VIEWER")],
-        )
-        .await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
-    // The viewer switches to the owner's workspace with the switcher.
+    // The viewer is added and switches to the owner's workspace with the switcher.
+    let (viewer, owner_tenant) =
+        Browser::joined(&app, &owner, "viewer@example.com", "VIEWER").await;
     let (_, home) = viewer.get("/").await;
-    assert!(home.contains("workspace-switch"));
-    let owner_tenant = home
-        .split("<option value=\"")
-        .skip(1)
-        .map(|s| &s[..36])
-        .find(|id| !home.contains(&format!("<option value=\"{id}\" selected")))
-        .unwrap()
-        .to_owned();
-    viewer.csrf = csrf_of(&home);
-    let (s, _, _) = viewer
-        .submit("/switch", &[("tenantId", &owner_tenant)])
-        .await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
-    let (_, home) = viewer.get("/").await;
-    viewer.csrf = csrf_of(&home);
     assert!(home.contains("viewer"));
     let (_, area) = viewer.get("/areas/work").await;
     assert!(!area.contains("Refresh score"));

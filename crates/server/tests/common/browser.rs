@@ -40,6 +40,37 @@ impl<'a> Browser<'a> {
         }
     }
 
+    /// A new user signed up through the form, added by `owner` to the owner's workspace as
+    /// `role` on the members page, and switched to it with the switcher; with the owner's
+    /// workspace id.
+    pub async fn joined(
+        app: &'a TestApp,
+        owner: &Browser<'_>,
+        email: &str,
+        role: &str,
+    ) -> (Self, String) {
+        let mut b = Self::signed_up(app, email).await;
+        let (s, _, _) = owner
+            .submit("/settings/members", &[("email", email), ("role", role)])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, home) = b.get("/").await;
+        assert!(home.contains("workspace-switch"));
+        let owner_tenant = home
+            .split("<option value=\"")
+            .skip(1)
+            .map(|s| &s[..36])
+            .find(|id| !home.contains(&format!("<option value=\"{id}\" selected")))
+            .unwrap()
+            .to_owned();
+        b.csrf = csrf_of(&home);
+        let (s, _, _) = b.submit("/switch", &[("tenantId", &owner_tenant)]).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, home) = b.get("/").await;
+        b.csrf = csrf_of(&home);
+        (b, owner_tenant)
+    }
+
     /// A new user signed up through the form, on their dashboard.
     pub async fn signed_up(app: &'a TestApp, email: &str) -> Self {
         let mut b = Self::new(app);
