@@ -61,9 +61,14 @@ async fn the_int8_graph_stays_close_to_the_float_one_and_ranks_by_meaning() {
         fit > work + 0.05,
         "gym is nearer exercise ({fit}) than promotion ({work})"
     );
-    // A text gets the same vector alone as among others, and a list spread over the two
-    // sessions comes back in its order.
-    for (text, among) in TEXTS.iter().zip(&q) {
+    // A text gets the same vector alone as among others, and a list longer than one inference
+    // call, spread over the two sessions, comes back in its order.
+    let many: Vec<String> = (0..3 * wisdomos_engine::PIECE + 1)
+        .map(|i| format!("{} (note {i})", TEXTS[i % 3]))
+        .collect();
+    let together = int8.embed(many.clone()).await.unwrap();
+    assert_eq!(together.len(), many.len());
+    for (text, among) in many.iter().zip(&together) {
         let alone = int8.embed_one(text).await.unwrap();
         assert!(dot(&alone, among) > 0.99999, "{text}");
     }
