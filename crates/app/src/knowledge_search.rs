@@ -274,9 +274,12 @@ pub async fn search_embedded(
         (Some(q), _) => rrf(&[&idx.semantic(q, only.as_ref(), depth), &lexical]),
         (None, _) => lexical.iter().map(|r| (*r, r.score)).collect(),
     };
+    // The threshold is a cosine: a passage without an embedding yet (read in without a model,
+    // or cleared by a model change and not embedded again) can only have come from the words'
+    // ranking, and is judged by it alone.
     let kept: Vec<(Ranked, f32)> = ranked
         .into_iter()
-        .filter(|(r, _)| qv.is_none() || cosine(r.chunk_id).is_some_and(|c| c >= v.threshold))
+        .filter(|(r, _)| qv.is_none() || cosine(r.chunk_id).is_none_or(|c| c >= v.threshold))
         .take(v.limit)
         .collect();
     let meta: Vec<(Uuid, f32, Option<usize>, Option<f32>)> = kept

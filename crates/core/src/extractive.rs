@@ -124,12 +124,15 @@ pub fn compose(question: &str, sources: &[Source<'_>], tone: &str) -> Option<Str
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    if scored.is_empty() {
-        // Nothing shares a word: the best passage alone, when it is close in meaning.
+    let best_is_close = sources
+        .first()
+        .and_then(|s| s.similarity)
+        .is_some_and(|c| c >= MEANING_ALONE);
+    if scored.is_empty() && best_is_close {
+        // Nothing shares a word: the best passage alone, as it is close in meaning.
         scored = candidates
             .iter()
             .filter(|(si, ..)| *si == 0)
-            .filter(|_| sources[0].similarity.is_some_and(|c| c >= MEANING_ALONE))
             .map(|(si, pos, t, _)| (0.0, *si, *pos, *t))
             .collect();
     }

@@ -239,23 +239,18 @@ impl Builder<'_> {
     ) -> Result<String, EngineError> {
         let outputs = b.len();
         // ONNX multiplies by [inputs, outputs].
-        let mut t = vec![0f32; w.len()];
-        for (o, row) in w.chunks_exact(inputs).enumerate() {
-            for (i, v) in row.iter().enumerate() {
-                t[i * outputs + o] = *v;
-            }
-        }
         let dims = [inputs as i64, outputs as i64];
         let bias = self.parts.float(&format!("{name}_b"), &[outputs as i64], b);
         match precision {
             Precision::Float => {
+                let t = transpose(w, inputs);
                 let w = self.parts.float(&format!("{name}_w"), &dims, &t);
                 let product = format!("{name}_mm");
                 self.node("MatMul", &[x, &w], &[&product], Vec::new());
                 self.node("Add", &[&product, &bias], &[name], Vec::new());
             }
             Precision::DynamicInt8 => {
-                let (q, scales) = crate::vector::quantise_columns(&t, outputs);
+                let (q, scales) = int8_by_output(w, inputs);
                 let w = self.parts.tensor(
                     &format!("{name}_w"),
                     &dims,
@@ -326,9 +321,41 @@ impl Builder<'_> {
     }
 }
 
+/// `m` (row-major, rows of `columns` values) transposed.
+fn transpose<T: Copy + Default>(m: &[T], columns: usize) -> Vec<T> {
+    let rows = m.len() / columns;
+    let mut t = vec![T::default(); m.len()];
+    for (r, row) in m.chunks_exact(columns).enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            t[c * rows + r] = *v;
+        }
+    }
+    t
+}
+
+/// PyTorch weights `w` (`[outputs, inputs]`) as int8 `[inputs, outputs]` with one symmetric
+/// scale per output ([`crate::vector::quantise`] of each output's row: max |w| / 127, 0 for an
+/// all-zero row, whose products are then 0 as they should be).
+fn int8_by_output(w: &[f32], inputs: usize) -> (Vec<i8>, Vec<f32>) {
+    let mut q = Vec::with_capacity(w.len());
+    let scales = w
+        .chunks_exact(inputs)
+        .map(|row| crate::vector::quantise(row, &mut q))
+        .collect();
+    (transpose(&q, inputs), scales)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_output_is_quantised_to_its_own_range() {
+        // 3 outputs × 2 inputs: output 0 spans ±2, output 1 ±0.5, output 2 is all zero.
+        let (q, s) = int8_by_output(&[2.0, -1.0, 0.25, -0.5, 0.0, 0.0], 2);
+        assert_eq!(s, vec![2.0 / 127.0, 0.5 / 127.0, 0.0]);
+        assert_eq!(q, vec![127, 64, 0, -64, -127, 0]);
+    }
 
     #[test]
     fn weights_that_are_not_minilm_are_refused() {

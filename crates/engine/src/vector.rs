@@ -42,29 +42,6 @@ pub fn quantise(v: &[f32], q: &mut Vec<i8>) -> f32 {
     scale
 }
 
-/// Symmetric int8 quantisation of a row-major `[rows, columns]` matrix, one scale per column:
-/// `q = round(w / s)` with `s = max |w| / 127` (1 for an all-zero column), so `q ∈ [-127, 127]`.
-pub fn quantise_columns(w: &[f32], columns: usize) -> (Vec<i8>, Vec<f32>) {
-    let mut scales = vec![0f32; columns];
-    for row in w.chunks_exact(columns) {
-        for (s, v) in scales.iter_mut().zip(row) {
-            *s = s.max(v.abs());
-        }
-    }
-    for s in &mut scales {
-        *s = if *s > 0.0 { *s / 127.0 } else { 1.0 };
-    }
-    let q = w
-        .chunks_exact(columns)
-        .flat_map(|row| {
-            row.iter()
-                .zip(&scales)
-                .map(|(v, s)| (v / s).round().clamp(-127.0, 127.0) as i8)
-        })
-        .collect();
-    (q, scales)
-}
-
 /// The dot product of two equally long int8 vectors, exactly (in i32).
 pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
     dot_i8_fn()(a, b)
@@ -116,14 +93,6 @@ fn dot_i8_body(a: &[i8], b: &[i8]) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn columns_are_quantised_each_to_its_own_range() {
-        // 2 rows × 3 columns: column 0 spans ±2, column 1 ±0.5, column 2 is all zero.
-        let (q, s) = quantise_columns(&[2.0, 0.25, 0.0, -1.0, -0.5, 0.0], 3);
-        assert_eq!(s, vec![2.0 / 127.0, 0.5 / 127.0, 1.0]);
-        assert_eq!(q, vec![127, 64, 0, -64, -127, 0]);
-    }
 
     #[test]
     fn normalised_vectors_have_unit_length_and_dot_is_the_cosine() {

